@@ -1,0 +1,82 @@
+# sockscope - see README.md.  `make` builds build/sockscope; `make test` runs
+# every suite; `make asan` runs the suites under AddressSanitizer + UBSan.
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := libpcap json-c
+CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+OPT     ?= -O2 -g
+SAN     ?=
+CFLAGS  := $(CSTD) $(WARN) $(OPT) $(SAN) -Iinclude -MMD -MP \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -ljson-c) -lpthread -lm
+TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+LIB_SRCS  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test-deps test unit golden e2e web-test asan demo captures fuzz bench \
+        format clean golden-update
+all: $(BUILD)/sockscope
+
+deps:
+	@sh .ci/deps build
+
+test-deps:
+	@sh .ci/deps test
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libsockscope.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/sockscope: $(BUILD)/src/cli/main.o $(BUILD)/libsockscope.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libsockscope.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsockscope.a $(LDLIBS) $(TEST_LDLIBS)
+
+# The main job: run a demo under live capture, analyse it and render the page.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/run-demo.sh $(BUILD)
+
+# Every suite: unit (cmocka), golden timelines, tshark oracle, live end-to-end, browser.
+test: deps test-deps
+	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@sh tests/run-all.sh $(BUILD)
+
+unit: all $(TEST_BINS)
+	@sh tests/run-unit.sh $(BUILD)
+
+golden: all
+	@sh tests/run-golden.sh $(BUILD)
+
+golden-update: all
+	@sh tests/run-golden.sh $(BUILD) --update
+
+# The same suites built with sanitizers, in their own build directory.
+asan: deps test-deps
+	@$(MAKE) --no-print-directory BUILD=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all \
+		$(TEST_SRCS:tests/%.c=build/asan/tests/%)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		SOCKSCOPE_SKIP_WEB=1 sh tests/run-all.sh build/asan
+
+captures: all
+	@sh tests/make-captures.sh $(BUILD)
+
+format:
+	clang-format -i $(wildcard src/*/*.c include/sockscope/*.h tests/*.c bench/*.c)
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/src/cli/main.d

@@ -1,0 +1,33 @@
+/*
+ * annotate.h - plain-words explanations of decoded, tracked packets.
+ *
+ * Facts first, words second: every number or name in a sentence is also a
+ * field of the packet or track result it was made from.  Output goes into
+ * caller-owned fixed buffers (no allocation); text is always NUL-terminated
+ * and cut at a word boundary if it would overflow.
+ */
+#ifndef SOCKSCOPE_ANNOTATE_H
+#define SOCKSCOPE_ANNOTATE_H
+
+#include "sockscope/decode.h"
+#include "sockscope/track.h"
+
+#define ANNOTATE_SUMMARY_MAX 256
+#define ANNOTATE_DETAIL_MAX 2048
+
+struct annotation {
+	char summary[ANNOTATE_SUMMARY_MAX]; /* one line: "SYN: the client asks to open ..." */
+	char detail[ANNOTATE_DETAIL_MAX];   /* a short paragraph for a student */
+};
+
+void annotate_packet(const struct packet *pkt, const struct track_result *tr,
+		     struct annotation *out);
+
+/* The story of a whole flow, from its summary (one paragraph). */
+void annotate_flow(const struct track_flow_summary *flow, char *buf, size_t size);
+
+/* A tcpdump-style label for a ladder arrow: "[S] seq 0 win 65495 mss 65495". */
+void annotate_label(const struct packet *pkt, const struct track_result *tr, char *buf,
+		    size_t size);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * capture.h - packet sources: a capture file or a live interface, behind one
+ * interface.
+ *
+ * A source hands out one frame at a time; the frame's bytes belong to libpcap
+ * and are valid until the next capture_next() call.  capture_close() frees
+ * everything the source holds.
+ */
+#ifndef SOCKSCOPE_CAPTURE_H
+#define SOCKSCOPE_CAPTURE_H
+
+#include "sockscope/common.h"
+
+struct capture_frame {
+	const uint8_t *data;
+	uint32_t caplen, wirelen;
+	int64_t ts_sec;  /* UTC seconds */
+	uint32_t ts_nsec; /* nanoseconds within the second */
+};
+
+struct capture_stats {
+	bool known;
+	uint64_t received, dropped, if_dropped;
+};
+
+struct capture;
+
+/* Options shared by file and live sources; zero-initialise for defaults. */
+struct capture_options {
+	const char *filter; /* BPF expression, NULL for none */
+	int snaplen;        /* 0: 262144 */
+	/* live only */
+	int buffer_size; /* bytes; 0: a size that drops nothing at loopback speed */
+	const char *write_path; /* also save raw frames to this pcap file */
+};
+
+/*
+ * Opens a pcap or pcapng file.  On failure returns NULL and writes a message
+ * naming the file and the problem into errbuf.
+ */
+struct capture *capture_open_file(const char *path, const struct capture_options *opts,
+				  char *errbuf, size_t errsize);
+
+/*
+ * Opens a live capture (pcap_create, immediate mode, buffer size, filter) on
+ * `iface` (NULL: "lo").  Returns NULL with a message in errbuf; *error is set
+ * to -SS_EPERM when capture is not permitted.
+ */
+struct capture *capture_open_live(const char *iface, const struct capture_options *opts,
+				  int *error, char *errbuf, size_t errsize);
+
+/*
+ * Next frame.  Returns 1 with *frame filled, 0 at the end of a file (or when a
+ * live source was stopped and drained), 2 when a live source timed out with
+ * nothing to hand out (call again), or a negative code with a message in
+ * errbuf (a truncated file: frames before the damage were already returned).
+ */
+int capture_next(struct capture *cap, struct capture_frame *frame, char *errbuf, size_t errsize);
+
+/* Asks a live capture to stop; safe from a signal handler. */
+void capture_stop(struct capture *cap);
+
+int capture_linktype(const struct capture *cap);
+const char *capture_linktype_name(const struct capture *cap); /* "EN10MB" */
+int capture_snaplen(const struct capture *cap);
+bool capture_is_live(const struct capture *cap);
+const char *capture_name(const struct capture *cap); /* file path or interface */
+void capture_get_stats(struct capture *cap, struct capture_stats *stats);
+void capture_close(struct capture *cap);
+
+#endif

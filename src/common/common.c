@@ -1,0 +1,48 @@
+/* common.c - error names and address helpers shared by every module. */
+#include "sockscope/common.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+static const char *const error_names[] = {
+	[SS_OK] = "ok",
+	[SS_ETRUNC] = "truncated",
+	[SS_EMALFORMED] = "malformed",
+	[SS_EUNSUPPORTED] = "unsupported",
+	[SS_ENOMEM] = "out of memory",
+	[SS_EIO] = "input/output error",
+	[SS_EPERM] = "not permitted",
+	[SS_EUSAGE] = "usage error",
+};
+
+const char *ss_strerror(int code)
+{
+	if (code < 0)
+		code = -code;
+	if ((size_t)code >= SS_ARRAY_SIZE(error_names) || !error_names[code])
+		return "unknown error";
+	return error_names[code];
+}
+
+char *ss_addr_format(const struct ss_addr *addr, char *buf, size_t size)
+{
+	int af = addr->family == 6 ? AF_INET6 : AF_INET;
+	if (size == 0)
+		return buf;
+	if (addr->family == 0 || !inet_ntop(af, addr->bytes, buf, (socklen_t)size))
+		buf[0] = '\0';
+	return buf;
+}
+
+bool ss_addr_equal(const struct ss_addr *a, const struct ss_addr *b)
+{
+	return ss_addr_compare(a, b) == 0;
+}
+
+int ss_addr_compare(const struct ss_addr *a, const struct ss_addr *b)
+{
+	size_t len = a->family == 6 ? 16 : 4;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->bytes, b->bytes, len);
+}
