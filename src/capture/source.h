@@ -1,0 +1,33 @@
+/*
+ * source.h - the capture module's private state, shared by its file and live
+ * halves.  Both are libpcap handles; they differ only in how they are opened
+ * and in when "no more packets" means the end.
+ */
+#ifndef SOCKSCOPE_CAPTURE_SOURCE_H
+#define SOCKSCOPE_CAPTURE_SOURCE_H
+
+#include <pcap/pcap.h>
+#include <signal.h>
+
+#include "sockscope/capture.h"
+
+struct capture {
+	pcap_t *handle;
+	pcap_dumper_t *dumper; /* -w FILE, or NULL */
+	bool live;
+	bool nanosecond; /* timestamps come in ns (pcapng, ns pcap, live with TSTAMP_PRECISION_NANO) */
+	volatile sig_atomic_t stop_requested;
+	bool draining; /* live: stop seen, handing out what the buffer still holds */
+	char name[256]; /* path or interface */
+	uint64_t frames;
+	long file_size; /* offline: bytes in the file, for the truncation check */
+};
+
+/* Compiles and installs `filter` on cap->handle; message in errbuf on failure. */
+int capture_apply_filter(struct capture *cap, const char *filter, char *errbuf, size_t errsize);
+
+/* Opens the -w dumper if opts asks for one. */
+int capture_open_dumper(struct capture *cap, const struct capture_options *opts, char *errbuf,
+			size_t errsize);
+
+#endif
