@@ -1,0 +1,47 @@
+/*
+ * cli.h - subcommands and the pipeline they share.
+ *
+ * Each subcommand parses its own arguments (tcpdump's habits: -i, -r, -w, -c,
+ * -s, a trailing BPF filter, -o FILE or -o - for stdout, --help) and returns
+ * the process exit code: 0 ok, 1 bad input or runtime failure, 2 usage.
+ * Only this module prints to the user or decides exit codes.
+ */
+#ifndef SOCKSCOPE_CLI_H
+#define SOCKSCOPE_CLI_H
+
+#include <stdio.h>
+
+#include "sockscope/capture.h"
+#include "sockscope/demo.h"
+
+enum cli_exit { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+int cli_trace(int argc, char **argv);   /* read a file, write the timeline */
+int cli_report(int argc, char **argv);  /* timeline or capture -> self-contained HTML */
+int cli_capture(int argc, char **argv); /* live capture, optionally around a command */
+int cli_demo(int argc, char **argv);    /* run a bundled demo under capture */
+int cli_list(int argc, char **argv);    /* list the demos */
+
+/* What the pipeline writes and how. */
+struct cli_pipeline {
+	struct capture *source;   /* open file or live source; not closed by the pipeline */
+	const char *json_path;    /* "-" for stdout; NULL to write no timeline */
+	const char *html_path;    /* self-contained report, or NULL */
+	long max_packets;         /* -c; 0 for no limit */
+	struct demo_log *calls;   /* socket API calls to merge, or NULL */
+	const struct demo *demo;  /* written as `demo`, or NULL */
+	bool progress;            /* report progress on stderr for long files */
+};
+
+/*
+ * Runs source -> decode -> track -> annotate -> timeline until the source
+ * ends (or max_packets).  Messages name the source and the packet.  Returns
+ * a cli_exit code; a truncated file still yields a complete timeline of what
+ * was read, a warning, and CLI_FAIL.
+ */
+int cli_run_pipeline(const struct cli_pipeline *pipeline);
+
+/* Prints "sockscope: " + message to stderr. */
+void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
