@@ -14,7 +14,7 @@
 struct capture_frame {
 	const uint8_t *data;
 	uint32_t caplen, wirelen;
-	int64_t ts_sec;  /* UTC seconds */
+	int64_t ts_sec;   /* UTC seconds */
 	uint32_t ts_nsec; /* nanoseconds within the second */
 };
 
@@ -30,7 +30,7 @@ struct capture_options {
 	const char *filter; /* BPF expression, NULL for none */
 	int snaplen;        /* 0: 262144 */
 	/* live only */
-	int buffer_size; /* bytes; 0: a size that drops nothing at loopback speed */
+	int buffer_size;        /* bytes; 0: a size that drops nothing at loopback speed */
 	const char *write_path; /* also save raw frames to this pcap file */
 };
 
@@ -39,15 +39,19 @@ struct capture_options {
  * naming the file and the problem into errbuf.
  */
 struct capture *capture_open_file(const char *path, const struct capture_options *opts,
-				  char *errbuf, size_t errsize);
+                                  char *errbuf, size_t errsize);
 
 /*
- * Opens a live capture (pcap_create, immediate mode, buffer size, filter) on
- * `iface` (NULL: "lo").  Returns NULL with a message in errbuf; *error is set
- * to -SS_EPERM when capture is not permitted.
+ * Opens a live capture (pcap_create, immediate mode, buffer size, nanosecond
+ * timestamps where supported, a read timeout of CAPTURE_LIVE_TIMEOUT_MS so a
+ * stop request is seen, filter) on `iface` (NULL: "lo").  Returns NULL with a
+ * message in errbuf; *error is set to -SS_EPERM when capture is not permitted,
+ * else to another negative code.  On success *error is 0, and errbuf holds a
+ * warning from pcap_activate (or "" when there was none) for the caller to show.
  */
-struct capture *capture_open_live(const char *iface, const struct capture_options *opts,
-				  int *error, char *errbuf, size_t errsize);
+#define CAPTURE_LIVE_TIMEOUT_MS 50
+struct capture *capture_open_live(const char *iface, const struct capture_options *opts, int *error,
+                                  char *errbuf, size_t errsize);
 
 /*
  * Next frame.  Returns 1 with *frame filled, 0 at the end of a file (or when a
@@ -67,5 +71,17 @@ bool capture_is_live(const struct capture *cap);
 const char *capture_name(const struct capture *cap); /* file path or interface */
 void capture_get_stats(struct capture *cap, struct capture_stats *stats);
 void capture_close(struct capture *cap);
+
+/*
+ * A pcap file written frame by frame from an open source, with the source's
+ * link type, snaplen and timestamp precision.  For a copy of a live capture
+ * that leaves some frames out (sockscope's own start/end markers).
+ */
+struct capture_writer;
+struct capture_writer *capture_writer_open(const struct capture *cap, const char *path,
+                                           char *errbuf, size_t errsize);
+int capture_writer_write(struct capture_writer *writer, const struct capture_frame *frame);
+/* Flushes and closes; returns 0 or -SS_EIO when the data did not reach the file. */
+int capture_writer_close(struct capture_writer *writer);
 
 #endif
