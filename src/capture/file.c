@@ -1,0 +1,57 @@
+/*
+ * file.c - the offline source: a pcap or pcapng file read with libpcap.
+ *
+ * Timestamps are always asked for in nanoseconds; libpcap scales microsecond
+ * files up, so the rest of the program sees one precision.
+ */
+#include "source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* libpcap's "unknown file format" is accurate but does not say what to do. */
+static void describe_open_failure(const char *path, const char *pcap_message, char *errbuf,
+				  size_t errsize)
+{
+	FILE *probe = fopen(path, "rb");
+	if (!probe) {
+		snprintf(errbuf, errsize, "%s: %s", path, strerror(errno));
+		return;
+	}
+	fclose(probe);
+	if (strstr(pcap_message, "unknown file format"))
+		snprintf(errbuf, errsize, "%s: not a pcap or pcapng capture file", path);
+	else
+		snprintf(errbuf, errsize, "%s: %s", path, pcap_message);
+}
+
+struct capture *capture_open_file(const char *path, const struct capture_options *opts,
+				  char *errbuf, size_t errsize)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE] = "";
+	struct capture *cap = calloc(1, sizeof *cap);
+
+	if (!cap) {
+		snprintf(errbuf, errsize, "%s: out of memory", path);
+		return NULL;
+	}
+	snprintf(cap->name, sizeof cap->name, "%s", path);
+	cap->handle =
+		pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	if (!cap->handle) {
+		describe_open_failure(path, pcap_err, errbuf, errsize);
+		goto out_free;
+	}
+	cap->nanosecond = pcap_get_tstamp_precision(cap->handle) == PCAP_TSTAMP_PRECISION_NANO;
+	if (opts && capture_apply_filter(cap, opts->filter, errbuf, errsize) < 0)
+		goto out_free;
+	if (capture_open_dumper(cap, opts, errbuf, errsize) < 0)
+		goto out_free;
+	return cap;
+
+out_free:
+	capture_close(cap);
+	return NULL;
+}
