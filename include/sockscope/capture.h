@@ -14,7 +14,7 @@
 struct capture_frame {
 	const uint8_t *data;
 	uint32_t caplen, wirelen;
-	int64_t ts_sec;  /* UTC seconds */
+	int64_t ts_sec;   /* UTC seconds */
 	uint32_t ts_nsec; /* nanoseconds within the second */
 };
 
@@ -30,7 +30,7 @@ struct capture_options {
 	const char *filter; /* BPF expression, NULL for none */
 	int snaplen;        /* 0: 262144 */
 	/* live only */
-	int buffer_size; /* bytes; 0: a size that drops nothing at loopback speed */
+	int buffer_size;        /* bytes; 0: a size that drops nothing at loopback speed */
 	const char *write_path; /* also save raw frames to this pcap file */
 };
 
@@ -39,15 +39,15 @@ struct capture_options {
  * naming the file and the problem into errbuf.
  */
 struct capture *capture_open_file(const char *path, const struct capture_options *opts,
-				  char *errbuf, size_t errsize);
+                                  char *errbuf, size_t errsize);
 
 /*
  * Opens a live capture (pcap_create, immediate mode, buffer size, filter) on
  * `iface` (NULL: "lo").  Returns NULL with a message in errbuf; *error is set
  * to -SS_EPERM when capture is not permitted.
  */
-struct capture *capture_open_live(const char *iface, const struct capture_options *opts,
-				  int *error, char *errbuf, size_t errsize);
+struct capture *capture_open_live(const char *iface, const struct capture_options *opts, int *error,
+                                  char *errbuf, size_t errsize);
 
 /*
  * Next frame.  Returns 1 with *frame filled, 0 at the end of a file (or when a
@@ -65,6 +65,8 @@ const char *capture_linktype_name(const struct capture *cap); /* "EN10MB" */
 int capture_snaplen(const struct capture *cap);
 bool capture_is_live(const struct capture *cap);
 const char *capture_name(const struct capture *cap); /* file path or interface */
+/* Fraction of a file read so far (0..1), or -1 for live sources. */
+double capture_progress(struct capture *cap);
 void capture_get_stats(struct capture *cap, struct capture_stats *stats);
 void capture_close(struct capture *cap);
 

@@ -21,8 +21,8 @@ struct demo_call {
 	uint32_t ts_nsec;
 	int64_t start_sec; /* when the call was made */
 	uint32_t start_nsec;
-	char side[16];           /* "server", "client", "client 2" */
-	char call[16];           /* "connect", "recvfrom", ... */
+	char side[16];            /* "server", "client", "client 2" */
+	char call[16];            /* "connect", "recvfrom", ... */
 	char args[DEMO_TEXT_MAX]; /* "fd 3, 127.0.0.1:7000" */
 	long ret;
 	int err; /* errno when the call failed, else 0 */
@@ -43,8 +43,7 @@ const struct demo_call *demo_log_calls(struct demo_log *log);
 
 /* Records a call.  fd (or -1) is used to read the socket's addresses. */
 void demo_log_call(struct demo_log *log, const char *side, const char *call, int fd, long ret,
-		   int err, const char *args_format, ...)
-	__attribute__((format(printf, 7, 8)));
+                   int err, const char *args_format, ...) __attribute__((format(printf, 7, 8)));
 
 /* A free-text note on the timeline ("the server drops this datagram on purpose"). */
 void demo_log_note(struct demo_log *log, const char *side, const char *text);

@@ -16,49 +16,49 @@ int capture_apply_filter(struct capture *cap, const char *filter, char *errbuf, 
 		return 0;
 	if (pcap_compile(cap->handle, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(errbuf, errsize, "%s: bad filter \"%s\": %s", cap->name, filter,
-			 pcap_geterr(cap->handle));
+		         pcap_geterr(cap->handle));
 		return -SS_EUSAGE;
 	}
 	int rc = pcap_setfilter(cap->handle, &prog);
 	pcap_freecode(&prog);
 	if (rc < 0) {
 		snprintf(errbuf, errsize, "%s: cannot set filter: %s", cap->name,
-			 pcap_geterr(cap->handle));
+		         pcap_geterr(cap->handle));
 		return -SS_EIO;
 	}
 	return 0;
 }
 
 int capture_open_dumper(struct capture *cap, const struct capture_options *opts, char *errbuf,
-			size_t errsize)
+                        size_t errsize)
 {
 	if (!opts || !opts->write_path)
 		return 0;
 	cap->dumper = pcap_dump_open(cap->handle, opts->write_path);
 	if (!cap->dumper) {
 		snprintf(errbuf, errsize, "%s: cannot write: %s", opts->write_path,
-			 pcap_geterr(cap->handle));
+		         pcap_geterr(cap->handle));
 		return -SS_EIO;
 	}
 	return 0;
 }
 
 static void frame_from_pcap(const struct capture *cap, const struct pcap_pkthdr *hdr,
-			    const u_char *data, struct capture_frame *frame)
+                            const u_char *data, struct capture_frame *frame)
 {
 	frame->data = data;
 	frame->caplen = hdr->caplen;
 	frame->wirelen = hdr->len;
 	frame->ts_sec = hdr->ts.tv_sec;
 	/* with nanosecond precision libpcap stores ns in tv_usec */
-	frame->ts_nsec = cap->nanosecond ? (uint32_t)hdr->ts.tv_usec
-					 : (uint32_t)hdr->ts.tv_usec * 1000u;
+	frame->ts_nsec =
+	    cap->nanosecond ? (uint32_t)hdr->ts.tv_usec : (uint32_t)hdr->ts.tv_usec * 1000u;
 }
 
 static int next_offline_error(struct capture *cap, char *errbuf, size_t errsize)
 {
 	snprintf(errbuf, errsize, "%s: after packet %llu: %s", cap->name,
-		 (unsigned long long)cap->frames, pcap_geterr(cap->handle));
+	         (unsigned long long)cap->frames, pcap_geterr(cap->handle));
 	return -SS_ETRUNC;
 }
 
@@ -118,6 +118,16 @@ bool capture_is_live(const struct capture *cap)
 const char *capture_name(const struct capture *cap)
 {
 	return cap->name;
+}
+
+double capture_progress(struct capture *cap)
+{
+	FILE *f = cap->live ? NULL : pcap_file(cap->handle);
+	long pos = f ? ftell(f) : -1;
+
+	if (pos < 0 || cap->file_size <= 0)
+		return -1;
+	return (double)pos / (double)cap->file_size;
 }
 
 void capture_get_stats(struct capture *cap, struct capture_stats *stats)

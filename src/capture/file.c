@@ -10,10 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* libpcap's "unknown file format" is accurate but does not say what to do. */
 static void describe_open_failure(const char *path, const char *pcap_message, char *errbuf,
-				  size_t errsize)
+                                  size_t errsize)
 {
 	FILE *probe = fopen(path, "rb");
 	if (!probe) {
@@ -27,8 +28,14 @@ static void describe_open_failure(const char *path, const char *pcap_message, ch
 		snprintf(errbuf, errsize, "%s: %s", path, pcap_message);
 }
 
+static long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
 struct capture *capture_open_file(const char *path, const struct capture_options *opts,
-				  char *errbuf, size_t errsize)
+                                  char *errbuf, size_t errsize)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
 	struct capture *cap = calloc(1, sizeof *cap);
@@ -39,11 +46,12 @@ struct capture *capture_open_file(const char *path, const struct capture_options
 	}
 	snprintf(cap->name, sizeof cap->name, "%s", path);
 	cap->handle =
-		pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	    pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (!cap->handle) {
 		describe_open_failure(path, pcap_err, errbuf, errsize);
 		goto out_free;
 	}
+	cap->file_size = file_size(path);
 	cap->nanosecond = pcap_get_tstamp_precision(cap->handle) == PCAP_TSTAMP_PRECISION_NANO;
 	if (opts && capture_apply_filter(cap, opts->filter, errbuf, errsize) < 0)
 		goto out_free;
