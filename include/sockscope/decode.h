@@ -102,6 +102,7 @@ struct packet_udp {
 	uint16_t sport, dport;
 	uint16_t length; /* the UDP length field: header + payload */
 	uint16_t checksum;
+	bool length_exceeds_ip; /* length > IP payload: the smaller bounds the payload */
 };
 
 /* The IP header and first transport bytes an ICMP error quotes (RFC 792, RFC 4443). */
