@@ -89,3 +89,18 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/src/cli/main.d
+
+# Coverage-guided fuzzing of file -> decode -> track -> JSON (clang's libFuzzer).
+# FUZZ_SECONDS bounds the run; new crash inputs land in build/fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz: deps test-deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+		SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build/fuzz/libsockscope.a
+	clang $(CSTD) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Iinclude tests/fuzz/fuzz_trace.c \
+		build/fuzz/libsockscope.a $(LDLIBS) -o build/fuzz/fuzz_trace
+	@mkdir -p build/fuzz/corpus build/fuzz/crashes
+	@cp captures/*.pcap* tests/data/fuzz/* build/fuzz/corpus/ 2>/dev/null || true
+	build/fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-artifact_prefix=build/fuzz/crashes/ -print_final_stats=1 \
+		build/fuzz/corpus tests/data/fuzz

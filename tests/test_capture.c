@@ -36,9 +36,9 @@ static void test_capture_reads_pcap_and_pcapng(void **state)
 static void test_capture_filter_applies(void **state)
 {
 	(void)state;
-	assert_int_equal(count_frames("captures/loopback-tcp4-echo.pcap",
-				      "tcp[tcpflags] & tcp-syn != 0", NULL),
-			 2);
+	assert_int_equal(
+	    count_frames("captures/loopback-tcp4-echo.pcap", "tcp[tcpflags] & tcp-syn != 0", NULL),
+	    2);
 }
 
 static void test_capture_nanosecond_file_keeps_precision(void **state)
@@ -72,20 +72,20 @@ static void test_capture_bad_filter(void **state)
 	(void)state;
 	char errbuf[512];
 	struct capture_options opts = {.filter = "tcp port port"};
-	assert_null(capture_open_file("captures/loopback-tcp4-echo.pcap", &opts, errbuf,
-				      sizeof errbuf));
+	assert_null(
+	    capture_open_file("captures/loopback-tcp4-echo.pcap", &opts, errbuf, sizeof errbuf));
 	assert_non_null(strstr(errbuf, "bad filter \"tcp port port\""));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_capture_reads_pcap_and_pcapng),
-		cmocka_unit_test(test_capture_filter_applies),
-		cmocka_unit_test(test_capture_nanosecond_file_keeps_precision),
-		cmocka_unit_test(test_capture_missing_file_named),
-		cmocka_unit_test(test_capture_not_a_capture),
-		cmocka_unit_test(test_capture_bad_filter),
+	    cmocka_unit_test(test_capture_reads_pcap_and_pcapng),
+	    cmocka_unit_test(test_capture_filter_applies),
+	    cmocka_unit_test(test_capture_nanosecond_file_keeps_precision),
+	    cmocka_unit_test(test_capture_missing_file_named),
+	    cmocka_unit_test(test_capture_not_a_capture),
+	    cmocka_unit_test(test_capture_bad_filter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

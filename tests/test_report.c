@@ -54,8 +54,8 @@ static void test_report_timeline_cannot_close_its_element(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_report_inlines_every_asset),
-		cmocka_unit_test(test_report_timeline_cannot_close_its_element),
+	    cmocka_unit_test(test_report_inlines_every_asset),
+	    cmocka_unit_test(test_report_timeline_cannot_close_its_element),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,11 +50,15 @@ static void fill_udp_packet(struct packet *pkt, const uint8_t *payload, uint32_t
 
 static void write_one_packet(struct timeline_writer *w, const struct packet *pkt, int64_t sec)
 {
-	struct track_result tr = {.flow_id = 1, .dir = TRACK_C2S, .handshake_rtt = -1,
-				  .win_scaled = -1};
+	struct track_result tr = {
+	    .flow_id = 1, .dir = TRACK_C2S, .handshake_rtt = -1, .win_scaled = -1};
 	struct annotation explain = {.summary = "UDP <b>", .detail = "d"};
-	struct timeline_packet tp = {.frame = 1, .ts_sec = sec, .pkt = pkt, .track = &tr,
-				     .explain = &explain, .label = "UDP len 5"};
+	struct timeline_packet tp = {.frame = 1,
+	                             .ts_sec = sec,
+	                             .pkt = pkt,
+	                             .track = &tr,
+	                             .explain = &explain,
+	                             .label = "UDP len 5"};
 	assert_int_equal(timeline_write_packet(w, &tp), 0);
 }
 
@@ -100,7 +104,7 @@ static void test_timeline_payload_escaped_as_data(void **state)
 	json_object *ev = json_object_array_get_idx(json_object_object_get(root, "events"), 0);
 	json_object *payload = json_object_object_get(ev, "payload");
 	assert_string_equal(json_object_get_string(json_object_object_get(payload, "text")),
-			    "<img src=x onerror=alert(1)>\\n\\x01\\\\");
+	                    "<img src=x onerror=alert(1)>\\n\\x01\\\\");
 	assert_int_equal(json_object_get_int(json_object_object_get(payload, "len")), 31);
 	json_object_put(root);
 	free(d.text);
@@ -112,8 +116,8 @@ static void test_timeline_calls_merge_by_time(void **state)
 	struct doc d;
 	struct packet pkt;
 	struct demo_call calls[2] = {
-		{.ts_sec = 99, .side = "server", .call = "listen", .args = "fd 3"},
-		{.ts_sec = 101, .side = "client", .call = "close", .args = "fd 4"},
+	    {.ts_sec = 99, .side = "server", .call = "listen", .args = "fd 3"},
+	    {.ts_sec = 101, .side = "client", .call = "close", .args = "fd 4"},
 	};
 	struct timeline_source src = {.name = "x", .linktype = "RAW"};
 
@@ -131,9 +135,9 @@ static void test_timeline_calls_merge_by_time(void **state)
 	for (int i = 0; i < 3; i++) {
 		json_object *ev = json_object_array_get_idx(events, (size_t)i);
 		assert_string_equal(json_object_get_string(json_object_object_get(ev, "kind")),
-				    kinds[i]);
+		                    kinds[i]);
 		assert_float_equal(json_object_get_double(json_object_object_get(ev, "t")),
-				   times[i], 1e-9);
+		                   times[i], 1e-9);
 	}
 	json_object_put(root);
 	free(d.text);
@@ -142,9 +146,9 @@ static void test_timeline_calls_merge_by_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_timeline_keys_in_schema_order),
-		cmocka_unit_test(test_timeline_payload_escaped_as_data),
-		cmocka_unit_test(test_timeline_calls_merge_by_time),
+	    cmocka_unit_test(test_timeline_keys_in_schema_order),
+	    cmocka_unit_test(test_timeline_payload_escaped_as_data),
+	    cmocka_unit_test(test_timeline_calls_merge_by_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

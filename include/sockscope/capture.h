@@ -9,6 +9,8 @@
 #ifndef SOCKSCOPE_CAPTURE_H
 #define SOCKSCOPE_CAPTURE_H
 
+#include <stdio.h>
+
 #include "sockscope/common.h"
 
 struct capture_frame {
@@ -40,6 +42,12 @@ struct capture_options {
  */
 struct capture *capture_open_file(const char *path, const struct capture_options *opts,
                                   char *errbuf, size_t errsize);
+
+/* The same over an open stream (a pipe, or memory in the fuzzer); `name` is
+ * used in messages.  The stream is closed by capture_close. */
+struct capture *capture_open_stream(FILE *stream, const char *name,
+                                    const struct capture_options *opts, char *errbuf,
+                                    size_t errsize);
 
 /*
  * Opens a live capture (pcap_create, immediate mode, buffer size, filter) on

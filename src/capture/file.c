@@ -34,6 +34,19 @@ static long file_size(const char *path)
 	return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
+/* Filter and dumper, once the handle is open; frees cap on failure. */
+static struct capture *finish_open(struct capture *cap, const struct capture_options *opts,
+                                   char *errbuf, size_t errsize)
+{
+	cap->nanosecond = pcap_get_tstamp_precision(cap->handle) == PCAP_TSTAMP_PRECISION_NANO;
+	if ((opts && capture_apply_filter(cap, opts->filter, errbuf, errsize) < 0) ||
+	    capture_open_dumper(cap, opts, errbuf, errsize) < 0) {
+		capture_close(cap);
+		return NULL;
+	}
+	return cap;
+}
+
 struct capture *capture_open_file(const char *path, const struct capture_options *opts,
                                   char *errbuf, size_t errsize)
 {
@@ -49,17 +62,33 @@ struct capture *capture_open_file(const char *path, const struct capture_options
 	    pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (!cap->handle) {
 		describe_open_failure(path, pcap_err, errbuf, errsize);
-		goto out_free;
+		capture_close(cap);
+		return NULL;
 	}
 	cap->file_size = file_size(path);
-	cap->nanosecond = pcap_get_tstamp_precision(cap->handle) == PCAP_TSTAMP_PRECISION_NANO;
-	if (opts && capture_apply_filter(cap, opts->filter, errbuf, errsize) < 0)
-		goto out_free;
-	if (capture_open_dumper(cap, opts, errbuf, errsize) < 0)
-		goto out_free;
-	return cap;
+	return finish_open(cap, opts, errbuf, errsize);
+}
 
-out_free:
-	capture_close(cap);
-	return NULL;
+struct capture *capture_open_stream(FILE *stream, const char *name,
+                                    const struct capture_options *opts, char *errbuf,
+                                    size_t errsize)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE] = "";
+	struct capture *cap = calloc(1, sizeof *cap);
+
+	if (!cap) {
+		fclose(stream);
+		snprintf(errbuf, errsize, "%s: out of memory", name);
+		return NULL;
+	}
+	snprintf(cap->name, sizeof cap->name, "%s", name);
+	cap->handle =
+	    pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	if (!cap->handle) {
+		fclose(stream); /* libpcap closes it only on success */
+		snprintf(errbuf, errsize, "%s: %s", name, pcap_err);
+		capture_close(cap);
+		return NULL;
+	}
+	return finish_open(cap, opts, errbuf, errsize);
 }
