@@ -3,6 +3,7 @@
 
 CC      ?= cc
 BUILD   ?= build
+BENCH_PACKETS ?= 1000000
 PKGS    := libpcap json-c
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
@@ -104,3 +105,7 @@ fuzz: deps test-deps
 	build/fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 		-artifact_prefix=build/fuzz/crashes/ -print_final_stats=1 \
 		build/fuzz/corpus tests/data/fuzz
+
+# Benchmark against tcpdump and tshark on one synthetic capture (not part of `make test`).
+bench: deps test-deps all
+	@sh bench/run.sh $(BUILD) $(BENCH_PACKETS)
