@@ -81,6 +81,9 @@ struct track_result {
 	/* UDP: 1-based index of this datagram in its direction; the request answered */
 	uint64_t udp_index;
 	uint64_t reply_to_frame;
+
+	/* TCP: each side's state before this packet, to tell what it changed */
+	enum track_tcp_state state_client_before, state_server_before;
 };
 
 /* A finished flow, as the summary in the timeline's `flows` array. */
@@ -101,6 +104,8 @@ struct track_flow_summary {
 	uint16_t mss[2];
 	int8_t wscale[2]; /* -1 when not offered */
 	bool sack_permitted, timestamps;
+	enum track_tcp_state final_state[2]; /* TCP: each side's state at the end */
+	char end_reason[16];                 /* "closed", "reset", "idle", "reused", "trace end" */
 };
 
 struct track_table;
