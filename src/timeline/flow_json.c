@@ -9,10 +9,13 @@ static void add(json_object *obj, const char *key, json_object *value)
 static json_object *states_json(uint32_t reached)
 {
 	json_object *arr = json_object_new_array();
-	for (int s = TCPS_CLOSED; s < TCPS_COUNT; s++)
-		if (reached & (1u << s))
-			json_object_array_add(
-			    arr, json_object_new_string(track_state_name((enum track_tcp_state)s)));
+	/* in the order of a connection's life: CLOSED is where it ends */
+	for (int s = TCPS_CLOSED + 1; s <= TCPS_COUNT; s++) {
+		int state = s == TCPS_COUNT ? TCPS_CLOSED : s;
+		if (reached & (1u << state))
+			json_object_array_add(arr, json_object_new_string(track_state_name(
+			                               (enum track_tcp_state)state)));
+	}
 	return arr;
 }
 
