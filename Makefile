@@ -3,6 +3,7 @@
 
 CC      ?= cc
 BUILD   ?= build
+BENCH_PACKETS ?= 1000000
 PKGS    := libpcap json-c
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
@@ -14,7 +15,8 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -ljson-c
 TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 LIB_SRCS  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+WEB_FILES := $(wildcard web/index.html web/*.css web/*.js)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
@@ -31,6 +33,14 @@ test-deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# The web page, compiled in so that `sockscope report` works from anywhere.
+$(BUILD)/gen/web_assets.c: $(WEB_FILES) src/timeline/embed-web.sh
+	@mkdir -p $(dir $@)
+	sh src/timeline/embed-web.sh $(WEB_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
+	$(CC) $(CFLAGS) -Wno-overlength-strings -c $< -o $@
 
 $(BUILD)/libsockscope.a: $(LIB_OBJS)
 	@rm -f $@
@@ -80,3 +90,22 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/src/cli/main.d
+
+# Coverage-guided fuzzing of file -> decode -> track -> JSON (clang's libFuzzer).
+# FUZZ_SECONDS bounds the run; new crash inputs land in build/fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz: deps test-deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+		SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build/fuzz/libsockscope.a
+	clang $(CSTD) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Iinclude tests/fuzz/fuzz_trace.c \
+		build/fuzz/libsockscope.a $(LDLIBS) -o build/fuzz/fuzz_trace
+	@mkdir -p build/fuzz/corpus build/fuzz/crashes
+	@cp captures/*.pcap* tests/data/fuzz/* build/fuzz/corpus/ 2>/dev/null || true
+	build/fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-artifact_prefix=build/fuzz/crashes/ -print_final_stats=1 \
+		build/fuzz/corpus tests/data/fuzz
+
+# Benchmark against tcpdump and tshark on one synthetic capture (not part of `make test`).
+bench: deps test-deps all
+	@sh bench/run.sh $(BUILD) $(BENCH_PACKETS)

@@ -13,7 +13,7 @@
 #include "sockscope/track.h"
 
 #define ANNOTATE_SUMMARY_MAX 256
-#define ANNOTATE_DETAIL_MAX 2048
+#define ANNOTATE_DETAIL_MAX  2048
 
 struct annotation {
 	char summary[ANNOTATE_SUMMARY_MAX]; /* one line: "SYN: the client asks to open ..." */
@@ -21,13 +21,13 @@ struct annotation {
 };
 
 void annotate_packet(const struct packet *pkt, const struct track_result *tr,
-		     struct annotation *out);
+                     struct annotation *out);
 
 /* The story of a whole flow, from its summary (one paragraph). */
 void annotate_flow(const struct track_flow_summary *flow, char *buf, size_t size);
 
 /* A tcpdump-style label for a ladder arrow: "[S] seq 0 win 65495 mss 65495". */
 void annotate_label(const struct packet *pkt, const struct track_result *tr, char *buf,
-		    size_t size);
+                    size_t size);
 
 #endif

@@ -9,6 +9,8 @@
 #ifndef SOCKSCOPE_CAPTURE_H
 #define SOCKSCOPE_CAPTURE_H
 
+#include <stdio.h>
+
 #include "sockscope/common.h"
 
 struct capture_frame {
@@ -41,6 +43,12 @@ struct capture_options {
 struct capture *capture_open_file(const char *path, const struct capture_options *opts,
                                   char *errbuf, size_t errsize);
 
+/* The same over an open stream (a pipe, or memory in the fuzzer); `name` is
+ * used in messages.  The stream is closed by capture_close. */
+struct capture *capture_open_stream(FILE *stream, const char *name,
+                                    const struct capture_options *opts, char *errbuf,
+                                    size_t errsize);
+
 /*
  * Opens a live capture (pcap_create, immediate mode, buffer size, nanosecond
  * timestamps where supported, a read timeout of CAPTURE_LIVE_TIMEOUT_MS so a
@@ -69,6 +77,8 @@ const char *capture_linktype_name(const struct capture *cap); /* "EN10MB" */
 int capture_snaplen(const struct capture *cap);
 bool capture_is_live(const struct capture *cap);
 const char *capture_name(const struct capture *cap); /* file path or interface */
+/* Fraction of a file read so far (0..1), or -1 for live sources. */
+double capture_progress(struct capture *cap);
 void capture_get_stats(struct capture *cap, struct capture_stats *stats);
 void capture_close(struct capture *cap);
 

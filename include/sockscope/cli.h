@@ -24,13 +24,18 @@ int cli_list(int argc, char **argv);    /* list the demos */
 
 /* What the pipeline writes and how. */
 struct cli_pipeline {
-	struct capture *source;   /* open file or live source; not closed by the pipeline */
-	const char *json_path;    /* "-" for stdout; NULL to write no timeline */
-	const char *html_path;    /* self-contained report, or NULL */
-	long max_packets;         /* -c; 0 for no limit */
-	struct demo_log *calls;   /* socket API calls to merge, or NULL */
-	const struct demo *demo;  /* written as `demo`, or NULL */
-	bool progress;            /* report progress on stderr for long files */
+	struct capture *source;  /* open file or live source; not closed by the pipeline */
+	const char *json_path;   /* "-" for stdout; NULL to write no timeline */
+	const char *html_path;   /* self-contained report, or NULL */
+	long max_packets;        /* -c; 0 for no limit */
+	struct demo_log *calls;  /* socket API calls to merge, or NULL */
+	const struct demo *demo; /* written as `demo`, or NULL */
+	bool progress;           /* report progress on stderr for long files */
+	const char *filter;      /* the BPF filter, as written into `source` */
+	/* Describe the source as this live capture (a demo records to a file,
+	 * then traces it): interface and kernel statistics.  NULL: the source. */
+	const char *live_interface;
+	const struct capture_stats *live_stats;
 };
 
 /*
@@ -40,6 +45,10 @@ struct cli_pipeline {
  * was read, a warning, and CLI_FAIL.
  */
 int cli_run_pipeline(const struct cli_pipeline *pipeline);
+
+/* Writes the self-contained HTML report: the web page with the timeline in
+ * json_path inlined.  Returns a cli_exit code. */
+int cli_write_report(const char *json_path, const char *html_path);
 
 /* Prints "sockscope: " + message to stderr. */
 void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));

@@ -29,7 +29,7 @@ enum decode_linktype {
 };
 
 /* Some libpcap builds report DLT_RAW as 12 or 14 in live captures. */
-#define DLT_RAW_BSD 12
+#define DLT_RAW_BSD     12
 #define DLT_RAW_OPENBSD 14
 
 enum decode_l3 { L3_NONE = 0, L3_IPV4, L3_IPV6, L3_ARP, L3_OTHER };
@@ -61,7 +61,7 @@ enum tcp_option_kind {
 #define DECODE_MAX_SACK_BLOCKS 4
 /* 40 bytes of options, each at least one byte long. */
 #define DECODE_MAX_TCP_OPTIONS 40
-#define DECODE_MAX_IPV6_EXT 16
+#define DECODE_MAX_IPV6_EXT    16
 
 struct decode_error {
 	const char *layer; /* "ipv4", "tcp", ...; NULL when no error */
@@ -102,6 +102,7 @@ struct packet_udp {
 	uint16_t sport, dport;
 	uint16_t length; /* the UDP length field: header + payload */
 	uint16_t checksum;
+	bool length_exceeds_ip; /* length > IP payload: the smaller bounds the payload */
 };
 
 /* The IP header and first transport bytes an ICMP error quotes (RFC 792, RFC 4443). */
@@ -119,7 +120,7 @@ struct icmp_quote {
 struct packet_icmp {
 	uint8_t type, code;
 	uint16_t checksum;
-	uint32_t rest;     /* bytes 4..7: id/seq for echo, MTU for too-big, ... */
+	uint32_t rest;    /* bytes 4..7: id/seq for echo, MTU for too-big, ... */
 	uint16_t id, seq; /* echo request/reply */
 	struct icmp_quote quoted;
 };
@@ -127,10 +128,10 @@ struct packet_icmp {
 struct packet_ip {
 	uint8_t version; /* 4 or 6 */
 	struct ss_addr src, dst;
-	uint8_t ttl;        /* TTL (IPv4) or hop limit (IPv6) */
-	uint8_t tos;        /* TOS byte or traffic class */
+	uint8_t ttl; /* TTL (IPv4) or hop limit (IPv6) */
+	uint8_t tos; /* TOS byte or traffic class */
 	uint32_t flow_label;
-	uint8_t proto;      /* the transport protocol after extension headers */
+	uint8_t proto;       /* the transport protocol after extension headers */
 	uint16_t header_len; /* IPv4 IHL*4; IPv6 40 + extension headers */
 	uint32_t total_len;  /* IPv4 total length; IPv6 40 + payload length */
 	uint16_t id;
@@ -179,7 +180,7 @@ bool decode_linktype_supported(int linktype);
  * An unknown ethertype or IP protocol is not an error: l3/l4 say OTHER.
  */
 int decode_frame(int linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
-		 struct packet *pkt);
+                 struct packet *pkt);
 
 /* Layer decoders, for tests and for ICMP's quoted headers.  Each reads from
  * the cursor, fills its part of pkt and decodes the next layer. */
@@ -188,7 +189,7 @@ int decode_ipv4(struct cursor *c, struct packet *pkt);
 int decode_ipv6(struct cursor *c, struct packet *pkt);
 int decode_tcp(struct cursor *c, struct packet *pkt);
 int decode_udp(struct cursor *c, struct packet *pkt);
-int decode_icmp(struct cursor *c, struct packet *pkt);   /* ICMPv4 */
+int decode_icmp(struct cursor *c, struct packet *pkt); /* ICMPv4 */
 int decode_icmpv6(struct cursor *c, struct packet *pkt);
 
 /* Names for values, for the timeline and messages. */

@@ -69,18 +69,21 @@ struct track_result {
 	int64_t win_scaled; /* -1 when the scale is not known */
 	uint8_t handshake;  /* 1, 2, 3 for SYN, SYN-ACK, ACK; 0 otherwise */
 	enum track_tcp_state state_client, state_server; /* after this packet */
-	uint32_t analysis;  /* enum track_analysis bits */
-	uint32_t dup_ack_num;    /* with TA_DUPLICATE_ACK: 1, 2, ... */
-	uint64_t dup_ack_frame;  /* the frame it duplicates */
-	uint64_t acks_frame;     /* the data segment this ACK covers, 0 if none */
-	double ack_rtt;          /* seconds, with acks_frame */
-	double handshake_rtt;    /* seconds, on the 3rd handshake packet; <0 unknown */
+	uint32_t analysis;                               /* enum track_analysis bits */
+	uint32_t dup_ack_num;                            /* with TA_DUPLICATE_ACK: 1, 2, ... */
+	uint64_t dup_ack_frame;                          /* the frame it duplicates */
+	uint64_t acks_frame;  /* the data segment this ACK covers, 0 if none */
+	double ack_rtt;       /* seconds, with acks_frame */
+	double handshake_rtt; /* seconds, on the 3rd handshake packet; <0 unknown */
 
 	/* ICMP errors: the flow quoted (0 if none in the table) */
 	uint64_t icmp_flow;
 	/* UDP: 1-based index of this datagram in its direction; the request answered */
 	uint64_t udp_index;
 	uint64_t reply_to_frame;
+
+	/* TCP: each side's state before this packet, to tell what it changed */
+	enum track_tcp_state state_client_before, state_server_before;
 };
 
 /* A finished flow, as the summary in the timeline's `flows` array. */
@@ -91,8 +94,8 @@ struct track_flow_summary {
 	uint16_t client_port, server_port;
 	uint64_t packets[2], bytes[2]; /* by enum track_dir; bytes are payload bytes */
 	uint64_t first_frame, last_frame;
-	double first_t, last_t; /* seconds since the first packet of the trace */
-	double handshake_rtt;   /* seconds; <0 unknown */
+	double first_t, last_t;     /* seconds since the first packet of the trace */
+	double handshake_rtt;       /* seconds; <0 unknown */
 	uint32_t states_reached[2]; /* bit (1 << state) for each side */
 	uint32_t analysis_counts[TA_COUNT_FLAGS];
 	uint64_t icmp_errors;
@@ -101,6 +104,8 @@ struct track_flow_summary {
 	uint16_t mss[2];
 	int8_t wscale[2]; /* -1 when not offered */
 	bool sack_permitted, timestamps;
+	enum track_tcp_state final_state[2]; /* TCP: each side's state at the end */
+	char end_reason[16];                 /* "closed", "reset", "idle", "reused", "trace end" */
 };
 
 struct track_table;
@@ -116,8 +121,8 @@ void track_destroy(struct track_table *table);
  * `frame` its 1-based index.  Packets with no IP layer get flow_id 0.
  * Returns 0 or -SS_ENOMEM.
  */
-int track_packet(struct track_table *table, const struct packet *pkt, double t,
-		 uint64_t frame, struct track_result *out);
+int track_packet(struct track_table *table, const struct packet *pkt, double t, uint64_t frame,
+                 struct track_result *out);
 
 /*
  * The id of the flow with this 5-tuple (either direction), or 0 when none is
@@ -127,13 +132,13 @@ int track_packet(struct track_table *table, const struct packet *pkt, double t,
  */
 #define TRACK_RECENT_ENDED 64
 uint64_t track_find_flow(const struct track_table *table, enum decode_l4 proto,
-			 const struct ss_addr *a, uint16_t aport, const struct ss_addr *b,
-			 uint16_t bport);
+                         const struct ss_addr *a, uint16_t aport, const struct ss_addr *b,
+                         uint16_t bport);
 
 /* Number of flows currently held in memory. */
 size_t track_live_flows(const struct track_table *table);
 
-const char *track_state_name(enum track_tcp_state state); /* "ESTABLISHED" */
+const char *track_state_name(enum track_tcp_state state);  /* "ESTABLISHED" */
 const char *track_analysis_name(enum track_analysis flag); /* "duplicate_ack" */
 
 #endif

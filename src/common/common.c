@@ -5,14 +5,14 @@
 #include <string.h>
 
 static const char *const error_names[] = {
-	[SS_OK] = "ok",
-	[SS_ETRUNC] = "truncated",
-	[SS_EMALFORMED] = "malformed",
-	[SS_EUNSUPPORTED] = "unsupported",
-	[SS_ENOMEM] = "out of memory",
-	[SS_EIO] = "input/output error",
-	[SS_EPERM] = "not permitted",
-	[SS_EUSAGE] = "usage error",
+    [SS_OK] = "ok",
+    [SS_ETRUNC] = "truncated",
+    [SS_EMALFORMED] = "malformed",
+    [SS_EUNSUPPORTED] = "unsupported",
+    [SS_ENOMEM] = "out of memory",
+    [SS_EIO] = "input/output error",
+    [SS_EPERM] = "not permitted",
+    [SS_EUSAGE] = "usage error",
 };
 
 const char *ss_strerror(int code)

@@ -1,0 +1,48 @@
+#!/bin/sh
+# The benchmark behind `make bench`: one synthetic capture, and in the same run
+#   sockscope trace -o /dev/null      on 100k and 1M packets
+#   tcpdump -nr FILE > /dev/null       on 1M packets
+#   tshark -r FILE -T json > /dev/null on 100k packets (scaled per packet)
+# printing wall time, packets per second, peak RSS and the ratios.
+# usage: bench/run.sh BUILD [PACKETS]
+set -eu
+build=${1:-build}
+packets=${2:-1000000}
+small=$((packets / 10))
+dir=$build/bench
+mkdir -p "$dir"
+cc -O2 -Wall -Wextra -Werror -o "$dir/gencap" bench/gencap.c
+[ -s "$dir/big.pcap" ] && [ "$(cat "$dir/big.count" 2>/dev/null)" = "$packets" ] ||
+	{ "$dir/gencap" "$dir/big.pcap" "$packets" && echo "$packets" >"$dir/big.count"; }
+"$dir/gencap" "$dir/small.pcap" "$small" 2>/dev/null
+
+# measure NAME PACKETS COMMAND...: appends "name packets seconds rss_kb" to the table
+measure() {
+	name=$1 n=$2; shift 2
+	/usr/bin/time -f "%e %M" -o "$dir/time.out" sh -c "$* > /dev/null 2>&1"
+	read -r secs rss <"$dir/time.out"
+	echo "$name $n $secs $rss" >>"$dir/results"
+}
+: >"$dir/results"
+measure sockscope-small "$small" "$build/sockscope" trace -q -r "$dir/small.pcap" -o /dev/null
+measure sockscope "$packets" "$build/sockscope" trace -q -r "$dir/big.pcap" -o /dev/null
+measure tcpdump "$packets" tcpdump -nr "$dir/big.pcap"
+measure tshark-json "$small" tshark -r "$dir/small.pcap" -T json
+
+awk '
+{ name[NR] = $1; n[$1] = $2; s[$1] = $3; rss[$1] = $4 }
+END {
+	printf "%-16s %10s %9s %12s %10s\n", "program", "packets", "seconds", "packets/s", "peak RSS"
+	for (i = 1; i <= NR; i++) {
+		k = name[i]; t = s[k] > 0 ? s[k] : 0.001
+		printf "%-16s %10d %9.2f %12.0f %7.1f MB\n", k, n[k], s[k], n[k] / t, rss[k] / 1024
+	}
+	per = function_per = 0
+	ss = s["sockscope"] / n["sockscope"]; ts = s["tshark-json"] / n["tshark-json"]
+	td = s["tcpdump"] / n["tcpdump"]
+	printf "\nsockscope vs tshark -T json, per packet: %.1fx faster (target >= 50x)\n", ts / ss
+	printf "sockscope vs tcpdump -nr, per packet:     %.2fx (target >= 10x)\n", td / ss
+	printf "linearity, time(%d) / time(%d):  %.2f (target <= 11)\n", n["sockscope"], \
+		n["sockscope-small"], s["sockscope"] / (s["sockscope-small"] > 0 ? s["sockscope-small"] : 0.001)
+	printf "peak RSS of sockscope: %.1f MB (target <= 64 MB)\n", rss["sockscope"] / 1024
+}' "$dir/results"

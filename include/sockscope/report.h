@@ -1,0 +1,29 @@
+/*
+ * report.h - the self-contained HTML report: web/index.html with its style
+ * sheet and scripts inlined and a timeline placed in its data element.
+ *
+ * The web page's files are compiled into the program (report_assets, made
+ * from web/ at build time), so a report can be written from anywhere.
+ */
+#ifndef SOCKSCOPE_REPORT_H
+#define SOCKSCOPE_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct report_asset {
+	const char *name; /* "index.html", "style.css", "ladder.js" */
+	const char *data;
+	size_t size;
+};
+
+/* Terminated by an entry whose name is NULL. */
+extern const struct report_asset report_assets[];
+
+/*
+ * Writes the page to `out`, with the timeline read from `timeline` (a JSON
+ * document) inlined.  Returns 0, or -SS_EIO with a message in errbuf.
+ */
+int report_write(FILE *out, FILE *timeline, char *errbuf, size_t errsize);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * capture.c - what file and live sources share: reading the next frame, the
+ * BPF filter, the -w dumper, statistics and closing.
+ */
+#include "source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int capture_apply_filter(struct capture *cap, const char *filter, char *errbuf, size_t errsize)
+{
+	struct bpf_program prog;
+
+	if (!filter || !*filter)
+		return 0;
+	if (pcap_compile(cap->handle, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(errbuf, errsize, "%s: bad filter \"%s\": %s", cap->name, filter,
+		         pcap_geterr(cap->handle));
+		return -SS_EUSAGE;
+	}
+	int rc = pcap_setfilter(cap->handle, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(errbuf, errsize, "%s: cannot set filter: %s", cap->name,
+		         pcap_geterr(cap->handle));
+		return -SS_EIO;
+	}
+	return 0;
+}
+
+int capture_open_dumper(struct capture *cap, const struct capture_options *opts, char *errbuf,
+                        size_t errsize)
+{
+	if (!opts || !opts->write_path)
+		return 0;
+	cap->dumper = pcap_dump_open(cap->handle, opts->write_path);
+	if (!cap->dumper) {
+		snprintf(errbuf, errsize, "%s: cannot write: %s", opts->write_path,
+		         pcap_geterr(cap->handle));
+		return -SS_EIO;
+	}
+	return 0;
+}
+
+static void frame_from_pcap(const struct capture *cap, const struct pcap_pkthdr *hdr,
+                            const u_char *data, struct capture_frame *frame)
+{
+	frame->data = data;
+	frame->caplen = hdr->caplen;
+	frame->wirelen = hdr->len;
+	frame->ts_sec = hdr->ts.tv_sec;
+	/* with nanosecond precision libpcap stores ns in tv_usec */
+	frame->ts_nsec =
+	    cap->nanosecond ? (uint32_t)hdr->ts.tv_usec : (uint32_t)hdr->ts.tv_usec * 1000u;
+}
+
+static int next_offline_error(struct capture *cap, char *errbuf, size_t errsize)
+{
+	snprintf(errbuf, errsize, "%s: after packet %llu: %s", cap->name,
+	         (unsigned long long)cap->frames, pcap_geterr(cap->handle));
+	return -SS_ETRUNC;
+}
+
+int capture_next(struct capture *cap, struct capture_frame *frame, char *errbuf, size_t errsize)
+{
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+
+	if (cap->live && cap->stop_requested && !cap->draining) {
+		cap->draining = true;
+		pcap_setnonblock(cap->handle, 1, errbuf);
+	}
+	int rc = pcap_next_ex(cap->handle, &hdr, &data);
+	if (rc == 1) {
+		cap->frames++;
+		frame_from_pcap(cap, hdr, data, frame);
+		if (cap->dumper)
+			pcap_dump((u_char *)cap->dumper, hdr, data);
+		return 1;
+	}
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	if (rc == 0) /* live: timeout, or nothing left while draining */
+		return cap->draining ? 0 : 2;
+	if (!cap->live)
+		return next_offline_error(cap, errbuf, errsize);
+	snprintf(errbuf, errsize, "%s: capture failed: %s", cap->name, pcap_geterr(cap->handle));
+	return -SS_EIO;
+}
+
+void capture_stop(struct capture *cap)
+{
+	cap->stop_requested = 1;
+}
+
+int capture_linktype(const struct capture *cap)
+{
+	return pcap_datalink(cap->handle);
+}
+
+const char *capture_linktype_name(const struct capture *cap)
+{
+	const char *name = pcap_datalink_val_to_name(pcap_datalink(cap->handle));
+	return name ? name : "unknown";
+}
+
+int capture_snaplen(const struct capture *cap)
+{
+	return pcap_snapshot(cap->handle);
+}
+
+bool capture_is_live(const struct capture *cap)
+{
+	return cap->live;
+}
+
+const char *capture_name(const struct capture *cap)
+{
+	return cap->name;
+}
+
+double capture_progress(struct capture *cap)
+{
+	FILE *f = cap->live ? NULL : pcap_file(cap->handle);
+	long pos = f ? ftell(f) : -1;
+
+	if (pos < 0 || cap->file_size <= 0)
+		return -1;
+	return (double)pos / (double)cap->file_size;
+}
+
+void capture_get_stats(struct capture *cap, struct capture_stats *stats)
+{
+	struct pcap_stat ps;
+
+	memset(stats, 0, sizeof *stats);
+	if (!cap->live || pcap_stats(cap->handle, &ps) < 0)
+		return;
+	stats->known = true;
+	stats->received = ps.ps_recv;
+	stats->dropped = ps.ps_drop;
+	stats->if_dropped = ps.ps_ifdrop;
+}
+
+void capture_close(struct capture *cap)
+{
+	if (!cap)
+		return;
+	if (cap->dumper)
+		pcap_dump_close(cap->dumper);
+	if (cap->handle)
+		pcap_close(cap->handle);
+	free(cap);
+}

@@ -1,0 +1,51 @@
+/* util.c - what every subcommand shares: messages and the filter words. */
+#include "sockscope/cli.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_error(const char *format, ...)
+{
+	va_list ap;
+
+	fputs("sockscope: ", stderr);
+	va_start(ap, format);
+	vfprintf(stderr, format, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+char *cli_join_words(int count, char **words)
+{
+	size_t len = 1;
+	char *text;
+
+	if (count <= 0)
+		return NULL;
+	for (int i = 0; i < count; i++)
+		len += strlen(words[i]) + 1;
+	text = malloc(len);
+	if (!text)
+		return NULL;
+	text[0] = '\0';
+	for (int i = 0; i < count; i++) {
+		if (i)
+			strcat(text, " ");
+		strcat(text, words[i]);
+	}
+	return text;
+}
+
+bool cli_parse_count(const char *text, long *value)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v <= 0)
+		return false;
+	*value = v;
+	return true;
+}

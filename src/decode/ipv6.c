@@ -1,0 +1,173 @@
+/*
+ * ipv6.c - the IPv6 header (RFC 8200 §3) and the walk over its extension
+ * headers (RFC 8200 §4), with the transport bounded by the payload length.
+ */
+#include "internal.h"
+
+enum {
+	IPV6_HEADER_LEN = 40,
+	IPV6_FRAG_HEADER_LEN = 8,      /* RFC 8200 §4.5 */
+	IPV6_FRAG_OFFSET_MASK = 0xfff8, /* 13 bits, in 8-byte units, already * 8 */
+	IPV6_FRAG_M = 0x0001,
+};
+
+/* How an extension header states its length. */
+enum ext_length {
+	EXT_UNITS_8, /* Hdr Ext Len in 8-byte units, not counting the first 8 */
+	EXT_UNITS_4, /* AH, RFC 4302 §2.2: 4-byte units, minus 2 */
+	EXT_FIXED_8, /* Fragment: always 8 bytes */
+};
+
+static const struct ext_kind {
+	uint8_t type;
+	enum ext_length length;
+} ext_kinds[] = {
+	{0, EXT_UNITS_8},   /* Hop-by-Hop Options, RFC 8200 §4.3 */
+	{43, EXT_UNITS_8},  /* Routing, §4.4 */
+	{44, EXT_FIXED_8},  /* Fragment, §4.5 */
+	{60, EXT_UNITS_8},  /* Destination Options, §4.6 */
+	{51, EXT_UNITS_4},  /* Authentication Header, RFC 4302 */
+	{135, EXT_UNITS_8}, /* Mobility, RFC 6275 §6.1 */
+};
+
+static const struct ext_kind *find_ext_kind(uint8_t type)
+{
+	for (size_t i = 0; i < SS_ARRAY_SIZE(ext_kinds); i++)
+		if (ext_kinds[i].type == type)
+			return &ext_kinds[i];
+	return NULL;
+}
+
+static int walk_stop(struct ipv6_walk *w, int code, const char *what, uint32_t need)
+{
+	w->what = what;
+	w->need = need;
+	return -code;
+}
+
+static uint32_t ext_length(const struct ext_kind *k, uint8_t hdr_ext_len)
+{
+	switch (k->length) {
+	case EXT_UNITS_4:
+		return ((uint32_t)hdr_ext_len + 2) * 4;
+	case EXT_FIXED_8:
+		return IPV6_FRAG_HEADER_LEN;
+	default:
+		return ((uint32_t)hdr_ext_len + 1) * 8;
+	}
+}
+
+/* One extension header: Next Header, length, then its body (read for a
+ * Fragment header, skipped otherwise). */
+static int walk_one(struct cursor *c, struct ipv6_walk *w, const struct ext_kind *k)
+{
+	uint8_t next, hdr_ext_len;
+	uint16_t frag;
+	uint32_t len;
+
+	w->at = cursor_offset(c);
+	if (w->count == DECODE_MAX_IPV6_EXT)
+		return walk_stop(w, SS_EMALFORMED, "too many extension headers", 0);
+	if (w->left < 2)
+		return walk_stop(w, SS_EMALFORMED, "extension header past payload length", 2);
+	if (!cursor_u8(c, &next) || !cursor_u8(c, &hdr_ext_len))
+		return walk_stop(w, SS_ETRUNC, "truncated extension header", 2);
+	len = ext_length(k, hdr_ext_len);
+	if (len > w->left)
+		return walk_stop(w, SS_EMALFORMED, "extension header past payload length", len);
+	if (k->length == EXT_FIXED_8) {
+		if (!cursor_u16be(c, &frag) || !cursor_u32be(c, &w->frag_id))
+			return walk_stop(w, SS_ETRUNC, "truncated fragment header", len);
+		w->fragment = true;
+		w->more_fragments = frag & IPV6_FRAG_M;
+		w->frag_offset = frag & IPV6_FRAG_OFFSET_MASK;
+	} else if (!cursor_skip(c, len - 2)) {
+		return walk_stop(w, SS_ETRUNC, "truncated extension header", len);
+	}
+	w->types[w->count++] = k->type;
+	w->next = next;
+	w->left -= len;
+	return 0;
+}
+
+int decode_ipv6_walk(struct cursor *c, struct ipv6_walk *w)
+{
+	const struct ext_kind *k;
+
+	/* Past a later fragment's header come fragment bytes, not headers. */
+	while ((k = find_ext_kind(w->next)) && w->frag_offset == 0) {
+		int rc = walk_one(c, w, k);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Version, traffic class, flow label, payload length, next header, hop
+ * limit, addresses; each filled as soon as it is read. */
+static bool ipv6_fields(struct cursor *c, struct packet_ip *ip, uint16_t *payload_len)
+{
+	uint32_t first;
+
+	if (!cursor_u32be(c, &first))
+		return false;
+	ip->tos = (uint8_t)(first >> 20);
+	ip->flow_label = first & 0xfffff;
+	if (!cursor_u16be(c, payload_len))
+		return false;
+	ip->total_len = IPV6_HEADER_LEN + (uint32_t)*payload_len;
+	return cursor_u8(c, &ip->proto) && cursor_u8(c, &ip->ttl) &&
+	       decode_read_addr(c, &ip->src, 6) && decode_read_addr(c, &ip->dst, 6);
+}
+
+/*
+ * Copies the walk into pkt->ip; it is kept even when the walk failed.  The
+ * header length fits in 16 bits: at most 16 extension headers of at most
+ * 2048 bytes each.  The 32-bit fragment identification has no field; ip.id
+ * stays 0 for IPv6.
+ */
+static void ipv6_take_walk(struct packet_ip *ip, const struct ipv6_walk *w, uint16_t payload_len)
+{
+	ip->ext_count = w->count;
+	memcpy(ip->ext, w->types, w->count);
+	ip->proto = w->next;
+	ip->header_len = (uint16_t)(IPV6_HEADER_LEN + (payload_len - w->left));
+	ip->fragment = w->fragment && (w->more_fragments || w->frag_offset > 0);
+	ip->more_fragments = w->more_fragments;
+	ip->frag_offset = w->frag_offset;
+}
+
+int decode_ipv6(struct cursor *c, struct packet *pkt)
+{
+	struct packet_ip *ip = &pkt->ip;
+	size_t start = cursor_offset(c);
+	uint16_t payload_len = 0;
+	struct ipv6_walk w = {0};
+	struct cursor datagram, peek = *c;
+	uint8_t version;
+	int rc;
+
+	pkt->l3 = L3_IPV6;
+	ip->version = 6;
+	if (cursor_u8(&peek, &version) && version >> 4 != 6)
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", start, "version is not 6", 0);
+	if (!ipv6_fields(c, ip, &payload_len))
+		return decode_fail(pkt, SS_ETRUNC, "ipv6", start, "truncated header",
+				   IPV6_HEADER_LEN);
+	ip->header_len = IPV6_HEADER_LEN;
+	/* Padding after the datagram is cut off here. */
+	datagram = cursor_window(c, payload_len);
+	w.next = ip->proto;
+	w.left = payload_len;
+	rc = decode_ipv6_walk(&datagram, &w);
+	ipv6_take_walk(ip, &w, payload_len);
+	if (rc < 0)
+		return decode_fail(pkt, -rc, "ipv6", w.at, w.what, w.need);
+	/* RFC 8200 §4.5: a later fragment has no transport header; §4.7: after
+	 * No Next Header there is nothing to decode. */
+	if (ip->frag_offset > 0 || ip->proto == IPPROTO_NUM_NONE) {
+		decode_ip_payload(&datagram, w.left, pkt);
+		return 0;
+	}
+	return decode_transport(&datagram, pkt);
+}
