@@ -64,6 +64,10 @@ double timeline_relative_time(struct timeline_writer *w, int64_t ts_sec, uint32_
 
 int timeline_write_packet(struct timeline_writer *w, const struct timeline_packet *p);
 
+/* Writes the calls not yet written (those after the last packet), while the
+ * flow table they are matched against still exists. */
+void timeline_flush_calls(struct timeline_writer *w);
+
 /* A flow has ended; its summary is kept until timeline_finish. */
 int timeline_add_flow(struct timeline_writer *w, const struct track_flow_summary *flow);
 

@@ -71,6 +71,9 @@ int capture_next(struct capture *cap, struct capture_frame *frame, char *errbuf,
 		cap->draining = true;
 		pcap_setnonblock(cap->handle, 1, errbuf);
 	}
+	/* live handles are non-blocking (live.c): wait here, so a stop is seen */
+	if (cap->live && !cap->draining && !capture_live_wait(cap))
+		return 2;
 	int rc = pcap_next_ex(cap->handle, &hdr, &data);
 	if (rc == 1) {
 		cap->frames++;

@@ -8,7 +8,13 @@
  * immediate mode (each packet is handed over as it arrives), a 32 MB buffer,
  * and a short read timeout so capture_next returns to check for a stop
  * request.  Reading, stopping and draining live in capture.c.
+ *
+ * The handle is non-blocking: libpcap's own read timeout does not end a read
+ * in immediate mode on Linux (pcap_next_ex keeps waiting for a packet), so a
+ * stop request could wait forever.  capture_live_wait polls the handle's
+ * descriptor with our timeout instead.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +116,12 @@ struct capture *capture_open_live(const char *iface, const struct capture_option
 	    (*error = activate(cap->handle, device, errbuf, errsize)) < 0)
 		goto out_close;
 	cap->nanosecond = pcap_get_tstamp_precision(cap->handle) == PCAP_TSTAMP_PRECISION_NANO;
+	if (pcap_setnonblock(cap->handle, 1, pcap_errbuf) < 0) {
+		snprintf(errbuf, errsize, "%s: can't set non-blocking mode: %s", device,
+		         pcap_errbuf);
+		*error = -SS_EIO;
+		goto out_close;
+	}
 	if (opts && opts->filter && opts->filter[0] &&
 	    (*error = capture_apply_filter(cap, opts->filter, errbuf, errsize)) < 0)
 		goto out_close;
@@ -122,4 +134,13 @@ out_close:
 out_free:
 	free(cap);
 	return NULL;
+}
+
+int capture_live_wait(struct capture *cap)
+{
+	struct pollfd pfd = {.fd = pcap_get_selectable_fd(cap->handle), .events = POLLIN};
+
+	if (pfd.fd < 0)
+		return 1;
+	return poll(&pfd, 1, CAPTURE_LIVE_TIMEOUT_MS) != 0; /* an error: let the read say */
 }

@@ -26,6 +26,12 @@ struct capture {
 /* Compiles and installs `filter` on cap->handle; message in errbuf on failure. */
 int capture_apply_filter(struct capture *cap, const char *filter, char *errbuf, size_t errsize);
 
+/*
+ * Live sources are non-blocking: waits up to CAPTURE_LIVE_TIMEOUT_MS for a
+ * frame.  Returns 1 when one may be ready, 0 when the wait timed out.
+ */
+int capture_live_wait(struct capture *cap);
+
 /* Opens the -w dumper if opts asks for one. */
 int capture_open_dumper(struct capture *cap, const struct capture_options *opts, char *errbuf,
 			size_t errsize);

@@ -144,7 +144,8 @@ static int finish(struct pipeline_state *st, int status)
 {
 	struct timeline_source src;
 
-	track_destroy(st->table); /* ends every flow: summaries reach the writer */
+	timeline_flush_calls(st->writer); /* calls after the last packet, while flows exist */
+	track_destroy(st->table);         /* ends every flow: summaries reach the writer */
 	show_progress(st, true);
 	describe_source(st, &src);
 	if (timeline_finish(st->writer, &src) < 0) {

@@ -128,6 +128,12 @@ static void flush_calls_until(struct timeline_writer *w, int64_t sec, uint32_t n
 	}
 }
 
+void timeline_flush_calls(struct timeline_writer *w)
+{
+	flush_calls_until(w, 0, 0, true);
+	w->table = NULL; /* the table is about to go; later calls name no flow */
+}
+
 int timeline_write_packet(struct timeline_writer *w, const struct timeline_packet *p)
 {
 	double t = timeline_relative_time(w, p->ts_sec, p->ts_nsec);

@@ -1,0 +1,221 @@
+/*
+ * capture.c - `sockscope capture [-i IF] [-w FILE] [-o OUT] [-c N] [FILTER] [-- CMD ARGS]`
+ *
+ * Captures until Ctrl-C, until COUNT packets, or around a command: the
+ * capture is proven running before the command starts and drained after it
+ * ends (record.c).  The frames go to FILE (or a temporary file), and the
+ * pipeline reads them back into the timeline.  Run under sudo, the capture
+ * gives up root once its handle and file are open, so the command and the
+ * output files belong to the user (tcpdump's -Z habit).
+ */
+#include "sockscope/cli.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "record.h"
+
+static const char capture_usage[] =
+    "usage: sockscope capture [-i IFACE] [-w FILE] [-o OUT.json|-] [--html OUT.html]\n"
+    "                         [-c COUNT] [-s SNAPLEN] [FILTER...] [-- COMMAND [ARGS...]]\n"
+    "\n"
+    "Captures live traffic and writes the annotated JSON timeline: until Ctrl-C,\n"
+    "until COUNT packets, or for as long as COMMAND runs.  Nothing captured is\n"
+    "lost at the end: the capture is drained before the timeline is written.\n"
+    "\n"
+    "  -i IFACE    interface (default lo)\n"
+    "  -w FILE     also keep the raw packets in this pcap file\n"
+    "  -o OUT      where to write the timeline; '-' (the default) is stdout\n"
+    "  --html OUT  also write a self-contained HTML page (needs -o FILE)\n"
+    "  -c COUNT    stop after COUNT packets\n"
+    "  -s SNAPLEN  bytes to keep of each packet (default 262144)\n"
+    "  FILTER      a BPF filter expression, as for tcpdump\n"
+    "  -- COMMAND  run COMMAND, capturing from just before it starts until it ends\n"
+    "\n"
+    "Needs root or CAP_NET_RAW.  Under sudo, root is dropped once capture starts.\n"
+    "Exit status: 0 ok, 1 capture or input failure, 2 usage.\n";
+
+struct capture_args {
+	const char *iface, *write_path, *output, *html;
+	long count, snaplen;
+	char *filter;   /* malloc'd */
+	char **command; /* NULL-terminated, or NULL */
+};
+
+static void on_interrupt(int signo)
+{
+	(void)signo;
+	record_interrupt();
+}
+
+/* Runs the command and waits; its exit status (or 128 + signal). */
+static int run_command(void *arg)
+{
+	char **command = arg;
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		execvp(command[0], command);
+		fprintf(stderr, "sockscope: %s: cannot run it\n", command[0]);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int parse_option(int opt, struct capture_args *args)
+{
+	switch (opt) {
+	case 'i':
+		args->iface = optarg;
+		return CLI_OK;
+	case 'w':
+		args->write_path = optarg;
+		return CLI_OK;
+	case 'o':
+		args->output = optarg;
+		return CLI_OK;
+	case 'H':
+		args->html = optarg;
+		return CLI_OK;
+	case 'c':
+	case 's':
+		if (!cli_parse_count(optarg, opt == 'c' ? &args->count : &args->snaplen)) {
+			cli_error("capture: -%c wants a positive number, not '%s'", opt, optarg);
+			return CLI_USAGE;
+		}
+		return CLI_OK;
+	case 'h':
+		fputs(capture_usage, stdout);
+		return -1;
+	default:
+		fputs(capture_usage, stderr);
+		return CLI_USAGE;
+	}
+}
+
+static int parse_capture_args(int argc, char **argv, struct capture_args *args)
+{
+	static const struct option longopts[] = {
+	    {"help", no_argument, NULL, 'h'},
+	    {"html", required_argument, NULL, 'H'},
+	    {NULL, 0, NULL, 0},
+	};
+	int opt, status, end = argc;
+
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			end = i;
+			args->command = i + 1 < argc ? argv + i + 1 : NULL;
+			break;
+		}
+	optind = 1;
+	while ((opt = getopt_long(end, argv, "i:w:o:c:s:h", longopts, NULL)) != -1)
+		if ((status = parse_option(opt, args)) != CLI_OK)
+			return status;
+	if (end < argc && !args->command) {
+		cli_error("capture: '--' must be followed by a command");
+		return CLI_USAGE;
+	}
+	if (args->html && strcmp(args->output, "-") == 0) {
+		cli_error("capture: --html needs the timeline in a file: add -o OUT.json");
+		return CLI_USAGE;
+	}
+	args->filter = cli_join_words(end - optind, argv + optind);
+	return CLI_OK;
+}
+
+/* The pipeline over the recorded file. */
+static int write_timeline(const struct capture_args *args, const char *pcap_path,
+                          const struct record_result *rec)
+{
+	char errbuf[512];
+	struct capture *file = capture_open_file(pcap_path, NULL, errbuf, sizeof(errbuf));
+	int status;
+
+	if (!file) {
+		cli_error("%s", errbuf);
+		return CLI_FAIL;
+	}
+	struct cli_pipeline pipeline = {
+	    .source = file,
+	    .json_path = args->output,
+	    .html_path = args->html,
+	    .filter = args->filter,
+	    .live_interface = rec->interface,
+	    .live_stats = &rec->stats,
+	};
+	status = cli_run_pipeline(&pipeline);
+	capture_close(file);
+	return status;
+}
+
+static int record_and_write(const struct capture_args *args, const char *pcap_path)
+{
+	struct record_options opts = {
+	    .iface = args->iface,
+	    .filter = args->filter,
+	    .snaplen = (int)args->snaplen,
+	    .pcap_path = pcap_path,
+	    .max_packets = args->count,
+	    .drop_privileges = true,
+	    .work = args->command ? run_command : NULL,
+	    .work_arg = args->command,
+	};
+	struct record_result rec;
+	char errbuf[512];
+
+	signal(SIGINT, on_interrupt);
+	signal(SIGTERM, on_interrupt);
+	if (record_run(&opts, &rec, errbuf, sizeof(errbuf)) < 0) {
+		cli_error("%s", errbuf);
+		return CLI_FAIL;
+	}
+	if (args->command && rec.work_ret != 0)
+		fprintf(stderr, "sockscope: %s exited with status %d\n", args->command[0],
+		        rec.work_ret);
+	fprintf(stderr, "sockscope: %llu packets captured, %llu dropped\n",
+	        (unsigned long long)rec.frames, (unsigned long long)rec.stats.dropped);
+	return write_timeline(args, pcap_path, &rec);
+}
+
+int cli_capture(int argc, char **argv)
+{
+	struct capture_args args = {.output = "-"};
+	char temp_path[] = "/tmp/sockscope-XXXXXX";
+	const char *pcap_path = NULL;
+	int status = parse_capture_args(argc, argv, &args);
+
+	if (status != CLI_OK) {
+		free(args.filter);
+		return status < 0 ? CLI_OK : status;
+	}
+	if (args.write_path) {
+		pcap_path = args.write_path;
+	} else {
+		int fd = mkstemp(temp_path);
+		if (fd < 0) {
+			cli_error("%s: cannot create a temporary file", temp_path);
+			free(args.filter);
+			return CLI_FAIL;
+		}
+		close(fd);
+		pcap_path = temp_path;
+	}
+	status = record_and_write(&args, pcap_path);
+	if (!args.write_path)
+		unlink(temp_path);
+	free(args.filter);
+	return status;
+}

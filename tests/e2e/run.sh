@@ -1,0 +1,94 @@
+#!/bin/sh
+# End-to-end: each demo under live capture with the built binary, its wire
+# story checked in the JSON timeline (tests/e2e/check.py), plus the message
+# and exit status of a capture without permission.  Where live capture is
+# not permitted, the live tests are skipped loudly.
+# usage: tests/e2e/run.sh BUILD
+set -u
+build=${1:-build}
+bin=$build/sockscope
+here=$(dirname "$0")
+out=$(mktemp -d /tmp/sockscope-e2e.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+passed=0 failed=0 skipped=0
+port=${SOCKSCOPE_E2E_PORT:-47100}
+
+pass() { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+skip() { echo "SKIPPED: $1"; skipped=$((skipped + 1)); }
+
+if [ ! -x "$bin" ]; then
+	echo "e2e: $bin is missing: run make first"
+	echo "e2e: 0 passed, 1 failed"
+	exit 1
+fi
+
+# Without permission: one clear message and exit 1.
+permission_test() {
+	user=nobody
+	id "$user" >/dev/null 2>&1 || { skip "no user '$user' to test capture without permission"; return; }
+	[ "$(id -u)" = 0 ] || { skip "not root: cannot become '$user' for the permission test"; return; }
+	chmod 777 "$out"
+	msg=$(setpriv --reuid="$user" --regid=nogroup --clear-groups \
+		"$bin" demo tcp-upper -o "$out" 2>&1 >/dev/null)
+	status=$?
+	if [ "$status" = 1 ] && echo "$msg" | grep -q "capture on lo not permitted: run as root, or: sudo setcap"; then
+		pass "capture without permission: exit 1 and a clear message"
+	else
+		fail "capture without permission: exit $status, message: $msg"
+	fi
+	[ "$(echo "$msg" | wc -l)" = 1 ] && pass "capture without permission: one line" ||
+		fail "capture without permission: more than one line: $msg"
+}
+
+# Is live capture possible here?  Try the smallest capture there is.
+probe=$("$bin" capture -c 1 -o "$out/probe.json" -- true 2>&1 >/dev/null)
+if [ $? != 0 ] && echo "$probe" | grep -q "not permitted"; then
+	echo "SKIPPED: live capture not permitted: $probe"
+	permission_test
+	echo "e2e: $passed passed, $failed failed"
+	exit 0
+fi
+
+demos=$("$bin" list | awk '/^[a-z]/ {print $1}')
+for demo in $demos; do
+	if "$bin" demo "$demo" -o "$out" -p "$port" >"$out/$demo.log" 2>&1; then
+		pass "$demo: exit 0"
+	else
+		fail "$demo: exit $?: $(cat "$out/$demo.log")"
+	fi
+	if [ ! -s "$out/$demo.json" ]; then
+		fail "$demo: no timeline written"
+	elif python3 "$here/check.py" "$demo" "$out/$demo.json"; then
+		pass "$demo: wire story"
+	else
+		fail "$demo: wire story"
+	fi
+	[ -s "$out/$demo.pcap" ] || [ "$demo" = unix-seqpacket ] || fail "$demo: no pcap file"
+done
+
+# capture around a command: the command's traffic is all there.
+if "$bin" capture -o "$out/around.json" "udp port $port" -- \
+	python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); [s.sendto(b'x', ('127.0.0.1', $port)) for i in range(50)]" \
+	2>"$out/around.log"; then
+	n=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for e in d['events'] if e['kind']=='packet' and e.get('udp')))" "$out/around.json")
+	[ "$n" = 50 ] && pass "capture -- COMMAND: all 50 datagrams, no markers" ||
+		fail "capture -- COMMAND: $n datagrams of 50"
+else
+	fail "capture -- COMMAND: $(cat "$out/around.log")"
+fi
+
+# capture until SIGINT: nothing captured is lost.
+"$bin" capture -o "$out/sigint.json" "udp port $((port + 1))" 2>"$out/sigint.log" &
+pid=$!
+sleep 0.5
+python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); [s.sendto(b'y', ('127.0.0.1', $((port + 1)))) for i in range(20)]"
+kill -INT $pid
+wait $pid
+n=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for e in d['events'] if e['kind']=='packet'))" "$out/sigint.json" 2>/dev/null)
+[ "$n" = 20 ] && pass "capture until SIGINT: all 20 datagrams" ||
+	fail "capture until SIGINT: ${n:-no timeline}, expected 20: $(cat "$out/sigint.log")"
+
+permission_test
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" = 0 ]
