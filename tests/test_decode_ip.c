@@ -8,25 +8,27 @@
 #include "decode_test.h"
 
 #define IPV4_ADDRS 192, 168, 0, 1, 192, 168, 0, 2
-#define TCP_NO_OPTIONS 0x04, 0xd2, 0x16, 0x2e, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0x10, 0, 0, 0, 0, 0
+#define TCP_NO_OPTIONS                                                                             \
+	0x04, 0xd2, 0x16, 0x2e, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0x10, 0, 0, 0, 0, 0
 /* UDP whose length (100) claims more than a fragment holds. */
 #define UDP_LONG 0x30, 0x39, 0x00, 0x35, 0x00, 0x64, 0x00, 0x00, 0xde, 0xad, 0xbe, 0xef
 
 /* IHL 6: one word of options (NOP NOP NOP EOL). */
-static const uint8_t v4_options[] = {0x46, 0x00, 0x00, 0x24, 0x00, 0x01, 0x00, 0x00, 0x40, 17,
-				     0x00, 0x00, IPV4_ADDRS, 0x01, 0x01, 0x01, 0x00, UDP_12};
+static const uint8_t v4_options[] = {0x46, 0x00, 0x00, 0x24,       0x00, 0x01, 0x00, 0x00, 0x40,
+                                     17,   0x00, 0x00, IPV4_ADDRS, 0x01, 0x01, 0x01, 0x00, UDP_12};
 
 /* First fragment: MF, offset 0; the UDP header is in it. */
-static const uint8_t v4_first_fragment[] = {0x45, 0x00, 0x00, 0x20, 0x12, 0x34, 0x20, 0x00, 0x40,
-					    17,   0x00, 0x00, IPV4_ADDRS, UDP_LONG};
+static const uint8_t v4_first_fragment[] = {0x45, 0x00, 0x00, 0x20, 0x12, 0x34,       0x20,
+                                            0x00, 0x40, 17,   0x00, 0x00, IPV4_ADDRS, UDP_LONG};
 
 /* Last fragment at offset 185 * 8 = 1480: no transport header in it. */
-static const uint8_t v4_later_fragment[] = {0x45, 0x00, 0x00, 0x1c, 0x12, 0x34, 0x00, 0xb9,
-					    0x40, 17,   0x00, 0x00, IPV4_ADDRS,
-					    1,    2,    3,    4,    5,    6,    7,    8};
+static const uint8_t v4_later_fragment[] = {0x45, 0x00, 0x00, 0x1c, 0x12, 0x34,       0x00,
+                                            0xb9, 0x40, 17,   0x00, 0x00, IPV4_ADDRS, 1,
+                                            2,    3,    4,    5,    6,    7,          8};
 
 static const uint8_t v4_ihl_4[] = {0x44, 0x00, 0x00, 0x28, 0, 0, 0, 0, 0x40, 6, 0, 0, IPV4_ADDRS};
-static const uint8_t v4_total_19[] = {0x45, 0x00, 0x00, 0x13, 0, 0, 0, 0, 0x40, 6, 0, 0, IPV4_ADDRS};
+static const uint8_t v4_total_19[] = {0x45, 0x00, 0x00, 0x13, 0, 0,         0,
+                                      0,    0x40, 6,    0,    0, IPV4_ADDRS};
 static const uint8_t eth_v4_says_6[] = {ETH_IPV4, IPV6_UDP};
 static const uint8_t eth_v6_says_4[] = {ETH_IPV6, IPV4_UDP};
 
@@ -37,16 +39,16 @@ static const uint8_t v4_gre[] = {IPV4_HDR(24, 47), 0x00, 0x00, 0x08, 0x00};
 static const uint8_t v4_tso[] = {IPV4_HDR(0, 6), TCP_NO_OPTIONS, 'd', 'a', 't', 'a'};
 
 /* Hop-by-hop (PadN) then destination options (PadN) then TCP. */
-static const uint8_t v6_hbh_dst_tcp[] = {IPV6_HDR(36, 0), 60, 0, 1, 4, 0, 0, 0, 0,
-					 6,  0, 1, 4, 0, 0, 0, 0, TCP_NO_OPTIONS};
+static const uint8_t v6_hbh_dst_tcp[] = {
+    IPV6_HDR(36, 0), 60, 0, 1, 4, 0, 0, 0, 0, 6, 0, 1, 4, 0, 0, 0, 0, TCP_NO_OPTIONS};
 
 /* Fragment header, offset 0, M set, then UDP. */
-static const uint8_t v6_first_fragment[] = {IPV6_HDR(20, 44), 17, 0, 0x00, 0x01,
-					    0x12, 0x34, 0x56, 0x78, UDP_LONG};
+static const uint8_t v6_first_fragment[] = {
+    IPV6_HDR(20, 44), 17, 0, 0x00, 0x01, 0x12, 0x34, 0x56, 0x78, UDP_LONG};
 
 /* Fragment header, offset 1480, M clear: fragment bytes follow. */
-static const uint8_t v6_later_fragment[] = {IPV6_HDR(16, 44), 17, 0, 0x05, 0xc8, 0x12, 0x34,
-					    0x56, 0x78, 1, 2, 3, 4, 5, 6, 7, 8};
+static const uint8_t v6_later_fragment[] = {
+    IPV6_HDR(16, 44), 17, 0, 0x05, 0xc8, 0x12, 0x34, 0x56, 0x78, 1, 2, 3, 4, 5, 6, 7, 8};
 
 /* An atomic fragment (offset 0, M clear, RFC 6946) is not a fragment. */
 static const uint8_t v6_atomic_fragment[] = {IPV6_HDR(20, 44), 17, 0, 0, 0, 0, 0, 0, 1, UDP_12};
@@ -54,8 +56,9 @@ static const uint8_t v6_atomic_fragment[] = {IPV6_HDR(20, 44), 17, 0, 0, 0, 0, 0
 static const uint8_t v6_no_next[] = {IPV6_HDR(0, 59)};
 
 /* AH: payload length 4 means (4 + 2) * 4 = 24 bytes (RFC 4302 §2.2). */
-static const uint8_t v6_ah_tcp[] = {IPV6_HDR(44, 51), 6, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1,
-				    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, TCP_NO_OPTIONS};
+static const uint8_t v6_ah_tcp[] = {
+    IPV6_HDR(44, 51), 6, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    TCP_NO_OPTIONS};
 
 /* Hop-by-hop of 16 bytes in a payload of 8. */
 static const uint8_t v6_ext_past_payload[] = {IPV6_HDR(8, 0), 6, 1, 0, 0, 0, 0, 0, 0};
@@ -77,10 +80,10 @@ static void decode_ok(int linktype, const uint8_t *frame, size_t len, struct pac
 }
 
 static void decode_bad(int linktype, const uint8_t *frame, size_t len, const char *layer,
-		       const char *what, struct packet *pkt)
+                       const char *what, struct packet *pkt)
 {
 	assert_int_equal(decode_frame(linktype, frame, (uint32_t)len, (uint32_t)len, pkt),
-			 -SS_EMALFORMED);
+	                 -SS_EMALFORMED);
 	assert_false(pkt->truncated);
 	assert_string_equal(pkt->err.layer, layer);
 	assert_string_equal(pkt->err.what, what);
@@ -154,14 +157,14 @@ static void test_ipv4_malformed(void **state)
 	decode_bad(LINKTYPE_RAW, v4_ihl_4, sizeof v4_ihl_4, "ipv4", "header length < 20", &pkt);
 	assert_int_equal(pkt.err.offset, 0);
 	decode_bad(LINKTYPE_RAW, v4_total_19, sizeof v4_total_19, "ipv4",
-		   "total length < header length", &pkt);
+	           "total length < header length", &pkt);
 	assert_int_equal(pkt.ip.total_len, 19);
 	assert_int_equal(pkt.ip.ttl, 64);
 	decode_bad(LINKTYPE_ETHERNET, eth_v4_says_6, sizeof eth_v4_says_6, "ipv4",
-		   "version is not 4", &pkt);
+	           "version is not 4", &pkt);
 	assert_int_equal(pkt.err.offset, 14);
 	decode_bad(LINKTYPE_ETHERNET, eth_v6_says_4, sizeof eth_v6_says_4, "ipv6",
-		   "version is not 6", &pkt);
+	           "version is not 6", &pkt);
 }
 
 static void test_ipv4_tso_zero_length(void **state)
@@ -269,10 +272,10 @@ static void test_ipv6_malformed(void **state)
 
 	(void)state;
 	decode_bad(LINKTYPE_RAW, v6_ext_past_payload, sizeof v6_ext_past_payload, "ipv6",
-		   "extension header past payload length", &pkt);
+	           "extension header past payload length", &pkt);
 	assert_int_equal(pkt.err.offset, 40);
 	decode_bad(LINKTYPE_RAW, v6_short_for_tcp, sizeof v6_short_for_tcp, "tcp",
-		   "ip payload shorter than tcp header", &pkt);
+	           "ip payload shorter than tcp header", &pkt);
 }
 
 /* 17 destination options headers: one more than DECODE_MAX_IPV6_EXT. */
@@ -314,16 +317,16 @@ static void test_cut_anywhere(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipv4_fields_and_options),
-		cmocka_unit_test(test_ipv4_fragments),
-		cmocka_unit_test(test_ipv4_malformed),
-		cmocka_unit_test(test_ipv4_tso_zero_length),
-		cmocka_unit_test(test_ipv6_extension_headers),
-		cmocka_unit_test(test_ipv6_fragments),
-		cmocka_unit_test(test_ipv6_other_ends),
-		cmocka_unit_test(test_ipv6_malformed),
-		cmocka_unit_test(test_ipv6_too_many_extension_headers),
-		cmocka_unit_test(test_cut_anywhere),
+	    cmocka_unit_test(test_ipv4_fields_and_options),
+	    cmocka_unit_test(test_ipv4_fragments),
+	    cmocka_unit_test(test_ipv4_malformed),
+	    cmocka_unit_test(test_ipv4_tso_zero_length),
+	    cmocka_unit_test(test_ipv6_extension_headers),
+	    cmocka_unit_test(test_ipv6_fragments),
+	    cmocka_unit_test(test_ipv6_other_ends),
+	    cmocka_unit_test(test_ipv6_malformed),
+	    cmocka_unit_test(test_ipv6_too_many_extension_headers),
+	    cmocka_unit_test(test_cut_anywhere),
 	};
 
 	return cmocka_run_group_tests_name("decode_ip", tests, NULL, NULL);

@@ -14,20 +14,20 @@ static const uint8_t eth_ipv6[] = {ETH_IPV6, IPV6_UDP};
 static const uint8_t eth_vlan[] = {ETH_ADDRS, 0x81, 0x00, 0x00, 0x64, 0x08, 0x00, IPV4_UDP};
 
 /* 802.1ad service tag (priority 1, VLAN 10) around an 802.1Q tag (VLAN 20). */
-static const uint8_t eth_qinq[] = {ETH_ADDRS, 0x88, 0xa8, 0x20, 0x0a, 0x81, 0x00,
-				   0x00,      0x14, 0x86, 0xdd, IPV6_UDP};
+static const uint8_t eth_qinq[] = {ETH_ADDRS, 0x88, 0xa8, 0x20, 0x0a, 0x81,
+                                   0x00,      0x00, 0x14, 0x86, 0xdd, IPV6_UDP};
 
 /* A third tag is not decoded. */
 static const uint8_t eth_three_tags[] = {ETH_ADDRS, 0x81, 0x00, 0x00, 0x01, 0x81, 0x00, 0x00,
-					 0x02,      0x81, 0x00, 0x00, 0x03, 0x08, 0x00, IPV4_UDP};
+                                         0x02,      0x81, 0x00, 0x00, 0x03, 0x08, 0x00, IPV4_UDP};
 
 /* Linux cooked v1: outgoing, ARPHRD_LOOPBACK, 6 address bytes, IPv4. */
-static const uint8_t sll[] = {0x00, 0x04, 0x03, 0x04, 0x00, 0x06, 0, 0, 0, 0, 0, 0,
-			      0,    0,    0x08, 0x00, IPV4_UDP};
+static const uint8_t sll[] = {0x00, 0x04, 0x03, 0x04, 0x00, 0x06, 0,    0,       0,
+                              0,    0,    0,    0,    0,    0x08, 0x00, IPV4_UDP};
 
 /* Linux cooked v2: IPv6, reserved, ifindex 1, ARPHRD_LOOPBACK, host, 6 address bytes. */
-static const uint8_t sll2[] = {0x86, 0xdd, 0, 0, 0, 0, 0, 1, 0x03, 0x04, 0x00, 0x06,
-			       0,    0,    0, 0, 0, 0, 0, 0, IPV6_UDP};
+static const uint8_t sll2[] = {0x86, 0xdd, 0, 0, 0, 0, 0, 1, 0x03, 0x04,    0x00,
+                               0x06, 0,    0, 0, 0, 0, 0, 0, 0,    IPV6_UDP};
 
 /* BSD null: AF_INET written little- and big-endian; AF_INET6 as on Darwin (30). */
 static const uint8_t null_le[] = {0x02, 0x00, 0x00, 0x00, IPV4_UDP};
@@ -44,10 +44,10 @@ static const uint8_t raw_v6[] = {IPV6_UDP};
 static const uint8_t raw_v5[] = {0x50, 0, 0, 0};
 
 /* ARP request (RFC 826) and an LLDP frame. */
-static const uint8_t eth_arp[] = {ETH_ADDRS, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04,
-				  0x00, 0x01, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 192,  168,
-				  0,    1,    0,    0,    0,    0,    0,    0,    192,  168,
-				  0,    2};
+static const uint8_t eth_arp[] = {ETH_ADDRS, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06,
+                                  0x04,      0x00, 0x01, 0x66, 0x77, 0x88, 0x99, 0xaa,
+                                  0xbb,      192,  168,  0,    1,    0,    0,    0,
+                                  0,         0,    0,    192,  168,  0,    2};
 static const uint8_t eth_lldp[] = {ETH_ADDRS, 0x88, 0xcc, 0x02, 0x07, 0x04};
 
 /* IPv4 + UDP with 4 payload bytes is 46 bytes; Ethernet pads it to 60. */
@@ -80,7 +80,7 @@ static void check_udp(const struct packet *pkt, enum decode_l3 l3, uint16_t ethe
 }
 
 static void decode_udp_sample(int linktype, const uint8_t *frame, size_t len, enum decode_l3 l3,
-			      uint16_t ethertype)
+                              uint16_t ethertype)
 {
 	struct packet pkt;
 
@@ -160,7 +160,7 @@ static void test_raw(void **state)
 	assert_int_equal(pkt.l4, L4_NONE);
 	/* LINKTYPE_IPV6 does not look at the version nibble: 4 is malformed */
 	assert_int_equal(decode_frame(LINKTYPE_IPV6, raw_v4, sizeof raw_v4, sizeof raw_v4, &pkt),
-			 -SS_EMALFORMED);
+	                 -SS_EMALFORMED);
 	assert_string_equal(pkt.err.layer, "ipv6");
 }
 
@@ -188,7 +188,7 @@ static void test_unsupported_linktype(void **state)
 	assert_true(decode_linktype_supported(LINKTYPE_LINUX_SLL2));
 	assert_true(decode_linktype_supported(DLT_RAW_BSD));
 	assert_int_equal(decode_frame(105, raw_v4, sizeof raw_v4, sizeof raw_v4, &pkt),
-			 -SS_EUNSUPPORTED);
+	                 -SS_EUNSUPPORTED);
 	assert_false(pkt.truncated);
 	assert_string_equal(pkt.err.layer, "link");
 }
@@ -250,16 +250,16 @@ static void test_cut_anywhere(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ethernet),
-		cmocka_unit_test(test_vlan),
-		cmocka_unit_test(test_linux_cooked),
-		cmocka_unit_test(test_null_and_loop),
-		cmocka_unit_test(test_raw),
-		cmocka_unit_test(test_arp_and_unknown_ethertype),
-		cmocka_unit_test(test_unsupported_linktype),
-		cmocka_unit_test(test_padding_not_payload),
-		cmocka_unit_test(test_where_truncation_is_reported),
-		cmocka_unit_test(test_cut_anywhere),
+	    cmocka_unit_test(test_ethernet),
+	    cmocka_unit_test(test_vlan),
+	    cmocka_unit_test(test_linux_cooked),
+	    cmocka_unit_test(test_null_and_loop),
+	    cmocka_unit_test(test_raw),
+	    cmocka_unit_test(test_arp_and_unknown_ethertype),
+	    cmocka_unit_test(test_unsupported_linktype),
+	    cmocka_unit_test(test_padding_not_payload),
+	    cmocka_unit_test(test_where_truncation_is_reported),
+	    cmocka_unit_test(test_cut_anywhere),
 	};
 
 	return cmocka_run_group_tests_name("decode_link", tests, NULL, NULL);

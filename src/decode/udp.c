@@ -21,11 +21,11 @@ int decode_udp(struct cursor *c, struct packet *pkt)
 	u->length_exceeds_ip = false;
 	if (announced && wire < UDP_HEADER_LEN)
 		return decode_fail(pkt, SS_EMALFORMED, "udp", start,
-				   "ip payload shorter than udp header", UDP_HEADER_LEN);
+		                   "ip payload shorter than udp header", UDP_HEADER_LEN);
 	if (!cursor_u16be(c, &u->sport) || !cursor_u16be(c, &u->dport) ||
 	    !cursor_u16be(c, &u->length) || !cursor_u16be(c, &u->checksum))
 		return decode_fail(pkt, SS_ETRUNC, "udp", start, "truncated header",
-				   UDP_HEADER_LEN);
+		                   UDP_HEADER_LEN);
 	if (u->length < UDP_HEADER_LEN)
 		return decode_fail(pkt, SS_EMALFORMED, "udp", start, "length < 8", 0);
 	datagram = u->length;
