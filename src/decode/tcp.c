@@ -109,7 +109,8 @@ static void parse_options(struct cursor *c, struct packet_tcp *t)
 		bool len_ok = true;
 
 		memset(o, 0, sizeof *o);
-		cursor_u8(c, &o->kind);
+		if (!cursor_u8(c, &o->kind))
+			return;
 		if (o->kind == TCPOPT_EOL || o->kind == TCPOPT_NOP)
 			o->len = 1;
 		else if (!parse_option_body(c, o, &len_ok)) {
