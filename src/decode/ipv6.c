@@ -154,7 +154,6 @@ int decode_ipv6(struct cursor *c, struct packet *pkt)
 	if (!ipv6_fields(c, ip, &payload_len))
 		return decode_fail(pkt, SS_ETRUNC, "ipv6", start, "truncated header",
 		                   IPV6_HEADER_LEN);
-	ip->header_len = IPV6_HEADER_LEN;
 	/* Padding after the datagram is cut off here. */
 	datagram = cursor_window(c, payload_len);
 	w.next = ip->proto;
