@@ -175,6 +175,17 @@ static void test_fuzz_no_overflow(void **state)
 		bytes = (uint8_t *)&f;
 		for (size_t j = 0; j < sizeof f; j++)
 			bytes[j] = (uint8_t)rand();
+		/* bools must hold 0 or 1: random bytes there would be the test's own UB */
+		p.icmp.quoted.present = rand() & 1;
+		p.icmp.quoted.has_ports = rand() & 1;
+		p.icmp.quoted.has_tcp_seq = rand() & 1;
+		p.tcp.options_bad = p.truncated = false;
+		p.ip.dont_fragment = p.ip.more_fragments = p.ip.fragment = false;
+		p.ip.options_present = false;
+		tr.new_flow = rand() & 1;
+		tr.has_rel = rand() & 1;
+		tr.proto = (enum decode_l4)(rand() % 6);
+		f.sack_permitted = f.timestamps = false;
 		p.l3 = (enum decode_l3)(rand() % 5);
 		p.l4 = (enum decode_l4)(rand() % 6);
 		p.tcp.option_count = (uint8_t)(rand() % (DECODE_MAX_TCP_OPTIONS + 1));

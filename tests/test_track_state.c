@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "packet_builder.h"
@@ -437,6 +438,38 @@ static void test_ipv6_flow(void **state)
 	assert_int_equal(c.sink.ended[0].server_port, 8080);
 }
 
+/* Random packets on a few tuples: no crash, every flow ends exactly once. */
+static void test_random_packets(void **state)
+{
+	struct pb_conv c;
+	const char *hosts[] = {"10.0.0.1", "10.0.0.2", "10.0.0.3"};
+	(void)state;
+	pb_conv_init(&c);
+	srand(11);
+	for (int i = 0; i < 20000; i++) {
+		const char *src = hosts[rand() % 3], *dst = hosts[rand() % 3];
+		uint16_t sport = (uint16_t)(80 + rand() % 3), dport = (uint16_t)(80 + rand() % 3);
+		struct packet p;
+		int kind = rand() % 4;
+		if (kind < 2)
+			p = pb_tcp(src, sport, dst, dport, (uint8_t)rand(), (uint32_t)(rand() % 64),
+			           (uint32_t)(rand() % 64), (uint16_t)(rand() % 3),
+			           (uint32_t)(rand() % 3));
+		else if (kind == 2)
+			p = pb_udp(src, sport, dst, dport, (uint32_t)(rand() % 3));
+		else {
+			p = pb_icmp(src, dst, (uint8_t)(rand() % 12), 3);
+			if (rand() & 1)
+				pb_quote(&p, rand() & 1 ? 6 : 17, dst, dport, src, sport);
+		}
+		pb_feed(&c, &p, (rand() % 100) * 0.05);
+	}
+	size_t live = track_live_flows(c.table);
+	size_t ended = c.sink.count;
+	pb_conv_done(&c);
+	assert_int_equal(c.sink.count, ended + live);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +491,7 @@ int main(void)
 	    cmocka_unit_test(test_icmp_echo_pairing),
 	    cmocka_unit_test(test_no_ip_and_ids),
 	    cmocka_unit_test(test_ipv6_flow),
+	    cmocka_unit_test(test_random_packets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
