@@ -50,10 +50,14 @@ struct capture *capture_open_stream(FILE *stream, const char *name,
                                     size_t errsize);
 
 /*
- * Opens a live capture (pcap_create, immediate mode, buffer size, filter) on
- * `iface` (NULL: "lo").  Returns NULL with a message in errbuf; *error is set
- * to -SS_EPERM when capture is not permitted.
+ * Opens a live capture (pcap_create, immediate mode, buffer size, nanosecond
+ * timestamps where supported, a read timeout of CAPTURE_LIVE_TIMEOUT_MS so a
+ * stop request is seen, filter) on `iface` (NULL: "lo").  Returns NULL with a
+ * message in errbuf; *error is set to -SS_EPERM when capture is not permitted,
+ * else to another negative code.  On success *error is 0, and errbuf holds a
+ * warning from pcap_activate (or "" when there was none) for the caller to show.
  */
+#define CAPTURE_LIVE_TIMEOUT_MS 50
 struct capture *capture_open_live(const char *iface, const struct capture_options *opts, int *error,
                                   char *errbuf, size_t errsize);
 
@@ -77,5 +81,17 @@ const char *capture_name(const struct capture *cap); /* file path or interface *
 double capture_progress(struct capture *cap);
 void capture_get_stats(struct capture *cap, struct capture_stats *stats);
 void capture_close(struct capture *cap);
+
+/*
+ * A pcap file written frame by frame from an open source, with the source's
+ * link type, snaplen and timestamp precision.  For a copy of a live capture
+ * that leaves some frames out (sockscope's own start/end markers).
+ */
+struct capture_writer;
+struct capture_writer *capture_writer_open(const struct capture *cap, const char *path,
+                                           char *errbuf, size_t errsize);
+int capture_writer_write(struct capture_writer *writer, const struct capture_frame *frame);
+/* Flushes and closes; returns 0 or -SS_EIO when the data did not reach the file. */
+int capture_writer_close(struct capture_writer *writer);
 
 #endif

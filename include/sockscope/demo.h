@@ -45,12 +45,51 @@ const struct demo_call *demo_log_calls(struct demo_log *log);
 void demo_log_call(struct demo_log *log, const char *side, const char *call, int fd, long ret,
                    int err, const char *args_format, ...) __attribute__((format(printf, 7, 8)));
 
-/* A free-text note on the timeline ("the server drops this datagram on purpose"). */
+/*
+ * A call recorded in three steps, so that its start time is taken before the
+ * call and its addresses can be read at the right moment (before close(),
+ * after accept()):
+ *
+ *	struct demo_call c;
+ *	demo_call_begin(&c, "server", "accept");      stamps the start
+ *	int conn = accept(listener, NULL, NULL);
+ *	int err = conn < 0 ? errno : 0;
+ *	demo_call_tuple(&c, conn);                     getsockname/getpeername
+ *	demo_log_finish(log, &c, conn, err, "fd %d", listener);   stamps the return
+ */
+void demo_call_begin(struct demo_call *call, const char *side, const char *name);
+/* Reads the protocol and both addresses of socket fd into call; absent parts stay unset. */
+void demo_call_tuple(struct demo_call *call, int fd);
+/* Sets the peer from a sockaddr (sendto's destination, recvfrom's source, connect's target). */
+void demo_call_peer(struct demo_call *call, const void *sockaddr);
+void demo_log_finish(struct demo_log *log, struct demo_call *call, long ret, int err,
+                     const char *args_format, ...) __attribute__((format(printf, 5, 6)));
+
+/* A free-text note on the timeline ("the server drops this datagram on purpose"):
+ * stored as a demo_call with call "note" and the text in args. */
 void demo_log_note(struct demo_log *log, const char *side, const char *text);
+
+/* Why a demo failed ("raw sockets need root or CAP_NET_RAW"), for the CLI to print;
+ * "" when none was recorded.  The first message recorded wins. */
+void demo_log_error(struct demo_log *log, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *demo_log_error_text(const struct demo_log *log);
 
 struct demo_env {
 	uint16_t base_port; /* ports the demo may use: base_port .. base_port + 15 */
 	const char *netns;  /* network namespace used by demos that make one, or NULL */
+};
+
+/* The last port of a demo's range is kept for the capture's start/end markers. */
+#define DEMO_PORT_COUNT         16
+#define DEMO_MARKER_PORT_OFFSET 15
+
+enum demo_flags {
+	DEMO_NEEDS_ROOT = 1u << 0, /* raw sockets or namespaces: root or CAP_NET_RAW/ADMIN */
+	/* runs in a fresh network namespace: the runner enters it (unshare) before the
+	 * capture opens, so `interface` names the namespace's own device */
+	DEMO_OWN_NETNS = 1u << 1,
+	DEMO_NO_WIRE = 1u << 2, /* nothing crosses a network (Unix sockets): calls only */
 };
 
 struct demo {
@@ -61,9 +100,21 @@ struct demo {
 	/* BPF filter for the capture; %u is replaced by base_port .. base_port+15 */
 	const char *filter;
 	int (*run)(struct demo_log *log, const struct demo_env *env);
+	unsigned flags; /* enum demo_flags */
 };
 
 const struct demo *demo_find(const char *name);
 const struct demo *demo_registry(size_t *count);
+
+/* Expands demo->filter for base_port into buf.  Returns 0, or -SS_EUSAGE when it does not fit. */
+int demo_filter_format(const struct demo *demo, uint16_t base_port, char *buf, size_t size);
+
+/*
+ * Moves the calling thread into a new, private network namespace with its
+ * loopback up (DEMO_OWN_NETNS).  Threads and processes it starts afterwards
+ * share the namespace; it vanishes when the last of them ends, so nothing is
+ * left to clean up even after a crash.  Returns 0 or -SS_EPERM with a message.
+ */
+int demo_enter_private_netns(char *errbuf, size_t errsize);
 
 #endif
