@@ -61,6 +61,18 @@ def client(bind_port=None):
     return c
 
 
+def write_once(port, data, linger):
+    """Connects, waits 50 ms, writes `data` in one call, waits `linger` seconds, closes."""
+    t = serve(listener(port))
+    c = client()
+    c.connect((HOST, port))
+    time.sleep(0.05)
+    c.sendall(data)
+    time.sleep(linger)
+    c.close()
+    t.join()
+
+
 def loss(port):
     """nft drops the third write (300 bytes) once after the capture saw it: the receiver
     SACKs the later writes with duplicate ACKs until the sender resends it.  The last
@@ -80,27 +92,13 @@ def burst(port):
     """Ten full segments in one write: nft drops the first once, after the capture.  The
     receiver answers each of the nine that follow with a duplicate ACK while the sender
     is still busy writing, so the resend comes after many of them."""
-    t = serve(listener(port))
-    c = client()
-    c.connect((HOST, port))
-    time.sleep(0.05)
-    c.sendall(b"b" * 14480)
-    time.sleep(0.5)
-    c.close()
-    t.join()
+    write_once(port, b"b" * 14480, linger=0.5)
 
 
 def spurious(port):
     """The server's ACK of the data is dropped on input, after the capture saw it: the
     client resends data that the wire already shows acknowledged."""
-    t = serve(listener(port))
-    c = client()
-    c.connect((HOST, port))
-    time.sleep(0.05)
-    c.send(b"x" * 200)
-    time.sleep(1.0)
-    c.close()
-    t.join()
+    write_once(port, b"x" * 200, linger=1.0)
 
 
 def zerowin(port):
