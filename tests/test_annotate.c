@@ -80,6 +80,11 @@ static void test_explain_handshake(void **state)
 	assert_contains(a.summary, "the connection is open");
 	assert_contains(a.detail, "0.200000 s");
 	pb_c2s(&c, TCP_PSH | A, 855560550, 101, 1000, 5, 0.1);
+	annotate_packet(&c.last_pkt, &c.last, &a);
+	/* the SYN takes sequence number 0: ACK 1 covers it and no data */
+	assert_contains(a.detail, "ACK 1: the client acknowledges the server's SYN and expects "
+	                          "byte 1 next.");
+	assert_null(strstr(a.detail, "up to 0"));
 	pb_s2c(&c, A, 101, 855560555, 1000, 0, 0.1);
 	annotate_packet(&c.last_pkt, &c.last, &a);
 	assert_string_equal(a.summary, "ACK 6: the server has every byte up to 5 and expects "
@@ -139,6 +144,61 @@ static void test_explain_udp_icmp(void **state)
 	pb_conv_done(&c);
 }
 
+/* Midstream, ACK 1 is relative to a guess (ack - 1): no SYN to speak of. */
+static void test_explain_ack_one_midstream(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	(void)state;
+	pb_conv_init(&c);
+	pb_s2c(&c, A, 7000, 3000, 1000, 0, 0.1);
+	annotate_packet(&c.last_pkt, &c.last, &a);
+	assert_string_equal(a.summary, "ACK 1: the client has every byte up to 0 and expects "
+	                               "byte 1 next");
+	pb_conv_done(&c);
+}
+
+static void test_explain_one_byte(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	struct packet q = pb_udp("10.0.0.1", 5000, "10.0.0.2", 9999, 1);
+	(void)state;
+	pb_conv_init(&c);
+	pb_handshake(&c);
+	pb_c2s(&c, TCP_PSH | A, PB_CISN + 1, PB_SISN + 1, 1000, 1, 0.1);
+	annotate_packet(&c.last_pkt, &c.last, &a);
+	assert_string_equal(a.summary, "Data: the client sends 1 byte (seq 1)");
+	assert_contains(a.detail, "The client sends 1 byte of data, byte 1 in");
+	pb_feed(&c, &q, 0.1);
+	annotate_packet(&c.last_pkt, &c.last, &a);
+	assert_contains(a.summary, "datagram 1 (1 byte) to port 9999");
+	pb_conv_done(&c);
+}
+
+static void test_flow_story_icmp_and_plurals(void **state)
+{
+	struct pb_conv c;
+	char story[1024];
+	struct packet q = pb_udp("10.0.0.1", 5000, "10.0.0.2", 9999, 1);
+	struct packet e = pb_icmp("10.0.0.2", "10.0.0.1", 3, 3);
+	(void)state;
+	pb_conv_init(&c);
+	pb_feed(&c, &q, 0.1);
+	pb_quote(&e, 17, "10.0.0.1", 5000, "10.0.0.2", 9999);
+	pb_feed(&c, &e, 0.1);
+	pb_conv_done(&c);
+	assert_int_equal(c.sink.count, 2);
+	annotate_flow(&c.sink.ended[0], story, sizeof story);
+	assert_contains(story, "The client sent 1 packet with 1 byte of data, the server 0 packets "
+	                       "with 0 bytes");
+	assert_contains(story, " 1 ICMP error reported");
+	assert_contains(story, "The capture ended while this flow was still being followed.");
+	annotate_flow(&c.sink.ended[1], story, sizeof story);
+	assert_contains(story, "Flow 2 is ICMP between the client 10.0.0.2 and the server 10.0.0.1.");
+	assert_null(strstr(story, "port"));
+}
+
 static void test_flow_story(void **state)
 {
 	struct pb_conv c;
@@ -151,6 +211,7 @@ static void test_flow_story(void **state)
 	assert_contains(story, "Flow 1 is TCP between the client 10.0.0.1 port 40000");
 	assert_contains(story, "conn_state S1");
 	assert_contains(story, "\"ShA\"");
+	assert_null(strstr(story, "It ended:"));
 	annotate_flow(&c.sink.ended[0], story, 40);
 	assert_true(strlen(story) < 40);
 }
@@ -217,6 +278,9 @@ int main(void)
 	    cmocka_unit_test(test_explain_handshake),
 	    cmocka_unit_test(test_explain_refused_and_analysis),
 	    cmocka_unit_test(test_explain_udp_icmp),
+	    cmocka_unit_test(test_explain_ack_one_midstream),
+	    cmocka_unit_test(test_explain_one_byte),
+	    cmocka_unit_test(test_flow_story_icmp_and_plurals),
 	    cmocka_unit_test(test_flow_story),
 	    cmocka_unit_test(test_fuzz_no_overflow),
 	};

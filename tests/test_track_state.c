@@ -306,6 +306,30 @@ static void test_reused_ports(void **state)
 	assert_int_equal(c.sink.ended[1].analysis_counts[14], 1);
 }
 
+/* Near misses: a late copy of the same SYN, and a new connection from another client port. */
+static void test_reused_ports_near_miss(void **state)
+{
+	struct pb_conv c;
+	struct track_result r;
+	(void)state;
+	pb_conv_init(&c);
+	pb_handshake(&c);
+	r = pb_c2s(&c, S, PB_CISN, 0, 1000, 0, 0.1); /* the same ISN: a retransmission, same flow */
+	assert_int_equal(r.flow_id, 1);
+	assert_false(r.new_flow);
+	assert_false(r.analysis & TA_REUSED_PORTS);
+	normal_close(&c, 0.1);
+	c.cport = 40001;
+	r = pb_c2s(&c, S, 90000, 0, 1000, 0, 0.5);
+	assert_int_equal(r.flow_id, 2);
+	assert_true(r.new_flow);
+	assert_false(r.analysis & TA_REUSED_PORTS);
+	pb_conv_done(&c);
+	assert_int_equal(c.sink.count, 2);
+	assert_int_equal(c.sink.ended[0].analysis_counts[14], 0);
+	assert_int_equal(c.sink.ended[1].analysis_counts[14], 0);
+}
+
 static void test_syn_after_end_reuses(void **state)
 {
 	struct pb_conv c;
@@ -485,6 +509,7 @@ int main(void)
 	    cmocka_unit_test(test_simultaneous_close),
 	    cmocka_unit_test(test_abort_by_rst),
 	    cmocka_unit_test(test_reused_ports),
+	    cmocka_unit_test(test_reused_ports_near_miss),
 	    cmocka_unit_test(test_syn_after_end_reuses),
 	    cmocka_unit_test(test_udp_pairing_and_idle),
 	    cmocka_unit_test(test_icmp_port_unreachable),

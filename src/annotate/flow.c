@@ -10,21 +10,31 @@ static const char *proto_name(enum decode_l4 proto)
 	return (unsigned)proto < SS_ARRAY_SIZE(names) ? names[proto] : "IP";
 }
 
+static bool has_ports(enum decode_l4 proto)
+{
+	return proto == L4_TCP || proto == L4_UDP;
+}
+
 static void flow_endpoints(const struct track_flow_summary *f, struct text *t)
 {
 	char c[SS_ADDR_STRLEN], s[SS_ADDR_STRLEN];
+	unsigned long long p0 = f->packets[0], p1 = f->packets[1], b0 = f->bytes[0],
+	                   b1 = f->bytes[1];
 
 	ss_addr_format(&f->client_addr, c, sizeof c);
 	ss_addr_format(&f->server_addr, s, sizeof s);
-	text_add(t, "Flow %llu is %s between the client %s port %u and the server %s port %u.",
-	         (unsigned long long)f->id, proto_name(f->proto), c, (unsigned)f->client_port, s,
-	         (unsigned)f->server_port);
+	if (has_ports(f->proto))
+		text_add(t, "Flow %llu is %s between the client %s port %u and the server %s port %u.",
+		         (unsigned long long)f->id, proto_name(f->proto), c, (unsigned)f->client_port,
+		         s, (unsigned)f->server_port);
+	else /* ICMP and other IP: no ports, the flow is an address pair */
+		text_add(t, "Flow %llu is %s between the client %s and the server %s.",
+		         (unsigned long long)f->id, proto_name(f->proto), c, s);
 	text_add(t,
-	         " The client sent %llu packets with %llu bytes of data, the server %llu "
-	         "packets with %llu bytes, over %.6f s.",
-	         (unsigned long long)f->packets[0], (unsigned long long)f->bytes[0],
-	         (unsigned long long)f->packets[1], (unsigned long long)f->bytes[1],
-	         f->last_t - f->first_t);
+	         " The client sent %llu packet%s with %llu byte%s of data, the server %llu "
+	         "packet%s with %llu byte%s, over %.6f s.",
+	         p0, text_plural(p0), b0, text_plural(b0), p1, text_plural(p1), b1,
+	         text_plural(b1), f->last_t - f->first_t);
 }
 
 static void flow_tcp(const struct track_flow_summary *f, struct text *t)
@@ -53,10 +63,10 @@ void annotate_flow(const struct track_flow_summary *flow, char *buf, size_t size
 	if (flow->proto == L4_TCP)
 		flow_tcp(flow, &t);
 	if (flow->icmp_errors)
-		text_add(&t, " %llu ICMP errors reported problems with it.",
-		         (unsigned long long)flow->icmp_errors);
+		text_add(&t, " %llu ICMP error%s reported problems with it.",
+		         (unsigned long long)flow->icmp_errors, text_plural(flow->icmp_errors));
 	text_add(&t, " Zeek would log conn_state %s (%s) and history \"%s\".", flow->conn_state,
 	         annotate_conn_state_meaning(flow->conn_state), flow->history);
 	if (flow->end_reason[0])
-		text_add(&t, " It ended: %s.", flow->end_reason);
+		text_add(&t, " %s", annotate_end_reason_sentence(flow->end_reason));
 }

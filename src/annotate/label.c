@@ -46,7 +46,7 @@ static void label_tcp(struct text *t, const struct packet *pkt, const struct tra
 
 static void label_icmp(struct text *t, const struct packet *pkt)
 {
-	const char *name = annotate_icmp_name(pkt->l4, pkt->icmp.type, pkt->icmp.code);
+	const char *name = annotate_icmp_name(pkt);
 
 	if (name)
 		text_add(t, "ICMP %s", name);

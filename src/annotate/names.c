@@ -1,51 +1,19 @@
-/* names.c - words for ICMP types, TCP flags, Zeek conn_state codes and analysis flags. */
+/* names.c - words for TCP flags, end reasons, Zeek conn_state codes and analysis flags. */
 #include "annotate_internal.h"
 
 #include <string.h>
 
-struct icmp_name {
-	enum decode_l4 l4;
-	uint8_t type;
-	int code; /* -1: any code */
-	const char *name;
-};
-
-/* RFC 792 and RFC 4443 (the common ones; the rest print their numbers). */
-static const struct icmp_name icmp_names[] = {
-    {L4_ICMP, 0, -1, "echo reply"},
-    {L4_ICMP, 3, 0, "net unreachable"},
-    {L4_ICMP, 3, 1, "host unreachable"},
-    {L4_ICMP, 3, 2, "protocol unreachable"},
-    {L4_ICMP, 3, 3, "port unreachable"},
-    {L4_ICMP, 3, 4, "fragmentation needed"},
-    {L4_ICMP, 3, 13, "administratively prohibited"},
-    {L4_ICMP, 3, -1, "destination unreachable"},
-    {L4_ICMP, 4, -1, "source quench"},
-    {L4_ICMP, 5, -1, "redirect"},
-    {L4_ICMP, 8, -1, "echo request"},
-    {L4_ICMP, 11, 0, "time exceeded in transit"},
-    {L4_ICMP, 11, -1, "time exceeded"},
-    {L4_ICMP, 12, -1, "parameter problem"},
-    {L4_ICMPV6, 1, 4, "port unreachable"},
-    {L4_ICMPV6, 1, 1, "administratively prohibited"},
-    {L4_ICMPV6, 1, -1, "destination unreachable"},
-    {L4_ICMPV6, 2, -1, "packet too big"},
-    {L4_ICMPV6, 3, -1, "time exceeded"},
-    {L4_ICMPV6, 4, -1, "parameter problem"},
-    {L4_ICMPV6, 128, -1, "echo request"},
-    {L4_ICMPV6, 129, -1, "echo reply"},
-    {L4_ICMPV6, 135, -1, "neighbor solicitation"},
-    {L4_ICMPV6, 136, -1, "neighbor advertisement"},
-};
-
-const char *annotate_icmp_name(enum decode_l4 l4, uint8_t type, uint8_t code)
+/* decode's ICMP names (RFC 792, RFC 4443), picked by the version the l4 protocol implies. */
+const char *annotate_icmp_name(const struct packet *pkt)
 {
-	for (size_t i = 0; i < SS_ARRAY_SIZE(icmp_names); i++) {
-		const struct icmp_name *n = &icmp_names[i];
-		if (n->l4 == l4 && n->type == type && (n->code < 0 || n->code == code))
-			return n->name;
-	}
-	return NULL;
+	uint8_t version = pkt->l4 == L4_ICMPV6 ? 6 : 4;
+
+	return decode_icmp_type_name(version, pkt->icmp.type, pkt->icmp.code);
+}
+
+bool annotate_icmp_is_error(const struct packet *pkt)
+{
+	return decode_icmp_is_error(pkt->l4 == L4_ICMPV6 ? 6 : 4, pkt->icmp.type);
 }
 
 static const struct {
@@ -70,9 +38,21 @@ void annotate_tcp_flags(uint8_t flags, char *buf, size_t size)
 		memcpy(buf, "none", 5);
 }
 
-static const struct {
-	const char *code, *meaning;
-} conn_states[] = {
+/* A word or code and the words that explain it. */
+struct meaning {
+	const char *key, *words;
+};
+
+static const char *lookup_meaning(const struct meaning *table, size_t count, const char *key,
+                                  const char *unknown)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(table[i].key, key) == 0)
+			return table[i].words;
+	return unknown;
+}
+
+static const struct meaning conn_states[] = {
     {"S0", "connection attempt seen, no reply"},
     {"S1", "connection established, not terminated"},
     {"SF", "normal establishment and termination"},
@@ -90,10 +70,21 @@ static const struct {
 
 const char *annotate_conn_state_meaning(const char *conn_state)
 {
-	for (size_t i = 0; i < SS_ARRAY_SIZE(conn_states); i++)
-		if (strcmp(conn_states[i].code, conn_state) == 0)
-			return conn_states[i].meaning;
-	return "unknown";
+	return lookup_meaning(conn_states, SS_ARRAY_SIZE(conn_states), conn_state, "unknown");
+}
+
+/* One sentence per end_reason (docs/analysis.md, "Flow life and expiry"). */
+static const struct meaning end_reasons[] = {
+    {"closed", "It ended after both sides had closed it."},
+    {"reset", "It ended when a RST aborted it."},
+    {"idle", "It ended when no packet came for a long time (an idle timeout)."},
+    {"reused", "It ended when a new connection started on the same addresses and ports."},
+    {"trace end", "The capture ended while this flow was still being followed."},
+};
+
+const char *annotate_end_reason_sentence(const char *end_reason)
+{
+	return lookup_meaning(end_reasons, SS_ARRAY_SIZE(end_reasons), end_reason, "It ended.");
 }
 
 static const struct {

@@ -162,13 +162,20 @@ static void write_data(const struct view *v, struct text *sum, struct text *det)
 {
 	const struct track_result *tr = v->tr;
 
-	text_add(sum, "Data: the %s sends %u bytes (seq %u to %u)", v->from, (unsigned)v->len,
-	         (unsigned)tr->seq_rel, (unsigned)(tr->seq_rel + v->len - 1));
-	text_add(det,
-	         "The %s sends %u bytes of data, bytes %u to %u in its relative numbering; "
-	         "its next new byte will be %u.",
-	         v->from, (unsigned)v->len, (unsigned)tr->seq_rel,
-	         (unsigned)(tr->seq_rel + v->len - 1), (unsigned)tr->next_seq_rel);
+	if (v->len == 1) {
+		text_add(sum, "Data: the %s sends 1 byte (seq %u)", v->from, (unsigned)tr->seq_rel);
+		text_add(det, "The %s sends 1 byte of data, byte %u in its relative numbering; ",
+		         v->from, (unsigned)tr->seq_rel);
+	} else {
+		text_add(sum, "Data: the %s sends %u bytes (seq %u to %u)", v->from,
+		         (unsigned)v->len, (unsigned)tr->seq_rel,
+		         (unsigned)(tr->seq_rel + v->len - 1));
+		text_add(det, "The %s sends %u bytes of data, bytes %u to %u in its relative "
+		              "numbering; ",
+		         v->from, (unsigned)v->len, (unsigned)tr->seq_rel,
+		         (unsigned)(tr->seq_rel + v->len - 1));
+	}
+	text_add(det, "its next new byte will be %u.", (unsigned)tr->next_seq_rel);
 	if (tcp_flags(v) & TCP_PSH)
 		text_add(det, " PSH asks the receiver to hand the data to the application now.");
 }
@@ -184,7 +191,8 @@ static void write_fin(const struct view *v, struct text *sum, struct text *det)
 	         v->from, (unsigned)(v->tr->next_seq_rel - 1), v->to,
 	         (unsigned)v->tr->next_seq_rel);
 	if (v->len)
-		text_add(det, " It also carries %u bytes of data.", (unsigned)v->len);
+		text_add(det, " It also carries %u byte%s of data.", (unsigned)v->len,
+		         text_plural(v->len));
 }
 
 static void write_rst(const struct view *v, struct text *sum, struct text *det)
@@ -211,11 +219,29 @@ static void write_rst(const struct view *v, struct text *sum, struct text *det)
 	         v->from);
 }
 
+/*
+ * "ACK 1: the client acknowledges the server's SYN ..." or "ACK 6: the server has every
+ * byte up to 5 ...".  RFC 9293 §3.4: the SYN takes sequence number 0, so ACK 1 covers the
+ * SYN and no data; that is only known when the peer's SYN was seen (its state not NONE).
+ */
+static void write_ack_phrase(const struct view *v, struct text *t)
+{
+	const struct track_result *tr = v->tr;
+	enum track_tcp_state peer_before =
+	    tr->dir == TRACK_C2S ? tr->state_server_before : tr->state_client_before;
+
+	if (tr->ack_rel == 1 && peer_before != TCPS_NONE)
+		text_add(t, "ACK 1: the %s acknowledges the %s's SYN and expects byte 1 next",
+		         v->from, v->to);
+	else
+		text_add(t, "ACK %u: the %s has every byte up to %u and expects byte %u next",
+		         (unsigned)tr->ack_rel, v->from, (unsigned)(tr->ack_rel - 1),
+		         (unsigned)tr->ack_rel);
+}
+
 static void write_pure_ack(const struct view *v, struct text *sum, struct text *det)
 {
-	text_add(sum, "ACK %u: the %s has every byte up to %u and expects byte %u next",
-	         (unsigned)v->tr->ack_rel, v->from, (unsigned)(v->tr->ack_rel - 1),
-	         (unsigned)v->tr->ack_rel);
+	write_ack_phrase(v, sum);
 	text_add(det, "A pure acknowledgment, with no data.");
 }
 
@@ -224,21 +250,22 @@ static void write_udp(const struct view *v, struct text *sum, struct text *det)
 	const struct track_result *tr = v->tr;
 
 	if (tr->reply_to_frame) {
-		text_add(sum, "UDP: the %s answers with %u bytes (reply to frame %llu)", v->from,
-		         (unsigned)v->len, (unsigned long long)tr->reply_to_frame);
+		text_add(sum, "UDP: the %s answers with %u byte%s (reply to frame %llu)", v->from,
+		         (unsigned)v->len, text_plural(v->len),
+		         (unsigned long long)tr->reply_to_frame);
 		text_add(det,
-		         "A UDP datagram of %u bytes from port %u, the answer to the "
+		         "A UDP datagram of %u byte%s from port %u, the answer to the "
 		         "datagram in frame %llu.",
-		         (unsigned)v->len, (unsigned)v->pkt->udp.sport,
+		         (unsigned)v->len, text_plural(v->len), (unsigned)v->pkt->udp.sport,
 		         (unsigned long long)tr->reply_to_frame);
 	} else {
-		text_add(sum, "UDP: the %s sends datagram %llu (%u bytes) to port %u", v->from,
-		         (unsigned long long)tr->udp_index, (unsigned)v->len,
+		text_add(sum, "UDP: the %s sends datagram %llu (%u byte%s) to port %u", v->from,
+		         (unsigned long long)tr->udp_index, (unsigned)v->len, text_plural(v->len),
 		         (unsigned)v->pkt->udp.dport);
 		text_add(det,
-		         "A UDP datagram of %u bytes, number %llu in this direction, to "
+		         "A UDP datagram of %u byte%s, number %llu in this direction, to "
 		         "port %u.",
-		         (unsigned)v->len, (unsigned long long)tr->udp_index,
+		         (unsigned)v->len, text_plural(v->len), (unsigned long long)tr->udp_index,
 		         (unsigned)v->pkt->udp.dport);
 	}
 	text_add(det, " UDP has no connection, no sequence numbers and no acknowledgments: each "
@@ -272,9 +299,9 @@ static void write_icmp_error(const struct view *v, struct text *sum, struct text
 static void write_icmp(const struct view *v, struct text *sum, struct text *det)
 {
 	const struct packet_icmp *icmp = &v->pkt->icmp;
-	const char *name = annotate_icmp_name(v->pkt->l4, icmp->type, icmp->code);
+	const char *name = annotate_icmp_name(v->pkt);
 
-	if (icmp->quoted.present) {
+	if (annotate_icmp_is_error(v->pkt)) {
 		write_icmp_error(v, sum, det, name ? name : "error");
 		return;
 	}
@@ -323,10 +350,11 @@ static void write_ack_and_window(const struct view *v, struct text *det)
 {
 	const struct track_result *tr = v->tr;
 
-	if ((tcp_flags(v) & TCP_ACK) && !(tcp_flags(v) & TCP_SYN) && tr->handshake != 3)
-		text_add(det, " ACK %u: the %s has every byte up to %u and expects byte %u next.",
-		         (unsigned)tr->ack_rel, v->from, (unsigned)(tr->ack_rel - 1),
-		         (unsigned)tr->ack_rel);
+	if ((tcp_flags(v) & TCP_ACK) && !(tcp_flags(v) & TCP_SYN) && tr->handshake != 3) {
+		text_add(det, " ");
+		write_ack_phrase(v, det);
+		text_add(det, ".");
+	}
 	if (tr->acks_frame)
 		text_add(det,
 		         " It acknowledges the segment in frame %llu, %.6f s after it was "

@@ -47,3 +47,8 @@ void text_add(struct text *t, const char *fmt, ...)
 	else
 		text_cut(t, t->len);
 }
+
+const char *text_plural(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
