@@ -12,8 +12,8 @@
 
 /* Ethernet II: dst 00:11:22:33:44:55, src 66:77:88:99:aa:bb. */
 #define ETH_ADDRS 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb
-#define ETH_IPV4 ETH_ADDRS, 0x08, 0x00
-#define ETH_IPV6 ETH_ADDRS, 0x86, 0xdd
+#define ETH_IPV4  ETH_ADDRS, 0x08, 0x00
+#define ETH_IPV6  ETH_ADDRS, 0x86, 0xdd
 
 /* IPv4 header without options, 192.168.0.1 -> 192.168.0.2, DF, TTL 64. */
 #define IPV4_HDR(total, proto)                                                                     \
@@ -72,7 +72,7 @@ static inline void cut_anywhere(int linktype, const uint8_t *frame, size_t len, 
 			assert_int_equal(pkt.l4, full.l4);
 			assert_int_equal(pkt.payload_wire_len, full.payload_wire_len);
 			assert_int_equal(pkt.payload_len,
-					 got < full.payload_len ? got : full.payload_len);
+			                 got < full.payload_len ? got : full.payload_len);
 		}
 		free(buf);
 	}
@@ -98,6 +98,6 @@ static inline void cut_anywhere_bad(int linktype, const uint8_t *frame, size_t l
 }
 
 #define CUT_ANYWHERE(linktype, frame, headers) cut_anywhere(linktype, frame, sizeof frame, headers)
-#define CUT_ANYWHERE_BAD(linktype, frame) cut_anywhere_bad(linktype, frame, sizeof frame)
+#define CUT_ANYWHERE_BAD(linktype, frame)      cut_anywhere_bad(linktype, frame, sizeof frame)
 
 #endif

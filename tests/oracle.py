@@ -77,6 +77,11 @@ def compare_tcp(ours, theirs):
     if flags & FLAG_BITS["ACK"]:
         want["ack_rel"] = (tcp.get("ack_rel"), int(theirs["tcp.ack"]))
     flagged = {f for f in FLAGS if "tcp.analysis." + f in theirs}
+    # Deliberate difference (docs/analysis.md, "Known differences"): tshark shows a
+    # tcp.analysis.retransmission item under every fast or spurious retransmission as well;
+    # its analysis, like ours, sets one flag, and sockscope lists only that one.
+    if flagged & {"fast_retransmission", "spurious_retransmission"}:
+        flagged.discard("retransmission")
     want["analysis"] = (sorted(ours.get("analysis", [])), sorted(flagged))
     return [f"{k}: sockscope {a!r}, tshark {b!r}" for k, (a, b) in want.items() if a != b]
 

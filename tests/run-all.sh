@@ -14,7 +14,7 @@ run_suite() { # name command...
 	name=$1; shift
 	echo "== $name"
 	"$@" 2>&1 | tee "$log"
-	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+	line=$(grep -E "^($name: )?[0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
 	if [ -z "$line" ]; then
 		echo "$name: suite did not report a result"
 		total_failed=$((total_failed + 1)); return

@@ -9,42 +9,134 @@
 
 /* Ethernet + IPv4 + TCP SYN 50000 -> 80, Linux's option order. */
 static const uint8_t syn_options[] = {
-	ETH_IPV4,
-	IPV4_HDR(60, 6),
-	0xc3, 0x50, 0x00, 0x50,             /* ports 50000 -> 80 */
-	0x12, 0x34, 0x56, 0x78,             /* seq */
-	0x00, 0x00, 0x00, 0x00,             /* ack */
-	0xa0, 0x02, 0xfa, 0xf0,             /* data offset 10, SYN, window 64240 */
-	0xab, 0xcd, 0x00, 0x00,             /* checksum, urgent */
-	0x02, 0x04, 0x05, 0xb4,             /* MSS 1460 */
-	0x04, 0x02,                         /* SACK permitted */
-	0x08, 0x0a, 0x00, 0x01, 0xe2, 0x40, /* TS value 123456 */
-	0x00, 0x00, 0x00, 0x00,             /* TS echo reply 0 */
-	0x01,                               /* NOP */
-	0x03, 0x03, 0x07,                   /* window scale 7 */
+    ETH_IPV4, IPV4_HDR(60, 6),
+    0xc3,     0x50,
+    0x00,     0x50, /* ports 50000 -> 80 */
+    0x12,     0x34,
+    0x56,     0x78, /* seq */
+    0x00,     0x00,
+    0x00,     0x00, /* ack */
+    0xa0,     0x02,
+    0xfa,     0xf0, /* data offset 10, SYN, window 64240 */
+    0xab,     0xcd,
+    0x00,     0x00, /* checksum, urgent */
+    0x02,     0x04,
+    0x05,     0xb4, /* MSS 1460 */
+    0x04,     0x02, /* SACK permitted */
+    0x08,     0x0a,
+    0x00,     0x01,
+    0xe2,     0x40, /* TS value 123456 */
+    0x00,     0x00,
+    0x00,     0x00, /* TS echo reply 0 */
+    0x01,           /* NOP */
+    0x03,     0x03,
+    0x07, /* window scale 7 */
 };
 
 /* Raw IPv4 + TCP ACK carrying two SACK blocks (RFC 2018 §3). */
 static const uint8_t ack_sack[] = {
-	IPV4_HDR(60, 6),
-	0x00, 0x50, 0xc3, 0x50,
-	0x00, 0x00, 0x03, 0xe8, /* seq 1000 */
-	0x00, 0x00, 0x07, 0xd0, /* ack 2000 */
-	0xa0, 0x10, 0x01, 0x00, /* ACK, window 256 */
-	0x00, 0x00, 0x00, 0x00,
-	0x01, 0x01, 0x05, 0x12, /* NOP NOP SACK len 18 */
-	0x00, 0x00, 0x0b, 0xb8, 0x00, 0x00, 0x0f, 0xa0, /* 3000-4000 */
-	0x00, 0x00, 0x13, 0x88, 0x00, 0x00, 0x17, 0x70, /* 5000-6000 */
+    IPV4_HDR(60, 6),
+    0x00,
+    0x50,
+    0xc3,
+    0x50,
+    0x00,
+    0x00,
+    0x03,
+    0xe8, /* seq 1000 */
+    0x00,
+    0x00,
+    0x07,
+    0xd0, /* ack 2000 */
+    0xa0,
+    0x10,
+    0x01,
+    0x00, /* ACK, window 256 */
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x01,
+    0x01,
+    0x05,
+    0x12, /* NOP NOP SACK len 18 */
+    0x00,
+    0x00,
+    0x0b,
+    0xb8,
+    0x00,
+    0x00,
+    0x0f,
+    0xa0, /* 3000-4000 */
+    0x00,
+    0x00,
+    0x13,
+    0x88,
+    0x00,
+    0x00,
+    0x17,
+    0x70, /* 5000-6000 */
 };
 
 /* Four SACK blocks, the most that fit (2 + 32 bytes, plus two NOPs). */
 static const uint8_t ack_sack4[] = {
-	IPV4_HDR(76, 6),
-	0x00, 0x50, 0xc3, 0x50, 0, 0, 0, 1, 0, 0, 0, 2,
-	0xe0, 0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x01, 0x01, 0x05, 0x22,
-	0, 0, 0, 10, 0, 0, 0, 20, 0, 0, 0, 30, 0, 0, 0, 40,
-	0, 0, 0, 50, 0, 0, 0, 60, 0, 0, 0, 70, 0, 0, 0, 80,
+    IPV4_HDR(76, 6),
+    0x00,
+    0x50,
+    0xc3,
+    0x50,
+    0,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    2,
+    0xe0,
+    0x10,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x01,
+    0x01,
+    0x05,
+    0x22,
+    0,
+    0,
+    0,
+    10,
+    0,
+    0,
+    0,
+    20,
+    0,
+    0,
+    0,
+    30,
+    0,
+    0,
+    0,
+    40,
+    0,
+    0,
+    0,
+    50,
+    0,
+    0,
+    0,
+    60,
+    0,
+    0,
+    0,
+    70,
+    0,
+    0,
+    0,
+    80,
 };
 
 #define TCP_FIXED(offset_byte)                                                                     \
@@ -62,16 +154,16 @@ static const uint8_t len_one[] = {IPV4_HDR(44, 6), TCP_FIXED(0x60), 0x03, 0x01, 
 static const uint8_t len_overflow[] = {IPV4_HDR(44, 6), TCP_FIXED(0x60), 0x01, 0x08, 0x0a, 0x00};
 
 /* EOL ends the list: what follows it is not an option. */
-static const uint8_t eol_stops[] = {IPV4_HDR(48, 6), TCP_FIXED(0x70), 0x01, 0x00, 0x02,
-				    0x04, 0x05, 0xb4, 0x00, 0x00};
+static const uint8_t eol_stops[] = {
+    IPV4_HDR(48, 6), TCP_FIXED(0x70), 0x01, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x00, 0x00};
 
 /* Data offset 4, and data offset 15 in a 40-byte datagram. */
 static const uint8_t offset_small[] = {IPV4_HDR(40, 6), TCP_FIXED(0x40)};
 static const uint8_t offset_past[] = {IPV4_HDR(40, 6), TCP_FIXED(0xf0)};
 
 /* 4 payload bytes, then Ethernet padding up to the 60-byte minimum. */
-static const uint8_t padded[] = {ETH_IPV4, IPV4_HDR(44, 6), TCP_FIXED(0x50),
-				 'p', 'i', 'n', 'g', 0, 0};
+static const uint8_t padded[] = {ETH_IPV4, IPV4_HDR(44, 6), TCP_FIXED(0x50), 'p', 'i', 'n', 'g', 0,
+                                 0};
 
 static void decode_ok(const uint8_t *frame, size_t len, int linktype, struct packet *pkt)
 {
@@ -221,8 +313,8 @@ static void test_data_offset_below_5(void **state)
 
 	(void)state;
 	assert_int_equal(decode_frame(LINKTYPE_RAW, offset_small, sizeof offset_small,
-				      sizeof offset_small, &pkt),
-			 -SS_EMALFORMED);
+	                              sizeof offset_small, &pkt),
+	                 -SS_EMALFORMED);
 	assert_false(pkt.truncated);
 	assert_string_equal(pkt.err.layer, "tcp");
 	assert_int_equal(pkt.err.offset, 20);
@@ -236,9 +328,9 @@ static void test_data_offset_past_datagram(void **state)
 	struct packet pkt;
 
 	(void)state;
-	assert_int_equal(decode_frame(LINKTYPE_RAW, offset_past, sizeof offset_past,
-				      sizeof offset_past, &pkt),
-			 -SS_EMALFORMED);
+	assert_int_equal(
+	    decode_frame(LINKTYPE_RAW, offset_past, sizeof offset_past, sizeof offset_past, &pkt),
+	    -SS_EMALFORMED);
 	assert_string_equal(pkt.err.layer, "tcp");
 	assert_int_equal(pkt.err.need, 60);
 	CUT_ANYWHERE_BAD(LINKTYPE_RAW, offset_past);
@@ -320,20 +412,20 @@ static void test_cut_anywhere(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_syn_with_options),
-		cmocka_unit_test(test_sack_blocks),
-		cmocka_unit_test(test_sack_four_blocks),
-		cmocka_unit_test(test_unknown_kind_kept),
-		cmocka_unit_test(test_known_kind_wrong_length),
-		cmocka_unit_test(test_bad_option_lengths),
-		cmocka_unit_test(test_eol_ends_options),
-		cmocka_unit_test(test_data_offset_below_5),
-		cmocka_unit_test(test_data_offset_past_datagram),
-		cmocka_unit_test(test_decode_tcp_alone),
-		cmocka_unit_test(test_padding_is_not_payload),
-		cmocka_unit_test(test_payload_cut_by_snaplen),
-		cmocka_unit_test(test_option_names),
-		cmocka_unit_test(test_cut_anywhere),
+	    cmocka_unit_test(test_syn_with_options),
+	    cmocka_unit_test(test_sack_blocks),
+	    cmocka_unit_test(test_sack_four_blocks),
+	    cmocka_unit_test(test_unknown_kind_kept),
+	    cmocka_unit_test(test_known_kind_wrong_length),
+	    cmocka_unit_test(test_bad_option_lengths),
+	    cmocka_unit_test(test_eol_ends_options),
+	    cmocka_unit_test(test_data_offset_below_5),
+	    cmocka_unit_test(test_data_offset_past_datagram),
+	    cmocka_unit_test(test_decode_tcp_alone),
+	    cmocka_unit_test(test_padding_is_not_payload),
+	    cmocka_unit_test(test_payload_cut_by_snaplen),
+	    cmocka_unit_test(test_option_names),
+	    cmocka_unit_test(test_cut_anywhere),
 	};
 
 	return cmocka_run_group_tests_name("decode_tcp", tests, NULL, NULL);

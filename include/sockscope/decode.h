@@ -95,6 +95,8 @@ struct packet_tcp {
 	uint16_t window, checksum, urgent;
 	uint8_t option_count;
 	bool options_bad; /* an option's length was 0/1 or ran past the header */
+	/* also set when a known kind has the wrong length (kept raw, like an unknown
+	 * kind).  Entries past option_count are not zeroed by decode_frame. */
 	struct tcp_option options[DECODE_MAX_TCP_OPTIONS];
 };
 
@@ -102,7 +104,7 @@ struct packet_udp {
 	uint16_t sport, dport;
 	uint16_t length; /* the UDP length field: header + payload */
 	uint16_t checksum;
-	bool length_exceeds_ip; /* length > IP payload: the smaller bounds the payload */
+	bool length_exceeds_ip; /* length > IP payload: the IP payload bounds it (tcpdump's rule) */
 };
 
 /* The IP header and first transport bytes an ICMP error quotes (RFC 792, RFC 4443). */
@@ -149,7 +151,7 @@ struct packet {
 	uint32_t caplen, wirelen;
 	uint16_t ethertype;
 	uint8_t vlan_count;
-	uint16_t vlan[2];
+	uint16_t vlan[2]; /* VLAN IDs (TCI & 0x0fff), outermost first */
 
 	enum decode_l3 l3;
 	struct packet_ip ip;
@@ -194,7 +196,7 @@ int decode_icmpv6(struct cursor *c, struct packet *pkt);
 
 /* Names for values, for the timeline and messages. */
 const char *decode_tcp_option_name(uint8_t kind); /* "mss", "wscale", ... or NULL */
-const char *decode_icmp_type_name(uint8_t version, uint8_t type, uint8_t code);
+const char *decode_icmp_type_name(uint8_t version, uint8_t type, uint8_t code); /* or NULL */
 bool decode_icmp_is_error(uint8_t version, uint8_t type);
 
 #endif

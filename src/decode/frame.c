@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 int decode_fail(struct packet *pkt, int code, const char *layer, size_t offset, const char *what,
-		uint32_t need)
+                uint32_t need)
 {
 	if (!pkt->err.layer) {
 		pkt->err.layer = layer;
@@ -34,7 +34,7 @@ static void packet_reset(struct packet *pkt)
 }
 
 int decode_frame(int linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
-		 struct packet *pkt)
+                 struct packet *pkt)
 {
 	static const uint8_t nothing[1];
 	struct cursor c;

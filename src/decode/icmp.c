@@ -89,7 +89,7 @@ void decode_icmp_quote(const struct cursor *c, struct icmp_quote *q)
 }
 
 static int decode_icmp_common(struct cursor *c, struct packet *pkt, uint8_t version,
-			      const char *layer)
+                              const char *layer)
 {
 	struct packet_icmp *m = &pkt->icmp;
 	size_t start = cursor_offset(c);
@@ -100,11 +100,11 @@ static int decode_icmp_common(struct cursor *c, struct packet *pkt, uint8_t vers
 	memset(&m->quoted, 0, sizeof m->quoted);
 	if (announced && wire < ICMP_HEADER_LEN)
 		return decode_fail(pkt, SS_EMALFORMED, layer, start,
-				   "ip payload shorter than icmp header", ICMP_HEADER_LEN);
+		                   "ip payload shorter than icmp header", ICMP_HEADER_LEN);
 	if (!cursor_u8(c, &m->type) || !cursor_u8(c, &m->code) || !cursor_u16be(c, &m->checksum) ||
 	    !cursor_u32be(c, &m->rest))
 		return decode_fail(pkt, SS_ETRUNC, layer, start, "truncated header",
-				   ICMP_HEADER_LEN);
+		                   ICMP_HEADER_LEN);
 	if (decode_icmp_has_id_seq(version, m->type)) {
 		m->id = (uint16_t)(m->rest >> 16);
 		m->seq = (uint16_t)m->rest;

@@ -37,7 +37,7 @@ enum {
  * be read starts; `need` is how many bytes it takes from there.
  */
 int decode_fail(struct packet *pkt, int code, const char *layer, size_t offset, const char *what,
-		uint32_t need);
+                uint32_t need);
 
 /* The datagram length the IP layer announces for the transport, when there is
  * an IP layer; false when a transport decoder is called on its own. */
@@ -81,8 +81,8 @@ struct ipv6_walk {
 	uint32_t left;
 	uint8_t count;
 	uint8_t types[DECODE_MAX_IPV6_EXT];
-	bool fragment;       /* a Fragment header was seen */
-	bool more_fragments; /* its M flag */
+	bool fragment;        /* a Fragment header was seen */
+	bool more_fragments;  /* its M flag */
 	uint16_t frag_offset; /* in bytes; > 0 ends the walk */
 	uint32_t frag_id;
 	/* when the walk fails: */

@@ -54,7 +54,7 @@ int decode_ipv4(struct cursor *c, struct packet *pkt)
 	ip->version = 4;
 	if (!cursor_u8(c, &version_ihl))
 		return decode_fail(pkt, SS_ETRUNC, "ipv4", start, "truncated header",
-				   IPV4_MIN_HEADER);
+		                   IPV4_MIN_HEADER);
 	if (version_ihl >> 4 != 4)
 		return decode_fail(pkt, SS_EMALFORMED, "ipv4", start, "version is not 4", 0);
 	ip->header_len = (uint16_t)((version_ihl & 0x0f) * 4);
@@ -62,16 +62,16 @@ int decode_ipv4(struct cursor *c, struct packet *pkt)
 		return decode_fail(pkt, SS_EMALFORMED, "ipv4", start, "header length < 20", 0);
 	if (!ipv4_fields(c, ip))
 		return decode_fail(pkt, SS_ETRUNC, "ipv4", start, "truncated header",
-				   IPV4_MIN_HEADER);
+		                   IPV4_MIN_HEADER);
 	if (ip->total_len == 0)
 		ip->total_len = ipv4_tso_length(c, pkt);
 	if (ip->total_len < ip->header_len)
 		return decode_fail(pkt, SS_EMALFORMED, "ipv4", start,
-				   "total length < header length", ip->header_len);
+		                   "total length < header length", ip->header_len);
 	ip->options_present = ip->header_len > IPV4_MIN_HEADER;
 	if (!cursor_skip(c, ip->header_len - IPV4_MIN_HEADER))
 		return decode_fail(pkt, SS_ETRUNC, "ipv4", start, "truncated options",
-				   ip->header_len);
+		                   ip->header_len);
 	/* Padding after the datagram (Ethernet's 60-byte minimum) is cut off here. */
 	datagram = cursor_window(c, ip->total_len - ip->header_len);
 	if (ip->frag_offset > 0) { /* RFC 791: only the first fragment has the transport header */

@@ -6,7 +6,7 @@
 
 enum {
 	IPV6_HEADER_LEN = 40,
-	IPV6_FRAG_HEADER_LEN = 8,      /* RFC 8200 §4.5 */
+	IPV6_FRAG_HEADER_LEN = 8,       /* RFC 8200 §4.5 */
 	IPV6_FRAG_OFFSET_MASK = 0xfff8, /* 13 bits, in 8-byte units, already * 8 */
 	IPV6_FRAG_M = 0x0001,
 };
@@ -22,12 +22,12 @@ static const struct ext_kind {
 	uint8_t type;
 	enum ext_length length;
 } ext_kinds[] = {
-	{0, EXT_UNITS_8},   /* Hop-by-Hop Options, RFC 8200 §4.3 */
-	{43, EXT_UNITS_8},  /* Routing, §4.4 */
-	{44, EXT_FIXED_8},  /* Fragment, §4.5 */
-	{60, EXT_UNITS_8},  /* Destination Options, §4.6 */
-	{51, EXT_UNITS_4},  /* Authentication Header, RFC 4302 */
-	{135, EXT_UNITS_8}, /* Mobility, RFC 6275 §6.1 */
+    {0, EXT_UNITS_8},   /* Hop-by-Hop Options, RFC 8200 §4.3 */
+    {43, EXT_UNITS_8},  /* Routing, §4.4 */
+    {44, EXT_FIXED_8},  /* Fragment, §4.5 */
+    {60, EXT_UNITS_8},  /* Destination Options, §4.6 */
+    {51, EXT_UNITS_4},  /* Authentication Header, RFC 4302 */
+    {135, EXT_UNITS_8}, /* Mobility, RFC 6275 §6.1 */
 };
 
 static const struct ext_kind *find_ext_kind(uint8_t type)
@@ -153,8 +153,7 @@ int decode_ipv6(struct cursor *c, struct packet *pkt)
 		return decode_fail(pkt, SS_EMALFORMED, "ipv6", start, "version is not 6", 0);
 	if (!ipv6_fields(c, ip, &payload_len))
 		return decode_fail(pkt, SS_ETRUNC, "ipv6", start, "truncated header",
-				   IPV6_HEADER_LEN);
-	ip->header_len = IPV6_HEADER_LEN;
+		                   IPV6_HEADER_LEN);
 	/* Padding after the datagram is cut off here. */
 	datagram = cursor_window(c, payload_len);
 	w.next = ip->proto;

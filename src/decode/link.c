@@ -28,9 +28,9 @@ static const struct network_decoder {
 	uint16_t ethertype;
 	int (*decode)(struct cursor *c, struct packet *pkt);
 } network_decoders[] = {
-	{ETHERTYPE_NUM_IPV4, decode_ipv4},
-	{ETHERTYPE_NUM_IPV6, decode_ipv6},
-	{ETHERTYPE_NUM_ARP, decode_arp},
+    {ETHERTYPE_NUM_IPV4, decode_ipv4},
+    {ETHERTYPE_NUM_IPV6, decode_ipv6},
+    {ETHERTYPE_NUM_ARP, decode_arp},
 };
 
 /* An unknown ethertype (or an 802.3 length) is not an error: l3 = OTHER. */
@@ -53,13 +53,13 @@ static int link_ethernet(struct cursor *c, struct packet *pkt)
 
 	if (!cursor_skip(c, 12) || !cursor_u16be(c, &type))
 		return decode_fail(pkt, SS_ETRUNC, "ethernet", start, "truncated header",
-				   ETHER_HEADER_LEN);
+		                   ETHER_HEADER_LEN);
 	while ((type == ETHERTYPE_NUM_VLAN || type == ETHERTYPE_NUM_QINQ) &&
 	       pkt->vlan_count < SS_ARRAY_SIZE(pkt->vlan)) {
 		size_t tag = cursor_offset(c);
 		if (!cursor_u16be(c, &tci) || !cursor_u16be(c, &type))
 			return decode_fail(pkt, SS_ETRUNC, "vlan", tag, "truncated tag",
-					   VLAN_TAG_LEN);
+			                   VLAN_TAG_LEN);
 		pkt->vlan[pkt->vlan_count++] = tci & 0x0fff;
 	}
 	return decode_network(type, c, pkt);
@@ -74,7 +74,7 @@ static int link_sll(struct cursor *c, struct packet *pkt)
 
 	if (!cursor_skip(c, 14) || !cursor_u16be(c, &protocol))
 		return decode_fail(pkt, SS_ETRUNC, "sll", start, "truncated header",
-				   SLL_HEADER_LEN);
+		                   SLL_HEADER_LEN);
 	return decode_network(protocol, c, pkt);
 }
 
@@ -87,7 +87,7 @@ static int link_sll2(struct cursor *c, struct packet *pkt)
 
 	if (!cursor_u16be(c, &protocol) || !cursor_skip(c, SLL2_HEADER_LEN - 2))
 		return decode_fail(pkt, SS_ETRUNC, "sll2", start, "truncated header",
-				   SLL2_HEADER_LEN);
+		                   SLL2_HEADER_LEN);
 	return decode_network(protocol, c, pkt);
 }
 
@@ -97,10 +97,10 @@ static const struct family_map {
 	uint32_t family;
 	uint16_t ethertype;
 } families[] = {
-	{2, ETHERTYPE_NUM_IPV4},
-	{24, ETHERTYPE_NUM_IPV6},
-	{28, ETHERTYPE_NUM_IPV6},
-	{30, ETHERTYPE_NUM_IPV6},
+    {2, ETHERTYPE_NUM_IPV4},
+    {24, ETHERTYPE_NUM_IPV6},
+    {28, ETHERTYPE_NUM_IPV6},
+    {30, ETHERTYPE_NUM_IPV6},
 };
 
 static int decode_family(uint32_t family, struct cursor *c, struct packet *pkt)
@@ -127,7 +127,7 @@ static int link_null(struct cursor *c, struct packet *pkt)
 
 	if (!cursor_u32be(c, &family))
 		return decode_fail(pkt, SS_ETRUNC, "null", start, "truncated header",
-				   NULL_HEADER_LEN);
+		                   NULL_HEADER_LEN);
 	if (family & 0xffff0000)
 		family = swap32(family);
 	return decode_family(family, c, pkt);
@@ -141,7 +141,7 @@ static int link_loop(struct cursor *c, struct packet *pkt)
 
 	if (!cursor_u32be(c, &family))
 		return decode_fail(pkt, SS_ETRUNC, "loop", start, "truncated header",
-				   NULL_HEADER_LEN);
+		                   NULL_HEADER_LEN);
 	return decode_family(family, c, pkt);
 }
 
@@ -178,16 +178,11 @@ static const struct link_decoder {
 	int linktype;
 	int (*decode)(struct cursor *c, struct packet *pkt);
 } link_decoders[] = {
-	{LINKTYPE_NULL, link_null},
-	{LINKTYPE_ETHERNET, link_ethernet},
-	{LINKTYPE_RAW, link_raw},
-	{DLT_RAW_BSD, link_raw},
-	{DLT_RAW_OPENBSD, link_raw},
-	{LINKTYPE_LOOP, link_loop},
-	{LINKTYPE_LINUX_SLL, link_sll},
-	{LINKTYPE_IPV4, link_ipv4},
-	{LINKTYPE_IPV6, link_ipv6},
-	{LINKTYPE_LINUX_SLL2, link_sll2},
+    {LINKTYPE_NULL, link_null},     {LINKTYPE_ETHERNET, link_ethernet},
+    {LINKTYPE_RAW, link_raw},       {DLT_RAW_BSD, link_raw},
+    {DLT_RAW_OPENBSD, link_raw},    {LINKTYPE_LOOP, link_loop},
+    {LINKTYPE_LINUX_SLL, link_sll}, {LINKTYPE_IPV4, link_ipv4},
+    {LINKTYPE_IPV6, link_ipv6},     {LINKTYPE_LINUX_SLL2, link_sll2},
 };
 
 static const struct link_decoder *find_link_decoder(int linktype)
@@ -209,6 +204,6 @@ int decode_link(int linktype, struct cursor *c, struct packet *pkt)
 
 	if (!d)
 		return decode_fail(pkt, SS_EUNSUPPORTED, "link", cursor_offset(c),
-				   "unsupported link type", 0);
+		                   "unsupported link type", 0);
 	return d->decode(c, pkt);
 }

@@ -54,11 +54,11 @@ static const struct option_parser {
 	uint8_t kind;
 	bool (*parse)(struct tcp_option *o, struct cursor *body);
 } option_parsers[] = {
-	{TCPOPT_MSS, parse_mss},
-	{TCPOPT_WSCALE, parse_wscale},
-	{TCPOPT_SACK_PERM, parse_sack_perm},
-	{TCPOPT_SACK, parse_sack},
-	{TCPOPT_TIMESTAMP, parse_timestamp},
+    {TCPOPT_MSS, parse_mss},
+    {TCPOPT_WSCALE, parse_wscale},
+    {TCPOPT_SACK_PERM, parse_sack_perm},
+    {TCPOPT_SACK, parse_sack},
+    {TCPOPT_TIMESTAMP, parse_timestamp},
 };
 
 static const struct option_parser *find_option_parser(uint8_t kind)
@@ -109,7 +109,8 @@ static void parse_options(struct cursor *c, struct packet_tcp *t)
 		bool len_ok = true;
 
 		memset(o, 0, sizeof *o);
-		cursor_u8(c, &o->kind);
+		if (!cursor_u8(c, &o->kind))
+			return;
 		if (o->kind == TCPOPT_EOL || o->kind == TCPOPT_NOP)
 			o->len = 1;
 		else if (!parse_option_body(c, o, &len_ok)) {
@@ -150,19 +151,19 @@ int decode_tcp(struct cursor *c, struct packet *pkt)
 	t->options_bad = false;
 	if (announced && wire < TCP_MIN_HEADER)
 		return decode_fail(pkt, SS_EMALFORMED, "tcp", start,
-				   "ip payload shorter than tcp header", TCP_MIN_HEADER);
+		                   "ip payload shorter than tcp header", TCP_MIN_HEADER);
 	if (!tcp_fields(c, t))
 		return decode_fail(pkt, SS_ETRUNC, "tcp", start, "truncated header",
-				   TCP_MIN_HEADER);
+		                   TCP_MIN_HEADER);
 	if (t->header_len < TCP_MIN_HEADER)
 		return decode_fail(pkt, SS_EMALFORMED, "tcp", start, "data offset < 5", 0);
 	if (announced && t->header_len > wire)
 		return decode_fail(pkt, SS_EMALFORMED, "tcp", start,
-				   "header length > ip payload length", t->header_len);
+		                   "header length > ip payload length", t->header_len);
 	options = cursor_window(c, t->header_len - TCP_MIN_HEADER);
 	if (!cursor_skip(c, t->header_len - TCP_MIN_HEADER))
 		return decode_fail(pkt, SS_ETRUNC, "tcp", start, "truncated options",
-				   t->header_len);
+		                   t->header_len);
 	parse_options(&options, t);
 	if (!announced) /* no IP layer: the captured bytes are all we know */
 		wire = t->header_len + (uint32_t)cursor_left(c);

@@ -16,16 +16,17 @@ int decode_udp(struct cursor *c, struct packet *pkt)
 	size_t start = cursor_offset(c);
 	uint32_t wire = 0, datagram;
 	bool announced = decode_l4_announced(pkt, &wire);
+	struct cursor payload;
 
 	pkt->l4 = L4_UDP;
 	u->length_exceeds_ip = false;
 	if (announced && wire < UDP_HEADER_LEN)
 		return decode_fail(pkt, SS_EMALFORMED, "udp", start,
-				   "ip payload shorter than udp header", UDP_HEADER_LEN);
+		                   "ip payload shorter than udp header", UDP_HEADER_LEN);
 	if (!cursor_u16be(c, &u->sport) || !cursor_u16be(c, &u->dport) ||
 	    !cursor_u16be(c, &u->length) || !cursor_u16be(c, &u->checksum))
 		return decode_fail(pkt, SS_ETRUNC, "udp", start, "truncated header",
-				   UDP_HEADER_LEN);
+		                   UDP_HEADER_LEN);
 	if (u->length < UDP_HEADER_LEN)
 		return decode_fail(pkt, SS_EMALFORMED, "udp", start, "length < 8", 0);
 	datagram = u->length;
@@ -34,9 +35,10 @@ int decode_udp(struct cursor *c, struct packet *pkt)
 		datagram = wire;
 	}
 	/* Bytes past the UDP length (inside the IP payload) are not payload. */
-	*c = cursor_window(c, datagram - UDP_HEADER_LEN);
-	pkt->payload = c->p;
-	pkt->payload_len = (uint32_t)cursor_left(c);
+	payload = cursor_window(c, datagram - UDP_HEADER_LEN);
+	pkt->payload = payload.p;
+	pkt->payload_len = (uint32_t)cursor_left(&payload);
 	pkt->payload_wire_len = datagram - UDP_HEADER_LEN;
+	cursor_skip(c, pkt->payload_len);
 	return 0;
 }

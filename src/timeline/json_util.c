@@ -1,45 +1,48 @@
-/* json_util.c - small json-c builders shared by the timeline's parts. */
+/* json_util.c - small pieces shared by the timeline's parts. */
 #include "parts.h"
 
-#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
-json_object *timeline_json_fixed(double value, int decimals)
-{
-	char text[48];
-	snprintf(text, sizeof text, "%.*f", decimals, value);
-	/* json-c writes the given text verbatim, so "0.000100" stays as is */
-	return json_object_new_double_s(value, text);
-}
-
-json_object *timeline_json_endpoint(const struct ss_addr *addr, uint16_t port, bool has_port)
+void timeline_emit_endpoint(struct emitter *e, const char *key, const struct ss_addr *addr,
+                            uint16_t port, bool has_port)
 {
 	char text[SS_ADDR_STRLEN];
-	json_object *obj = json_object_new_object();
 
-	json_object_object_add(obj, "addr",
-	                       json_object_new_string(ss_addr_format(addr, text, sizeof text)));
+	emit_key(e, key);
+	emit_begin_object(e);
+	emit_kv_string(e, "addr", ss_addr_format(addr, text, sizeof text));
 	if (has_port)
-		json_object_object_add(obj, "port", json_object_new_int(port));
-	return obj;
+		emit_kv_int(e, "port", port);
+	emit_end_object(e);
 }
 
-json_object *timeline_json_iso_time(int64_t sec, uint32_t nsec)
+/* The date and time change once a second at most: format them once per second. */
+void timeline_emit_iso_time(struct timeline_writer *w, int64_t sec, uint32_t nsec)
 {
-	char text[64];
-	struct tm tm;
-	time_t t = (time_t)sec;
+	char text[48];
+	uint32_t micros = nsec / 1000u;
 
-	if (!gmtime_r(&t, &tm))
-		return json_object_new_string("");
-	size_t n = strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(text + n, sizeof text - n, ".%06uZ", nsec / 1000u);
-	return json_object_new_string(text);
+	if (sec != w->iso_sec || !w->iso_prefix[0]) {
+		struct tm tm;
+		time_t t = (time_t)sec;
+		w->iso_prefix[0] = '\0';
+		if (gmtime_r(&t, &tm))
+			strftime(w->iso_prefix, sizeof w->iso_prefix, "%Y-%m-%dT%H:%M:%S", &tm);
+		w->iso_sec = sec;
+	}
+	size_t n = strlen(w->iso_prefix);
+	memcpy(text, w->iso_prefix, n);
+	text[n] = '.';
+	for (int i = 6; i >= 1; i--, micros /= 10)
+		text[n + (size_t)i] = (char)('0' + micros % 10);
+	memcpy(text + n + 7, "Z", 2);
+	emit_kv_string(&w->events, "ts", text);
 }
 
-json_object *timeline_json_flow_id(uint64_t id)
+void timeline_emit_flow_id(struct emitter *e, const char *key, uint64_t id)
 {
-	return id ? json_object_new_int64((int64_t)id) : NULL;
+	emit_kv_int_or_null(e, key, id != 0, (int64_t)id);
 }
 
 const char *timeline_proto_name(enum decode_l4 proto)

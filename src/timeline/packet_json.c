@@ -1,16 +1,10 @@
 /*
  * packet_json.c - one packet event of the timeline, in the key order of
  * docs/timeline.md: kind, frame, t, ts, flow, dir, src, dst, ip, tcp|udp|icmp,
- * handshake, state, analysis, rtt, payload, label, explain, truncated.
+ * handshake, state, analysis, dup_ack, rtt, payload, label, explain, truncated,
+ * error.
  */
 #include "parts.h"
-
-#include <stdio.h>
-
-static void add(json_object *obj, const char *key, json_object *value)
-{
-	json_object_object_add(obj, key, value);
-}
 
 /* Names in the order tcpdump and Wireshark print them, high bit first. */
 static const struct {
@@ -21,185 +15,185 @@ static const struct {
     {TCP_PSH, "PSH"}, {TCP_RST, "RST"}, {TCP_SYN, "SYN"}, {TCP_FIN, "FIN"},
 };
 
-static json_object *tcp_flags_json(uint8_t flags)
+static void emit_tcp_flags(struct emitter *e, uint8_t flags)
 {
-	json_object *arr = json_object_new_array();
+	emit_key(e, "flags");
+	emit_begin_array(e);
 	for (size_t i = 0; i < SS_ARRAY_SIZE(tcp_flag_names); i++)
 		if (flags & tcp_flag_names[i].bit)
-			json_object_array_add(arr, json_object_new_string(tcp_flag_names[i].name));
-	return arr;
+			emit_string(e, tcp_flag_names[i].name);
+	emit_end_array(e);
 }
 
-static json_object *sack_blocks_json(const struct tcp_option *opt)
+static void emit_sack_blocks(struct emitter *e, const struct tcp_option *opt)
 {
-	json_object *blocks = json_object_new_array();
+	emit_key(e, "blocks");
+	emit_begin_array(e);
 	for (unsigned i = 0; i < opt->u.sack.count && i < DECODE_MAX_SACK_BLOCKS; i++) {
-		json_object *edge = json_object_new_array();
-		json_object_array_add(edge, json_object_new_int64(opt->u.sack.left[i]));
-		json_object_array_add(edge, json_object_new_int64(opt->u.sack.right[i]));
-		json_object_array_add(blocks, edge);
+		emit_begin_array(e);
+		emit_int(e, opt->u.sack.left[i]);
+		emit_int(e, opt->u.sack.right[i]);
+		emit_end_array(e);
 	}
-	return blocks;
+	emit_end_array(e);
 }
 
-static json_object *tcp_option_json(const struct tcp_option *opt)
+static void emit_tcp_option(struct emitter *e, const struct tcp_option *opt)
 {
-	json_object *obj = json_object_new_object();
 	const char *name = decode_tcp_option_name(opt->kind);
 
-	add(obj, "kind", json_object_new_string(name ? name : "unknown"));
+	emit_begin_object(e);
+	emit_kv_string(e, "kind", name ? name : "unknown");
 	switch (opt->kind) {
 	case TCPOPT_MSS:
-		add(obj, "value", json_object_new_int(opt->u.mss));
+		emit_kv_int(e, "value", opt->u.mss);
 		break;
 	case TCPOPT_WSCALE:
-		add(obj, "value", json_object_new_int(opt->u.wscale));
+		emit_kv_int(e, "value", opt->u.wscale);
 		break;
 	case TCPOPT_TIMESTAMP:
-		add(obj, "value", json_object_new_int64(opt->u.ts.value));
-		add(obj, "echo", json_object_new_int64(opt->u.ts.echo_reply));
+		emit_kv_int(e, "value", opt->u.ts.value);
+		emit_kv_int(e, "echo", opt->u.ts.echo_reply);
 		break;
 	case TCPOPT_SACK:
-		add(obj, "blocks", sack_blocks_json(opt));
+		emit_sack_blocks(e, opt);
 		break;
 	default:
 		if (!name) {
-			add(obj, "code", json_object_new_int(opt->kind));
-			add(obj, "len", json_object_new_int(opt->len));
+			emit_kv_int(e, "code", opt->kind);
+			emit_kv_int(e, "len", opt->len);
 		}
 	}
-	return obj;
+	emit_end_object(e);
 }
 
-static json_object *tcp_json(const struct packet *pkt, const struct track_result *tr)
+static void emit_tcp(struct emitter *e, const struct packet *pkt, const struct track_result *tr)
 {
 	const struct packet_tcp *tcp = &pkt->tcp;
-	json_object *obj = json_object_new_object();
-	json_object *options = json_object_new_array();
 
-	add(obj, "flags", tcp_flags_json(tcp->flags));
-	add(obj, "seq", json_object_new_int64(tcp->seq));
-	add(obj, "ack", json_object_new_int64(tcp->ack));
-	if (tr && tr->has_rel) {
-		add(obj, "seq_rel", json_object_new_int64(tr->seq_rel));
-		add(obj, "ack_rel", json_object_new_int64(tr->ack_rel));
+	emit_key(e, "tcp");
+	emit_begin_object(e);
+	emit_tcp_flags(e, tcp->flags);
+	emit_kv_int(e, "seq", tcp->seq);
+	emit_kv_int(e, "ack", tcp->ack);
+	if (tr->has_rel) {
+		emit_kv_int(e, "seq_rel", tr->seq_rel);
+		emit_kv_int(e, "ack_rel", tr->ack_rel);
 	}
-	add(obj, "len", json_object_new_int64(pkt->payload_wire_len));
-	add(obj, "win", json_object_new_int(tcp->window));
-	if (tr && tr->win_scaled >= 0)
-		add(obj, "win_scaled", json_object_new_int64(tr->win_scaled));
+	emit_kv_int(e, "len", pkt->payload_wire_len);
+	emit_kv_int(e, "win", tcp->window);
+	if (tr->win_scaled >= 0)
+		emit_kv_int(e, "win_scaled", tr->win_scaled);
 	if (tcp->urgent || (tcp->flags & TCP_URG))
-		add(obj, "urg", json_object_new_int(tcp->urgent));
+		emit_kv_int(e, "urg", tcp->urgent);
+	emit_key(e, "options");
+	emit_begin_array(e);
 	for (unsigned i = 0; i < tcp->option_count && i < DECODE_MAX_TCP_OPTIONS; i++)
-		json_object_array_add(options, tcp_option_json(&tcp->options[i]));
-	add(obj, "options", options);
+		emit_tcp_option(e, &tcp->options[i]);
+	emit_end_array(e);
 	if (tcp->options_bad)
-		add(obj, "options_bad", json_object_new_boolean(1));
-	return obj;
+		emit_kv_bool(e, "options_bad", true);
+	emit_end_object(e);
 }
 
-static json_object *udp_json(const struct packet *pkt, const struct track_result *tr)
+static void emit_udp(struct emitter *e, const struct packet *pkt, const struct track_result *tr)
 {
-	json_object *obj = json_object_new_object();
-	add(obj, "len", json_object_new_int64(pkt->payload_wire_len));
-	if (tr && tr->udp_index)
-		add(obj, "index", json_object_new_int64((int64_t)tr->udp_index));
-	if (tr && tr->reply_to_frame)
-		add(obj, "reply_to", json_object_new_int64((int64_t)tr->reply_to_frame));
-	return obj;
+	emit_key(e, "udp");
+	emit_begin_object(e);
+	emit_kv_int(e, "len", pkt->payload_wire_len);
+	if (tr->udp_index)
+		emit_kv_int(e, "index", (int64_t)tr->udp_index);
+	if (tr->reply_to_frame)
+		emit_kv_int(e, "reply_to", (int64_t)tr->reply_to_frame);
+	emit_end_object(e);
 }
 
-static json_object *icmp_quote_json(const struct icmp_quote *q, const struct track_result *tr)
+static enum decode_l4 quoted_proto(uint8_t proto)
 {
-	json_object *obj = json_object_new_object();
-	add(obj, "proto",
-	    json_object_new_string(timeline_proto_name(q->proto == 6    ? L4_TCP
-	                                               : q->proto == 17 ? L4_UDP
-	                                                                : L4_OTHER)));
-	add(obj, "src", timeline_json_endpoint(&q->src, q->sport, q->has_ports));
-	add(obj, "dst", timeline_json_endpoint(&q->dst, q->dport, q->has_ports));
+	return proto == 6 ? L4_TCP : proto == 17 ? L4_UDP : L4_OTHER;
+}
+
+static void emit_icmp_quote(struct emitter *e, const struct icmp_quote *q,
+                            const struct track_result *tr)
+{
+	emit_key(e, "quoted");
+	emit_begin_object(e);
+	emit_kv_string(e, "proto", timeline_proto_name(quoted_proto(q->proto)));
+	timeline_emit_endpoint(e, "src", &q->src, q->sport, q->has_ports);
+	timeline_emit_endpoint(e, "dst", &q->dst, q->dport, q->has_ports);
 	if (q->has_tcp_seq)
-		add(obj, "tcp_seq", json_object_new_int64(q->tcp_seq));
-	add(obj, "flow", timeline_json_flow_id(tr ? tr->icmp_flow : 0));
-	return obj;
+		emit_kv_int(e, "tcp_seq", q->tcp_seq);
+	timeline_emit_flow_id(e, "flow", tr->icmp_flow);
+	emit_end_object(e);
 }
 
-static json_object *icmp_json(const struct packet *pkt, const struct track_result *tr)
+static void emit_icmp(struct emitter *e, const struct packet *pkt, const struct track_result *tr)
 {
 	const struct packet_icmp *icmp = &pkt->icmp;
 	uint8_t version = pkt->l4 == L4_ICMPV6 ? 6 : 4;
 	const char *name = decode_icmp_type_name(version, icmp->type, icmp->code);
-	json_object *obj = json_object_new_object();
 
-	add(obj, "type", json_object_new_int(icmp->type));
-	add(obj, "code", json_object_new_int(icmp->code));
-	add(obj, "name", json_object_new_string(name ? name : "unknown"));
+	emit_key(e, "icmp");
+	emit_begin_object(e);
+	emit_kv_int(e, "type", icmp->type);
+	emit_kv_int(e, "code", icmp->code);
+	emit_kv_string(e, "name", name ? name : "unknown");
 	if (!decode_icmp_is_error(version, icmp->type) && (icmp->id || icmp->seq)) {
-		add(obj, "id", json_object_new_int(icmp->id));
-		add(obj, "seq", json_object_new_int(icmp->seq));
+		emit_kv_int(e, "id", icmp->id);
+		emit_kv_int(e, "seq", icmp->seq);
 	}
 	if (icmp->quoted.present)
-		add(obj, "quoted", icmp_quote_json(&icmp->quoted, tr));
-	return obj;
+		emit_icmp_quote(e, &icmp->quoted, tr);
+	emit_end_object(e);
 }
 
-static json_object *ip_json(const struct packet *pkt)
+static void emit_ip(struct emitter *e, const struct packet *pkt)
 {
-	json_object *obj = json_object_new_object();
-	add(obj, "version", json_object_new_int(pkt->ip.version));
-	add(obj, pkt->ip.version == 6 ? "hlim" : "ttl", json_object_new_int(pkt->ip.ttl));
-	add(obj, "len", json_object_new_int64(pkt->ip.total_len));
+	emit_key(e, "ip");
+	emit_begin_object(e);
+	emit_kv_int(e, "version", pkt->ip.version);
+	emit_kv_int(e, pkt->ip.version == 6 ? "hlim" : "ttl", pkt->ip.ttl);
+	emit_kv_int(e, "len", pkt->ip.total_len);
 	if (pkt->ip.fragment) {
-		add(obj, "fragment", json_object_new_boolean(1));
-		add(obj, "frag_offset", json_object_new_int(pkt->ip.frag_offset));
-		add(obj, "more_fragments", json_object_new_boolean(pkt->ip.more_fragments));
+		emit_kv_bool(e, "fragment", true);
+		emit_kv_int(e, "frag_offset", pkt->ip.frag_offset);
+		emit_kv_bool(e, "more_fragments", pkt->ip.more_fragments);
 	}
-	return obj;
+	emit_end_object(e);
 }
 
-static json_object *transport_json(const struct packet *pkt, const struct track_result *tr,
-                                   const char **key)
+static void emit_transport(struct emitter *e, const struct packet *pkt,
+                           const struct track_result *tr)
 {
 	switch (pkt->l4) {
 	case L4_TCP:
-		*key = "tcp";
-		return tcp_json(pkt, tr);
+		emit_tcp(e, pkt, tr);
+		break;
 	case L4_UDP:
-		*key = "udp";
-		return udp_json(pkt, tr);
+		emit_udp(e, pkt, tr);
+		break;
 	case L4_ICMP:
 	case L4_ICMPV6:
-		*key = "icmp";
-		return icmp_json(pkt, tr);
+		emit_icmp(e, pkt, tr);
+		break;
 	default:
-		return NULL;
+		break;
 	}
 }
 
-static bool has_ports(const struct packet *pkt)
+static void emit_addresses(struct emitter *e, const struct packet *pkt)
 {
-	return pkt->l4 == L4_TCP || pkt->l4 == L4_UDP;
-}
+	bool ports = pkt->l4 == L4_TCP || pkt->l4 == L4_UDP;
+	uint16_t sport = pkt->l4 == L4_TCP ? pkt->tcp.sport : pkt->udp.sport;
+	uint16_t dport = pkt->l4 == L4_TCP ? pkt->tcp.dport : pkt->udp.dport;
 
-static uint16_t src_port(const struct packet *pkt)
-{
-	return pkt->l4 == L4_TCP ? pkt->tcp.sport : pkt->udp.sport;
-}
-
-static uint16_t dst_port(const struct packet *pkt)
-{
-	return pkt->l4 == L4_TCP ? pkt->tcp.dport : pkt->udp.dport;
-}
-
-static void add_addresses(json_object *ev, const struct packet *pkt)
-{
 	if (pkt->l3 != L3_IPV4 && pkt->l3 != L3_IPV6) {
-		add(ev, "l3", json_object_new_string(pkt->l3 == L3_ARP ? "arp" : "other"));
+		emit_kv_string(e, "l3", pkt->l3 == L3_ARP ? "arp" : "other");
 		return;
 	}
-	add(ev, "src", timeline_json_endpoint(&pkt->ip.src, src_port(pkt), has_ports(pkt)));
-	add(ev, "dst", timeline_json_endpoint(&pkt->ip.dst, dst_port(pkt), has_ports(pkt)));
-	add(ev, "ip", ip_json(pkt));
+	timeline_emit_endpoint(e, "src", &pkt->ip.src, sport, ports);
+	timeline_emit_endpoint(e, "dst", &pkt->ip.dst, dport, ports);
+	emit_ip(e, pkt);
 }
 
 /* Printable ASCII as is, common controls as \n \r \t, anything else as \xHH. */
@@ -225,14 +219,13 @@ static void payload_text(const uint8_t *data, size_t len, char *out, size_t size
 	out[o] = '\0';
 }
 
-static json_object *payload_json(const struct packet *pkt)
+static void emit_payload(struct emitter *e, const struct packet *pkt)
 {
 	static const char hex[] = "0123456789abcdef";
 	char text[TIMELINE_PAYLOAD_PREVIEW * 4 + 1];
 	char hexbuf[TIMELINE_PAYLOAD_PREVIEW * 2 + 1];
 	size_t n = pkt->payload_len < TIMELINE_PAYLOAD_PREVIEW ? pkt->payload_len
 	                                                       : TIMELINE_PAYLOAD_PREVIEW;
-	json_object *obj = json_object_new_object();
 
 	for (size_t i = 0; i < n; i++) {
 		hexbuf[2 * i] = hex[pkt->payload[i] >> 4];
@@ -240,112 +233,104 @@ static json_object *payload_json(const struct packet *pkt)
 	}
 	hexbuf[2 * n] = '\0';
 	payload_text(pkt->payload, n, text, sizeof text);
-	add(obj, "len", json_object_new_int64(pkt->payload_len));
-	add(obj, "text", json_object_new_string(text));
-	add(obj, "hex", json_object_new_string(hexbuf));
+	emit_key(e, "payload");
+	emit_begin_object(e);
+	emit_kv_int(e, "len", pkt->payload_len);
+	emit_kv_string(e, "text", text);
+	emit_kv_string(e, "hex", hexbuf);
 	if (n < pkt->payload_len)
-		add(obj, "cut", json_object_new_boolean(1));
-	return obj;
+		emit_kv_bool(e, "cut", true);
+	emit_end_object(e);
 }
 
-static json_object *analysis_json(const struct track_result *tr)
+static void emit_tcp_story(struct emitter *e, const struct track_result *tr)
 {
-	json_object *arr = json_object_new_array();
+	if (tr->handshake)
+		emit_kv_int(e, "handshake", tr->handshake);
+	emit_key(e, "state");
+	emit_begin_object(e);
+	emit_kv_string(e, "client", track_state_name(tr->state_client));
+	emit_kv_string(e, "server", track_state_name(tr->state_server));
+	emit_end_object(e);
+	emit_key(e, "analysis");
+	emit_begin_array(e);
 	for (unsigned bit = 0; bit < TA_COUNT_FLAGS; bit++)
 		if (tr->analysis & (1u << bit))
-			json_object_array_add(arr, json_object_new_string(track_analysis_name(
-			                               (enum track_analysis)(1u << bit))));
-	return arr;
+			emit_string(e, track_analysis_name((enum track_analysis)(1u << bit)));
+	emit_end_array(e);
+	if (tr->analysis & TA_DUPLICATE_ACK) {
+		emit_key(e, "dup_ack");
+		emit_begin_object(e);
+		emit_kv_int(e, "num", tr->dup_ack_num);
+		emit_kv_int(e, "frame", (int64_t)tr->dup_ack_frame);
+		emit_end_object(e);
+	}
 }
 
-static void add_tcp_story(json_object *ev, const struct track_result *tr)
+static void emit_rtt(struct emitter *e, const struct track_result *tr)
 {
-	json_object *state = json_object_new_object();
-
-	if (tr->handshake)
-		add(ev, "handshake", json_object_new_int(tr->handshake));
-	add(state, "client", json_object_new_string(track_state_name(tr->state_client)));
-	add(state, "server", json_object_new_string(track_state_name(tr->state_server)));
-	add(ev, "state", state);
-}
-
-static void add_rtt(json_object *ev, const struct track_result *tr)
-{
-	json_object *rtt;
-
 	if (!tr->acks_frame && tr->handshake_rtt < 0)
 		return;
-	rtt = json_object_new_object();
+	emit_key(e, "rtt");
+	emit_begin_object(e);
 	if (tr->acks_frame) {
-		add(rtt, "ack_rtt", timeline_json_fixed(tr->ack_rtt, 6));
-		add(rtt, "acks_frame", json_object_new_int64((int64_t)tr->acks_frame));
+		emit_kv_seconds(e, "ack_rtt", tr->ack_rtt);
+		emit_kv_int(e, "acks_frame", (int64_t)tr->acks_frame);
 	}
 	if (tr->handshake_rtt >= 0)
-		add(rtt, "handshake", timeline_json_fixed(tr->handshake_rtt, 6));
-	add(ev, "rtt", rtt);
+		emit_kv_seconds(e, "handshake", tr->handshake_rtt);
+	emit_end_object(e);
 }
 
-static void add_analysis(json_object *ev, const struct track_result *tr)
-{
-	add(ev, "analysis", analysis_json(tr));
-	if (tr->analysis & TA_DUPLICATE_ACK) {
-		json_object *dup = json_object_new_object();
-		add(dup, "num", json_object_new_int64(tr->dup_ack_num));
-		add(dup, "frame", json_object_new_int64((int64_t)tr->dup_ack_frame));
-		add(ev, "dup_ack", dup);
-	}
-}
-
-static void add_track(json_object *ev, const struct packet *pkt, const struct track_result *tr)
-{
-	if (pkt->l4 == L4_TCP) {
-		add_tcp_story(ev, tr);
-		add_analysis(ev, tr);
-	}
-	add_rtt(ev, tr);
-}
-
-static json_object *error_json(const struct decode_error *err)
-{
-	json_object *obj = json_object_new_object();
-	add(obj, "layer", json_object_new_string(err->layer));
-	add(obj, "offset", json_object_new_int64((int64_t)err->offset));
-	add(obj, "what", json_object_new_string(err->what ? err->what : ""));
-	return obj;
-}
-
-json_object *timeline_packet_event(const struct timeline_packet *p, double t)
+static void emit_explain_and_flags(struct emitter *e, const struct timeline_packet *p)
 {
 	const struct packet *pkt = p->pkt;
-	const struct track_result *tr = p->track;
-	json_object *ev = json_object_new_object();
-	const char *key = NULL;
 
-	add(ev, "kind", json_object_new_string("packet"));
-	add(ev, "frame", json_object_new_int64((int64_t)p->frame));
-	add(ev, "t", timeline_json_fixed(t, 6));
-	add(ev, "ts", timeline_json_iso_time(p->ts_sec, p->ts_nsec));
-	add(ev, "flow", timeline_json_flow_id(tr->flow_id));
-	add(ev, "dir",
-	    tr->flow_id ? json_object_new_string(tr->dir == TRACK_C2S ? "c2s" : "s2c") : NULL);
-	add_addresses(ev, pkt);
-	json_object *transport = transport_json(pkt, tr, &key);
-	if (transport)
-		add(ev, key, transport);
-	add_track(ev, pkt, tr);
-	if (pkt->payload_len && pkt->payload)
-		add(ev, "payload", payload_json(pkt));
 	if (p->label)
-		add(ev, "label", json_object_new_string(p->label));
+		emit_kv_string(e, "label", p->label);
 	if (p->explain) {
-		json_object *explain = json_object_new_object();
-		add(explain, "summary", json_object_new_string(p->explain->summary));
-		add(explain, "detail", json_object_new_string(p->explain->detail));
-		add(ev, "explain", explain);
+		emit_key(e, "explain");
+		emit_begin_object(e);
+		emit_kv_string(e, "summary", p->explain->summary);
+		emit_kv_string(e, "detail", p->explain->detail);
+		emit_end_object(e);
 	}
 	if (pkt->truncated)
-		add(ev, "truncated", json_object_new_boolean(1));
-	if (pkt->err.layer)
-		add(ev, "error", error_json(&pkt->err));
-	return ev;
+		emit_kv_bool(e, "truncated", true);
+	if (pkt->err.layer) {
+		emit_key(e, "error");
+		emit_begin_object(e);
+		emit_kv_string(e, "layer", pkt->err.layer);
+		emit_kv_int(e, "offset", (int64_t)pkt->err.offset);
+		emit_kv_string(e, "what", pkt->err.what ? pkt->err.what : "");
+		emit_end_object(e);
+	}
+}
+
+void timeline_emit_packet(struct timeline_writer *w, const struct timeline_packet *p, double t)
+{
+	struct emitter *e = &w->events;
+	const struct packet *pkt = p->pkt;
+	const struct track_result *tr = p->track;
+
+	emit_begin_object(e);
+	emit_kv_string(e, "kind", "packet");
+	emit_kv_int(e, "frame", (int64_t)p->frame);
+	emit_kv_seconds(e, "t", t);
+	timeline_emit_iso_time(w, p->ts_sec, p->ts_nsec);
+	timeline_emit_flow_id(e, "flow", tr->flow_id);
+	emit_key(e, "dir");
+	if (tr->flow_id)
+		emit_string(e, tr->dir == TRACK_C2S ? "c2s" : "s2c");
+	else
+		emit_null(e);
+	emit_addresses(e, pkt);
+	emit_transport(e, pkt, tr);
+	if (pkt->l4 == L4_TCP)
+		emit_tcp_story(e, tr);
+	emit_rtt(e, tr);
+	if (pkt->payload_len && pkt->payload)
+		emit_payload(e, pkt);
+	emit_explain_and_flags(e, p);
+	emit_end_object(e);
 }

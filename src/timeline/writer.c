@@ -7,66 +7,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-
-struct endpoint_entry {
-	struct ss_addr addr;
-	uint16_t port;
-	bool server;
-};
-
-struct timeline_writer {
-	FILE *out;
-	FILE *flow_spool; /* one JSON flow summary per line, until finish */
-	uint64_t events, flows;
-	bool have_origin;
-	int64_t origin_sec;
-	uint32_t origin_nsec;
-	const struct demo_call *calls;
-	size_t call_count, next_call;
-	const struct track_table *table;
-	struct endpoint_entry endpoints[TIMELINE_MAX_ENDPOINTS];
-	size_t endpoint_count;
-	bool endpoints_cut;
-	bool failed;
-};
-
-static void write_object(struct timeline_writer *w, json_object *obj)
+static void emit_demo(struct emitter *e, const struct demo *demo)
 {
-	const char *text = json_object_to_json_string_ext(obj, JSON_FLAGS);
-	if (fputs(text, w->out) == EOF)
-		w->failed = true;
-}
-
-static json_object *demo_json(const struct demo *demo)
-{
-	json_object *obj = json_object_new_object();
-	json_object_object_add(obj, "name", json_object_new_string(demo->name));
-	json_object_object_add(obj, "description", json_object_new_string(demo->description));
-	json_object_object_add(obj, "teaches", json_object_new_string(demo->teaches));
-	return obj;
+	emit_key(e, "demo");
+	emit_begin_object(e);
+	emit_kv_string(e, "name", demo->name);
+	emit_kv_string(e, "description", demo->description);
+	emit_kv_string(e, "teaches", demo->teaches);
+	emit_end_object(e);
 }
 
 struct timeline_writer *timeline_open(FILE *out, const struct demo *demo)
 {
 	struct timeline_writer *w = calloc(1, sizeof *w);
+
 	if (!w)
 		return NULL;
-	w->out = out;
 	w->flow_spool = tmpfile();
 	if (!w->flow_spool) {
 		free(w);
 		return NULL;
 	}
-	fputs("{\"schema\":\"" TIMELINE_SCHEMA "\",", out);
-	if (demo) {
-		json_object *obj = demo_json(demo);
-		fputs("\"demo\":", out);
-		write_object(w, obj);
-		json_object_put(obj);
-		fputc(',', out);
-	}
-	fputs("\n\"events\":[", out);
+	emit_init(&w->events, out);
+	emit_init(&w->flows, w->flow_spool);
+	emit_begin_object(&w->events);
+	emit_kv_string(&w->events, "schema", TIMELINE_SCHEMA);
+	if (demo)
+		emit_demo(&w->events, demo);
+	emit_line_break(&w->events);
+	emit_key(&w->events, "events");
+	emit_begin_array(&w->events);
 	return w;
 }
 
@@ -100,13 +70,6 @@ double timeline_relative_time(struct timeline_writer *w, int64_t ts_sec, uint32_
 	return (double)(ts_sec - w->origin_sec) + ((double)ts_nsec - (double)w->origin_nsec) / 1e9;
 }
 
-static void write_event(struct timeline_writer *w, json_object *ev)
-{
-	fputs(w->events++ ? ",\n" : "\n", w->out);
-	write_object(w, ev);
-	json_object_put(ev);
-}
-
 static uint64_t call_flow(const struct timeline_writer *w, const struct demo_call *call)
 {
 	if (!call->has_tuple || !w->table)
@@ -123,7 +86,8 @@ static void flush_calls_until(struct timeline_writer *w, int64_t sec, uint32_t n
 		if (!all && time_before(sec, nsec, call->ts_sec, call->ts_nsec))
 			break;
 		double t = timeline_relative_time(w, call->ts_sec, call->ts_nsec);
-		write_event(w, timeline_call_event(call, t, call_flow(w, call)));
+		emit_line_break(&w->events);
+		timeline_emit_call(w, call, t, call_flow(w, call));
 		w->next_call++;
 	}
 }
@@ -139,8 +103,9 @@ int timeline_write_packet(struct timeline_writer *w, const struct timeline_packe
 	double t = timeline_relative_time(w, p->ts_sec, p->ts_nsec);
 
 	flush_calls_until(w, p->ts_sec, p->ts_nsec, false);
-	write_event(w, timeline_packet_event(p, t));
-	return w->failed ? -SS_EIO : 0;
+	emit_line_break(&w->events);
+	timeline_emit_packet(w, p, t);
+	return w->events.failed ? -SS_EIO : 0;
 }
 
 static void remember_endpoint(struct timeline_writer *w, const struct ss_addr *addr, uint16_t port,
@@ -160,109 +125,111 @@ static void remember_endpoint(struct timeline_writer *w, const struct ss_addr *a
 
 int timeline_add_flow(struct timeline_writer *w, const struct track_flow_summary *flow)
 {
-	json_object *obj = timeline_flow_summary(flow);
-	const char *text = json_object_to_json_string_ext(obj, JSON_FLAGS);
-
-	if (fputs(text, w->flow_spool) == EOF || fputc('\n', w->flow_spool) == EOF)
-		w->failed = true;
-	json_object_put(obj);
-	w->flows++;
+	emit_line_break(&w->flows);
+	timeline_emit_flow_summary(&w->flows, flow);
+	w->flow_count++;
 	if (!w->endpoints_cut) {
 		remember_endpoint(w, &flow->client_addr, flow->client_port, false);
 		remember_endpoint(w, &flow->server_addr, flow->server_port, true);
 	}
-	return w->failed ? -SS_EIO : 0;
+	return w->flows.failed ? -SS_EIO : 0;
 }
 
-static json_object *source_json(const struct timeline_source *src)
+static void emit_stat(struct emitter *e, const char *key, const struct capture_stats *stats,
+                      uint64_t value)
 {
-	json_object *obj = json_object_new_object();
+	emit_kv_int_or_null(e, key, stats->known, (int64_t)value);
+}
 
-	json_object_object_add(obj, "kind", json_object_new_string(src->live ? "live" : "file"));
-	json_object_object_add(obj, src->live ? "interface" : "path",
-	                       json_object_new_string(src->name ? src->name : ""));
-	json_object_object_add(obj, "linktype", json_object_new_string(src->linktype));
-	json_object_object_add(obj, "snaplen", json_object_new_int(src->snaplen));
-	json_object_object_add(obj, "filter",
-	                       src->filter ? json_object_new_string(src->filter) : NULL);
-	json_object_object_add(obj, "packets", json_object_new_int64((int64_t)src->packets));
-	json_object_object_add(
-	    obj, "received",
-	    src->stats.known ? json_object_new_int64((int64_t)src->stats.received) : NULL);
-	json_object_object_add(obj, "dropped",
-	                       src->stats.known ? json_object_new_int64((int64_t)src->stats.dropped)
-	                                        : NULL);
-	json_object_object_add(
-	    obj, "if_dropped",
-	    src->stats.known ? json_object_new_int64((int64_t)src->stats.if_dropped) : NULL);
-	return obj;
+static void emit_source(struct emitter *e, const struct timeline_source *src)
+{
+	emit_key(e, "source");
+	emit_begin_object(e);
+	emit_kv_string(e, "kind", src->live ? "live" : "file");
+	emit_kv_string(e, src->live ? "interface" : "path", src->name ? src->name : "");
+	emit_kv_string(e, "linktype", src->linktype);
+	emit_kv_int(e, "snaplen", src->snaplen);
+	emit_key(e, "filter");
+	if (src->filter)
+		emit_string(e, src->filter);
+	else
+		emit_null(e);
+	emit_kv_int(e, "packets", (int64_t)src->packets);
+	emit_stat(e, "received", &src->stats, src->stats.received);
+	emit_stat(e, "dropped", &src->stats, src->stats.dropped);
+	emit_stat(e, "if_dropped", &src->stats, src->stats.if_dropped);
+	emit_end_object(e);
 }
 
 /* Clients are labelled "client", or "client 1", "client 2", ... when several. */
-static json_object *endpoints_json(const struct timeline_writer *w)
+static void emit_endpoints(struct emitter *e, const struct timeline_writer *w)
 {
-	json_object *arr = json_object_new_array();
 	size_t clients = 0, client_no = 0;
 
 	for (size_t i = 0; i < w->endpoint_count; i++)
 		clients += !w->endpoints[i].server;
+	emit_key(e, "endpoints");
+	emit_begin_array(e);
 	for (size_t i = 0; i < w->endpoint_count; i++) {
-		const struct endpoint_entry *e = &w->endpoints[i];
-		json_object *obj = timeline_json_endpoint(&e->addr, e->port, true);
-		char label[32] = "server";
-		if (!e->server)
+		const struct endpoint_entry *ep = &w->endpoints[i];
+		char label[32] = "server", text[SS_ADDR_STRLEN];
+		if (!ep->server)
 			snprintf(label, sizeof label, clients > 1 ? "client %zu" : "client",
 			         ++client_no);
-		json_object_object_add(obj, "role",
-		                       json_object_new_string(e->server ? "server" : "client"));
-		json_object_object_add(obj, "label", json_object_new_string(label));
-		json_object_array_add(arr, obj);
+		emit_begin_object(e);
+		emit_kv_string(e, "addr", ss_addr_format(&ep->addr, text, sizeof text));
+		emit_kv_int(e, "port", ep->port);
+		emit_kv_string(e, "role", ep->server ? "server" : "client");
+		emit_kv_string(e, "label", label);
+		emit_end_object(e);
 	}
-	return arr;
+	emit_end_array(e);
 }
 
-static void copy_flow_spool(struct timeline_writer *w)
+/* The spooled flow summaries, already separated, copied in blocks. */
+static void emit_spooled_flows(struct timeline_writer *w)
 {
-	char line[8192];
-	bool start_of_line = true;
-	uint64_t written = 0;
+	char block[16384];
+	size_t n;
 
+	emit_flush(&w->flows);
 	rewind(w->flow_spool);
-	while (fgets(line, sizeof line, w->flow_spool)) {
-		if (start_of_line)
-			fputs(written++ ? ",\n" : "\n", w->out);
-		size_t n = strlen(line);
-		start_of_line = n && line[n - 1] == '\n';
-		if (start_of_line)
-			line[n - 1] = '\0';
-		fputs(line, w->out);
+	while ((n = fread(block, 1, sizeof block - 1, w->flow_spool)) > 0) {
+		block[n] = '\0';
+		emit_raw(&w->events, block);
 	}
 	if (ferror(w->flow_spool))
-		w->failed = true;
+		w->events.failed = true;
 }
 
 int timeline_finish(struct timeline_writer *w, const struct timeline_source *source)
 {
-	json_object *obj;
+	struct emitter *e = &w->events;
 	int rc;
 
 	flush_calls_until(w, 0, 0, true);
-	fputs("\n],\n\"source\":", w->out);
-	obj = source_json(source);
-	write_object(w, obj);
-	json_object_put(obj);
-	fputs(",\n\"endpoints\":", w->out);
-	obj = endpoints_json(w);
-	write_object(w, obj);
-	json_object_put(obj);
-	if (w->endpoints_cut)
-		fputs(",\n\"endpoints_cut\":true", w->out);
-	fputs(",\n\"flows\":[", w->out);
-	copy_flow_spool(w);
-	fputs("\n]}\n", w->out);
-	if (fflush(w->out) == EOF || ferror(w->out))
-		w->failed = true;
-	rc = w->failed ? -SS_EIO : 0;
+	emit_raw(e, "\n");
+	emit_end_array(e);
+	emit_line_break(e);
+	emit_source(e, source);
+	emit_line_break(e);
+	emit_endpoints(e, w);
+	if (w->endpoints_cut) {
+		emit_line_break(e);
+		emit_kv_bool(e, "endpoints_cut", true);
+	}
+	emit_line_break(e);
+	emit_key(e, "flows");
+	emit_begin_array(e);
+	emit_spooled_flows(w);
+	emit_raw(e, "\n");
+	emit_end_array(e);
+	emit_end_object(e);
+	emit_raw(e, "\n");
+	if (!emit_flush(e) || fflush(e->out) == EOF || ferror(e->out) || w->flows.failed)
+		rc = -SS_EIO;
+	else
+		rc = 0;
 	timeline_abort(w);
 	return rc;
 }

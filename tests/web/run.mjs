@@ -1,0 +1,514 @@
+// Browser tests for the web viewer.  Run from the repository root:
+//     node tests/web/run.mjs
+// Uses the system Chromium (/usr/bin/chromium) through playwright-core; never
+// downloads a browser.  Prints "N passed, N failed" last; exits 1 on any failure.
+
+import { createServer } from 'node:http';
+import { readFileSync, writeFileSync, existsSync, readdirSync, mkdtempSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve, extname, dirname, basename, sep } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import * as fixtures from './fixtures.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '..', '..');
+const WEB = join(ROOT, 'web');
+const SHOTS = join(ROOT, 'build', 'screenshots');
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const BIG_BUDGET_MS = 2000;
+const SMALL_BUDGET_MS = 200;
+
+/* ---- a tiny test runner ---- */
+
+const tests = [];
+let passed = 0, failed = 0;
+function test(name, fn) { tests.push({ name, fn }); }
+function assert(cond, message) { if (!cond) throw new Error(message); }
+function equal(actual, expected, message) {
+	if (actual !== expected) throw new Error(`${message}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+/* ---- fixtures and the HTTP server ---- */
+
+const TMP = mkdtempSync(join(tmpdir(), 'sockscope-web-'));
+const FIX = fixtures.writeFixtures(join(TMP, 'fixtures'));
+writeFileSync(join(TMP, 'fixtures', 'broken.json'), '{"schema": "sockscope.timeline/1", "events": [');
+FIX.broken = join(TMP, 'fixtures', 'broken.json');
+const DOCS = Object.fromEntries(Object.entries(FIX).filter(([n]) => !['big-100k', 'broken'].includes(n))
+	.map(([n, p]) => [n, JSON.parse(readFileSync(p, 'utf8'))]));
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+	'.json': 'application/json; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml' };
+
+function serve(req, res) {
+	const url = new URL(req.url, 'http://localhost');
+	const path = decodeURIComponent(url.pathname);
+	const base = path.startsWith('/__fixtures__/') ? join(TMP, 'fixtures') : ROOT;
+	const rel = path.startsWith('/__fixtures__/') ? path.slice('/__fixtures__/'.length) : path.slice(1);
+	const file = resolve(base, rel);
+	if (!file.startsWith(base + sep) || !existsSync(file) || !statSync(file).isFile()) {
+		res.writeHead(404, { 'content-type': 'text/plain' });
+		res.end('not found');
+		return;
+	}
+	res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+	res.end(readFileSync(file));
+}
+
+const server = createServer(serve);
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const ORIGIN = `http://127.0.0.1:${server.address().port}`;
+const viewerUrl = (name) => `${ORIGIN}/web/index.html?src=${encodeURIComponent('/__fixtures__/' + name + '.json')}`;
+
+/* The self-contained report: the same substitutions the C report writer makes. */
+export function inlinePage(json) {
+	let html = readFileSync(join(WEB, 'index.html'), 'utf8');
+	const link = '<link rel="stylesheet" href="style.css">';
+	assert(html.split(link).length === 2, 'index.html must have exactly one stylesheet link');
+	html = html.replace(link, () => '<style>\n' + readFileSync(join(WEB, 'style.css'), 'utf8') + '</style>');
+	html = html.replace(/<script src="([a-z]+\.js)"><\/script>/g,
+		(m, name) => '<script>\n' + readFileSync(join(WEB, name), 'utf8') + '</script>');
+	/* "</" ends the script element and "<!--" can keep "</script>" from ending it: escape both. */
+	const data = json.replace(/<\//g, '<\\/').replace(/<!--/g, '\\u003c!--');
+	const holder = '<script type="application/json" id="sockscope-timeline"></script>';
+	assert(html.includes(holder), 'index.html must have the empty timeline placeholder');
+	return html.replace(holder, () => holder.replace('></script>', '>' + data + '</script>'));
+}
+
+function writeReport(name, json) {
+	const file = join(TMP, name + '.html');
+	writeFileSync(file, inlinePage(json));
+	return pathToFileURL(file).href;
+}
+
+/* ---- browser helpers ---- */
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+
+async function open(url, { initScript, expectErrors = false } = {}) {
+	const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+	const page = await context.newPage();
+	const problems = [], dialogs = [];
+	page.on('console', (m) => { if (m.type() === 'error') problems.push('console error: ' + m.text()); });
+	page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+	page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+	if (initScript) await page.addInitScript(initScript);
+	const started = Date.now();
+	await page.goto(url);
+	const s = { page, problems, dialogs, started };
+	s.waitState = async (timeout = 15000) => {
+		await page.waitForFunction(() => ['ready', 'error', 'start'].includes(document.body.dataset.state), null, { timeout, polling: 10 });
+		return page.evaluate(() => document.body.dataset.state);
+	};
+	s.clean = () => {
+		if (!expectErrors) assert(problems.length === 0, problems.join('\n'));
+		assert(dialogs.length === 0, 'dialogs opened: ' + dialogs.join(', '));
+	};
+	s.close = () => context.close();
+	return s;
+}
+
+async function screenshot(page, name) {
+	mkdirSync(SHOTS, { recursive: true });
+	await page.screenshot({ path: join(SHOTS, name.replace(/[^A-Za-z0-9._-]+/g, '_') + '.png'), fullPage: true });
+}
+
+const countPackets = (doc) => doc.events.filter((e) => e.kind === 'packet').length;
+const ladderCount = (page, extra = '') => page.locator('.ladder-svg [data-event]' + extra).count();
+
+async function checkSmall(s, doc, name) {
+	const { page } = s;
+	equal(await s.waitState(), 'ready', name + ': state');
+	equal(await ladderCount(page, '[data-kind="packet"]'), countPackets(doc), name + ': packet arrows');
+	equal(await ladderCount(page), doc.events.length, name + ': events drawn');
+	equal(await page.locator('[data-flow]').count(), (doc.flows || []).length, name + ': flow rows');
+	const timing = await page.evaluate(() => window.Sockscope.timing);
+	console.log(`    ${name}: parse ${timing.parse.toFixed(1)} ms, render ${timing.render.toFixed(1)} ms`);
+	assert(timing.total < SMALL_BUDGET_MS, `${name}: rendered in ${timing.total.toFixed(0)} ms, budget ${SMALL_BUDGET_MS} ms`);
+}
+
+/* ---- static checks ---- */
+
+test('no markup from strings in web/*.js', () => {
+	const bad = /\.innerHTML\b|\.outerHTML\s*=|insertAdjacentHTML|document\.write|createContextualFragment|\bDOMParser\b|\beval\s*\(|new Function\b/;
+	for (const f of readdirSync(WEB).filter((n) => n.endsWith('.js'))) {
+		readFileSync(join(WEB, f), 'utf8').split('\n').forEach((line, i) => {
+			assert(!bad.test(line), `${f}:${i + 1}: ${line.trim()}`);
+		});
+	}
+});
+
+test('web files can be inlined and use no network', () => {
+	for (const f of readdirSync(WEB)) {
+		const text = readFileSync(join(WEB, f), 'utf8');
+		if (f.endsWith('.js')) assert(!/<\/script|<!--/i.test(text), `${f} contains </script or <!--, which would break the inline report`);
+		if (f.endsWith('.css')) assert(!/<\/style/i.test(text) && !/@import|url\(/i.test(text), `${f}: </style, @import or url()`);
+		const urls = (text.match(/\bhttps?:\/\/[^\s'"`)]+/g) || []).filter((u) => !u.startsWith('http://www.w3.org/'));
+		assert(urls.length === 0, `${f} refers to the network: ${urls.join(' ')}`);
+	}
+	const html = readFileSync(join(WEB, 'index.html'), 'utf8');
+	equal((html.match(/<link\b/g) || []).length, 1, 'link elements in index.html');
+	const srcs = html.match(/<script\b[^>]*>/g).filter((t) => / src=/.test(t));
+	assert(srcs.every((t) => /^<script src="[a-z]+\.js">$/.test(t)), 'script tags must be <script src="NAME.js">');
+	for (const name of ['model', 'ladder', 'list', 'details', 'flows', 'stevens', 'main'])
+		assert(html.includes(`<script src="${name}.js"></script>`), `index.html loads ${name}.js`);
+});
+
+/* ---- loading and drawing ---- */
+
+for (const name of ['tcp-basic', 'udp-icmp', 'tcp-retransmission']) {
+	test(`${name} over HTTP (?src=)`, async () => {
+		const s = await open(viewerUrl(name));
+		try {
+			await checkSmall(s, DOCS[name], name);
+			await screenshot(s.page, name);
+			s.clean();
+		} finally { await s.close(); }
+	});
+	test(`${name} from file:// as an inline report`, async () => {
+		const s = await open(writeReport(name, JSON.stringify(DOCS[name])));
+		try {
+			await checkSmall(s, DOCS[name], name + ' (inline)');
+			s.clean();
+		} finally { await s.close(); }
+	});
+}
+
+test('start page from file://: pick a file', async () => {
+	const s = await open(pathToFileURL(join(WEB, 'index.html')).href);
+	try {
+		equal(await s.waitState(), 'start', 'state without data');
+		await screenshot(s.page, 'start');
+		await s.page.setInputFiles('#file-input', FIX['tcp-basic']);
+		await s.page.waitForFunction(() => document.body.dataset.state === 'ready');
+		equal(await ladderCount(s.page, '[data-kind="packet"]'), countPackets(DOCS['tcp-basic']), 'arrows after picking');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('start page over HTTP', async () => {
+	const s = await open(`${ORIGIN}/web/index.html`, { expectErrors: !existsSync(join(ROOT, 'captures', 'index.json')) });
+	try {
+		equal(await s.waitState(), 'start', 'state without data');
+		if (existsSync(join(ROOT, 'captures', 'index.json'))) {
+			await s.page.waitForSelector('#captures a', { timeout: 3000 });
+		}
+		/* A missing captures/index.json is a 404 the browser logs; the page stays silent. */
+		assert(s.problems.every((p) => /404|Not Found/i.test(p)), s.problems.join('\n'));
+	} finally { await s.close(); }
+});
+
+test('clicking an arrow shows its explanation', async () => {
+	const s = await open(viewerUrl('tcp-basic'));
+	try {
+		await s.waitState();
+		const doc = DOCS['tcp-basic'];
+		const index = doc.events.findIndex((e) => e.kind === 'packet' && e.tcp.flags.join() === 'SYN,ACK');
+		await s.page.locator(`.ladder-svg [data-event="${index}"] .arrow`).click({ force: true });
+		const text = await s.page.locator('#details').textContent();
+		assert(text.includes(doc.events[index].explain.summary), 'details show the summary');
+		assert(text.includes(doc.events[index].explain.detail), 'details show the detail');
+		equal(await s.page.locator(`.ladder-svg [data-event="${index}"].sel`).count(), 1, 'arrow marked selected');
+		equal(await s.page.locator(`#list [data-row="${index}"][aria-selected="true"]`).count(), 1, 'list row selected');
+		/* a data packet: payload as text and hex */
+		const data = doc.events.findIndex((e) => e.payload);
+		await s.page.locator(`.ladder-svg [data-event="${data}"] .arrow`).click({ force: true });
+		assert((await s.page.locator('#details .payload-text').textContent()) === 'hello', 'payload text');
+		assert((await s.page.locator('#details .hexdump').textContent()).includes('68 65 6c 6c 6f'), 'hex dump');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('keyboard and step mode advance; play and teaching mode', async () => {
+	const s = await open(viewerUrl('tcp-basic'));
+	const { page } = s;
+	const selected = () => page.evaluate(() => window.Sockscope.app.state().selected);
+	try {
+		await s.waitState();
+		await page.locator('.ladder-scroll').focus();
+		await page.keyboard.press('n');
+		equal(await selected(), 0, 'n selects the first event');
+		await page.keyboard.press('j');
+		await page.keyboard.press('ArrowRight');
+		equal(await selected(), 2, 'j and → step on');
+		await page.keyboard.press('k');
+		equal(await selected(), 1, 'k steps back');
+		await page.click('#step-next');
+		equal(await selected(), 2, 'the next button steps');
+		await page.click('#step-prev');
+		equal(await selected(), 1, 'the previous button steps back');
+		equal(await page.locator('#step-position').textContent(), `event 2 of ${DOCS['tcp-basic'].events.length}`, 'position');
+		await page.check('#teaching-mode');
+		await page.keyboard.press('End');
+		const last = DOCS['tcp-basic'].events.length - 1;
+		equal(await selected(), last, 'End selects the last event');
+		assert((await page.locator('#stage').textContent()).includes(DOCS['tcp-basic'].events[last].explain.summary), 'stage shows the summary');
+		await page.keyboard.press('Home');
+		await page.locator('.ladder-scroll').focus();
+		await page.keyboard.press(' ');
+		await page.waitForFunction(() => window.Sockscope.app.state().selected >= 1, null, { timeout: 4000 });
+		assert(await page.evaluate(() => window.Sockscope.app.state().playing), 'playing');
+		await page.keyboard.press(' ');
+		assert(!(await page.evaluate(() => window.Sockscope.app.state().playing)), 'paused');
+		await screenshot(page, 'tcp-basic-teaching');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('flows table filters the diagram; protocol and flagged filters', async () => {
+	const s = await open(viewerUrl('udp-icmp'));
+	const { page } = s;
+	try {
+		await s.waitState();
+		await page.click('[data-flow="3"]');
+		equal(await ladderCount(page, '[data-kind="packet"]'), 2, 'flow 3 has two packets');
+		await page.click('[data-flow="2"]');
+		equal(await ladderCount(page, '[data-kind="packet"]'), 2, 'flow 2: the datagram and its ICMP error');
+		await page.click('.all-flows');
+		await page.uncheck('[data-proto="icmp"]');
+		equal(await ladderCount(page, '[data-kind="packet"]'), 3, 'without ICMP');
+		await page.uncheck('[data-proto="app"]');
+		equal(await ladderCount(page, '[data-kind="app"]'), 0, 'without socket calls');
+		s.clean();
+	} finally { await s.close(); }
+	const r = await open(viewerUrl('tcp-retransmission'));
+	try {
+		await r.waitState();
+		await r.page.check('#only-flagged');
+		const flagged = DOCS['tcp-retransmission'].events.filter((e) => e.analysis && e.analysis.length).length;
+		equal(await ladderCount(r.page, '[data-kind="packet"]'), flagged, 'only flagged');
+		equal(await ladderCount(r.page, '.flagged'), flagged, 'flagged arrows are marked');
+		assert((await r.page.locator('#details').textContent()) !== '', 'details');
+		await r.page.locator('.ladder-svg [data-event] .arrow').first().click({ force: true });
+		assert((await r.page.locator('#details .d-flags').textContent()).includes(fixturesMeaning('duplicate_ack')), 'flag meaning shown');
+		r.clean();
+	} finally { await r.close(); }
+});
+
+function fixturesMeaning(flag) {
+	return { duplicate_ack: 'The same ACK number and window as the previous ACK' }[flag];
+}
+
+test('time-sequence graph marks retransmissions', async () => {
+	const s = await open(viewerUrl('tcp-retransmission'));
+	try {
+		await s.waitState();
+		const doc = DOCS['tcp-retransmission'];
+		const c2s = doc.events.filter((e) => e.dir === 'c2s').length;
+		equal(await s.page.locator('.stevens-svg .seg').count(), c2s, 'one bar per client segment');
+		equal(await s.page.locator('.stevens-svg .seg.retx').count(), 2, 'retransmissions in red');
+		assert(await s.page.locator('.stevens-svg .line-ack').count() === 1, 'ACK line');
+		assert(await s.page.locator('.stevens-svg .line-win').count() === 1, 'window line');
+		await s.page.click('[data-dir="s2c"]');
+		equal(await s.page.locator('.stevens-svg .seg').count(), doc.events.length - c2s, 'server segments');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('SVG export is a valid standalone SVG', async () => {
+	const s = await open(viewerUrl('tcp-basic'));
+	const { page } = s;
+	try {
+		await s.waitState();
+		const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+		assert(/\.svg$/.test(download.suggestedFilename()), 'file name ends in .svg');
+		const text = readFileSync(await download.path(), 'utf8');
+		const result = await page.evaluate((svg) => {
+			const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+			return { error: doc.getElementsByTagName('parsererror').length, root: doc.documentElement.localName,
+				ns: doc.documentElement.namespaceURI, events: doc.querySelectorAll('[data-event]').length,
+				styled: doc.querySelectorAll('line[stroke]').length };
+		}, text);
+		equal(result.error, 0, 'parser errors');
+		equal(result.root, 'svg', 'root element');
+		equal(result.ns, 'http://www.w3.org/2000/svg', 'namespace');
+		equal(result.events, DOCS['tcp-basic'].events.length, 'events in the export');
+		assert(result.styled > 0, 'colours are inline attributes');
+		mkdirSync(SHOTS, { recursive: true });
+		writeFileSync(join(SHOTS, 'tcp-basic-export.svg'), text);
+		/* the injection timeline exports as valid XML too */
+		await page.goto(viewerUrl('injection'));
+		await s.waitState();
+		const evil = await page.evaluate(() => {
+			const doc = new DOMParser().parseFromString(window.Sockscope.app.exportSvg(), 'image/svg+xml');
+			return { error: doc.getElementsByTagName('parsererror').length, scripts: doc.getElementsByTagName('script').length,
+				imgs: doc.getElementsByTagName('img').length };
+		});
+		equal(evil.error, 0, 'injection export parses');
+		equal(evil.scripts + evil.imgs, 0, 'no script or img elements in the export');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+/* ---- hostile data ---- */
+
+async function checkInjection(s, label) {
+	const { page } = s;
+	equal(await s.waitState(), 'ready', label + ': state');
+	/* touch everything: select each event, choose the flow, teaching mode, open the field trees */
+	const n = DOCS.injection.events.length;
+	for (let i = 0; i < n; i++) await page.evaluate((i) => window.Sockscope.app.dispatch({ type: 'select', index: i }), i);
+	await page.click('[data-flow="1"]');
+	await page.check('#teaching-mode');
+	await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+	await page.waitForTimeout(300);
+	equal(await page.evaluate(() => document.querySelectorAll('img').length), 0, label + ': img elements');
+	equal(await page.evaluate(() => document.querySelectorAll('script:not([src]):not([type="application/json"])').length),
+		label.includes('inline') ? 9 : 0, label + ': script elements');
+	equal(await page.evaluate(() => typeof window.__pwned), 'undefined', label + ': window.__pwned');
+	const text = await page.locator('body').textContent();
+	assert(text.includes(fixtures.EVIL), label + ': the markup is shown as text');
+	await screenshot(page, label);
+	s.clean();
+}
+
+test('injection: capture strings stay text (HTTP)', async () => {
+	const s = await open(viewerUrl('injection'));
+	try { await checkInjection(s, 'injection'); } finally { await s.close(); }
+});
+
+test('injection: capture strings stay text (file:// inline report)', async () => {
+	const s = await open(writeReport('injection', JSON.stringify(DOCS.injection)));
+	try { await checkInjection(s, 'injection-inline'); } finally { await s.close(); }
+});
+
+/* ---- wrong input ---- */
+
+for (const [name, pattern] of [['wrong-schema', /newer than this viewer/], ['not-a-timeline', /not a sockscope timeline/], ['broken', /not valid JSON/]]) {
+	test(`${name} shows a clear message`, async () => {
+		const s = await open(viewerUrl(name));
+		try {
+			equal(await s.waitState(), 'error', 'state');
+			const message = await s.page.locator('#error').textContent();
+			assert(pattern.test(message), 'message: ' + message);
+			assert(await s.page.locator('#error').isVisible(), 'message visible');
+			if (name === 'wrong-schema') await screenshot(s.page, name);
+			s.clean();
+		} finally { await s.close(); }
+	});
+}
+
+test('wrong schema inline (file://) shows a clear message', async () => {
+	const s = await open(writeReport('wrong', JSON.stringify(DOCS['wrong-schema'])));
+	try {
+		equal(await s.waitState(), 'error', 'state');
+		assert(/sockscope\.timeline\/2/.test(await s.page.locator('#error').textContent()), 'names the schema');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+/* ---- scale ---- */
+
+async function bigChecks(s, label) {
+	const { page } = s;
+	equal(await s.waitState(20000), 'ready', label + ': state');
+	const elapsed = Date.now() - s.started;
+	const timing = await page.evaluate(() => window.Sockscope.timing);
+	console.log(`    ${label}: ready ${elapsed} ms after navigation (parse+model ${timing.parse.toFixed(0)} ms, ` +
+		`render ${timing.render.toFixed(0)} ms, ${timing.events} events)`);
+	/* interactive: go to the end, select, step, zoom */
+	const t0 = Date.now();
+	await page.locator('.ladder-scroll').focus();
+	await page.keyboard.press('End');
+	await page.keyboard.press('k');
+	const sel = await page.evaluate(() => window.Sockscope.app.state().selected);
+	equal(sel, timing.events - 2, label + ': End then k');
+	await page.waitForSelector(`.ladder-svg [data-event="${timing.events - 2}"].sel`, { timeout: 2000 });
+	await page.waitForSelector(`#list [data-row="${timing.events - 2}"]`, { timeout: 2000 });
+	await page.keyboard.press('+');
+	await page.keyboard.press('t');
+	await page.waitForSelector(`.ladder-svg [data-event="${timing.events - 2}"]`, { timeout: 2000 });
+	const interact = Date.now() - t0;
+	console.log(`    ${label}: end/step/zoom/axis round trip ${interact} ms`);
+	const drawn = await ladderCount(page);
+	assert(drawn < 2000, `${label}: only visible rows drawn (${drawn})`);
+	return elapsed;
+}
+
+test('100k events open within 2 s (HTTP)', async () => {
+	const s = await open(`${ORIGIN}/web/index.html?src=${encodeURIComponent('/__fixtures__/big-100k.json')}`);
+	try {
+		const elapsed = await bigChecks(s, 'big-100k');
+		await screenshot(s.page, 'big-100k');
+		assert(elapsed < BIG_BUDGET_MS, `ready after ${elapsed} ms, budget ${BIG_BUDGET_MS} ms`);
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('100k events as an inline report (file://)', async () => {
+	const s = await open(writeReport('big', readFileSync(FIX['big-100k'], 'utf8')));
+	try {
+		const elapsed = await bigChecks(s, 'big-100k-inline');
+		assert(elapsed < BIG_BUDGET_MS, `ready after ${elapsed} ms, budget ${BIG_BUDGET_MS} ms`);
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('past the element height cap, scroll is scaled and every row is reachable', async () => {
+	const s = await open(`${ORIGIN}/web/index.html?src=${encodeURIComponent('/__fixtures__/big-100k.json')}`,
+		{ initScript: () => { window.SockscopeMaxHeight = 200000; } });
+	const { page } = s;
+	try {
+		await s.waitState(20000);
+		const h = await page.evaluate(() => document.querySelector('.ladder-body').offsetHeight);
+		assert(h <= 200000, 'body height capped: ' + h);
+		for (const frac of [0.5, 1]) {
+			await page.evaluate((f) => { const el = document.querySelector('.ladder-scroll'); el.scrollTop = (el.scrollHeight - el.clientHeight) * f; }, frac);
+			await page.waitForTimeout(100);
+			const shown = await page.evaluate(() => {
+				const sc = document.querySelector('.ladder-scroll').getBoundingClientRect();
+				return [...document.querySelectorAll('.ladder-svg [data-event]')].filter((g) => {
+					const r = g.getBoundingClientRect();
+					return r.bottom > sc.top + 60 && r.top < sc.bottom;
+				}).map((g) => Number(g.dataset.event));
+			});
+			assert(shown.length > 5, `rows on screen at ${frac}: ${shown.length}`);
+			const mid = shown[Math.floor(shown.length / 2)];
+			if (frac === 1) assert(shown.includes(99999), 'last event on screen at the bottom');
+			else assert(Math.abs(mid - 50000) < 2000, `middle of the scroll shows the middle events (${mid})`);
+		}
+		s.clean();
+	} finally { await s.close(); }
+});
+
+/* ---- bundled captures, when there are any ---- */
+
+const CAPTURES = join(ROOT, 'captures');
+const captureFiles = existsSync(CAPTURES) ? readdirSync(CAPTURES).filter((f) => f.endsWith('.json') && f !== 'index.json') : [];
+for (const file of captureFiles) {
+	test(`captures/${file}`, async () => {
+		const doc = JSON.parse(readFileSync(join(CAPTURES, file), 'utf8'));
+		const s = await open(`${ORIGIN}/web/index.html?src=${encodeURIComponent('/captures/' + file)}`);
+		try {
+			equal(await s.waitState(20000), 'ready', 'state');
+			if (doc.events.length <= 500)
+				equal(await ladderCount(s.page, '[data-kind="packet"]'), countPackets(doc), 'packet arrows');
+			await screenshot(s.page, 'capture-' + basename(file, '.json'));
+			s.clean();
+		} finally { await s.close(); }
+	});
+}
+
+/* ---- run ---- */
+
+for (const t of tests) {
+	const started = Date.now();
+	try {
+		await t.fn();
+		passed++;
+		console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
+	} catch (e) {
+		failed++;
+		console.log(`FAIL ${t.name}\n     ${String(e && e.stack || e).split('\n').slice(0, 6).join('\n     ')}`);
+	}
+}
+await browser.close();
+server.close();
+rmSync(TMP, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,103 @@
+/* sockscope viewer: the event list.
+ *
+ * One fixed-height row per event of the current filter; only the rows near the
+ * screen exist in the DOM (see hyper.js).  Rows are options of a listbox, so a
+ * screen reader hears the selected event.
+ */
+(function (S) {
+	'use strict';
+
+	var ROW = 26;
+	var KIND_TEXT = ['pkt', 'call', 'note'];
+
+	function html(tag, className, parent, text) {
+		var node = document.createElement(tag);
+		if (className) node.className = className;
+		if (text !== undefined) node.textContent = text;
+		if (parent) parent.appendChild(node);
+		return node;
+	}
+
+	function createList(root, model, dispatch) {
+		var state = null, rows = new Int32Array(0), version = -1;
+
+		root.replaceChildren();
+		root.classList.add('list-panel');
+		var bar = html('div', 'panel-bar', root);
+		html('h2', 'panel-title', bar, 'Events');
+		var count = html('span', 'panel-note', bar);
+		var scroller = html('div', 'list-scroll', root);
+		scroller.tabIndex = 0;
+		scroller.setAttribute('role', 'listbox');
+		scroller.setAttribute('aria-label', 'Events in time order');
+		var body = html('div', 'list-body', scroller);
+		var block = html('div', 'list-block', body);
+		var vs = S.createVScroll(scroller, body, { render: draw, place: function (px) { block.style.top = px + 'px'; } });
+
+		function dirText(i) {
+			var ev = model.events[i];
+			if (model.kind[i] !== S.KIND.packet) return ev.side ? String(ev.side) : '';
+			return ev.dir === 'c2s' ? 'c → s' : ev.dir === 's2c' ? 's → c' : '';
+		}
+
+		function drawRow(i) {
+			var ev = model.events[i], cls = S.CLASSES[model.cls[i]];
+			var row = html('div', 'row k-' + cls + (model.flagged[i] ? ' flagged' : ''));
+			row.id = 'event-row-' + i;
+			row.dataset.row = i;
+			row.setAttribute('role', 'option');
+			row.setAttribute('aria-selected', String(state && state.selected === i));
+			row.tabIndex = -1;
+			html('span', 'c-num', row, String(i));
+			html('span', 'c-time', row, S.formatTime(model.t[i]));
+			html('span', 'c-kind', row, model.kind[i] === S.KIND.packet ? S.PROTO_NAMES[model.proto[i]] : KIND_TEXT[model.kind[i]]);
+			html('span', 'c-flow', row, model.flow[i] >= 0 ? '#' + model.flow[i] : '');
+			html('span', 'c-dir', row, dirText(i));
+			var text = html('span', 'c-text', row, S.describe(ev));
+			if (model.flagged[i])
+				html('span', 'c-flag', text, ' ⚑ ' + ev.analysis.join(', '));
+			row.setAttribute('aria-label', 'event ' + i + ', ' + row.textContent);
+			return row;
+		}
+
+		function draw(top, bottom) {
+			var a = Math.max(0, Math.floor(top / ROW)), b = Math.min(rows.length, Math.ceil(bottom / ROW));
+			var nodes = [];
+			for (var pos = a; pos < b; pos++) nodes.push(drawRow(rows[pos]));
+			block.replaceChildren.apply(block, nodes);
+			block.style.marginTop = (a * ROW - top) + 'px';   /* block top shows virtual `top` */
+			if (state && state.selected >= 0 && document.getElementById('event-row-' + state.selected))
+				scroller.setAttribute('aria-activedescendant', 'event-row-' + state.selected);
+			else
+				scroller.removeAttribute('aria-activedescendant');
+		}
+
+		block.addEventListener('click', function (e) {
+			var row = e.target.closest('[data-row]');
+			if (row) dispatch({ type: 'select', index: Number(row.dataset.row), reveal: false });
+		});
+
+		function update(st) {
+			var prev = state;
+			state = st;
+			if (st.filterVersion !== version) {
+				version = st.filterVersion;
+				rows = st.rows;
+				count.textContent = rows.length === model.count ? model.count.toLocaleString() + ' events'
+					: rows.length.toLocaleString() + ' of ' + model.count.toLocaleString() + ' events';
+				vs.setHeight(rows.length * ROW);
+				vs.refresh(true);
+			} else if (!prev || prev.selected !== st.selected) {
+				vs.refresh(true);
+			}
+			if (st.selected >= 0 && (!prev || prev.reveal !== st.reveal)) {
+				var pos = S.lowerBound(rows, st.selected);
+				if (pos < rows.length && rows[pos] === st.selected) vs.reveal(pos * ROW, pos * ROW + ROW);
+			}
+		}
+
+		return { update: update };
+	}
+
+	S.createList = createList;
+})(window.Sockscope = window.Sockscope || {});

@@ -1,0 +1,281 @@
+/* sockscope viewer: wiring.
+ *
+ * Finds the timeline (inlined in the page, ?src=path.json, or a file the reader
+ * picks or drops), builds the model and the views, and owns the one `state`
+ * object.  Views call dispatch(action); dispatch changes state and updates every
+ * view.  Testability contract: body[data-state] is "loading", "start", "ready" or
+ * "error" (with the message in #error).
+ */
+(function (S) {
+	'use strict';
+
+	var PLAY_MS = 1500;
+	var model = null, views = [], ladder = null, state = null, timer = 0, fileName = 'sockscope';
+
+	function $(id) { return document.getElementById(id); }
+
+	function setPageState(name) { document.body.dataset.state = name; }
+
+	function showError(message) {
+		stopPlaying();
+		var box = $('error');
+		box.textContent = message;
+		box.hidden = false;
+		$('app').hidden = true;
+		showStart();
+		setPageState('error');
+	}
+
+	function showStart() {
+		$('start').hidden = false;
+		if (document.body.dataset.state !== 'error') setPageState('start');
+		loadCaptureMenu();
+	}
+
+	/* ---- state ---- */
+
+	function initialState() {
+		return { selected: -1, reveal: 0, flow: null, flaggedOnly: false,
+			protos: { tcp: true, udp: true, icmp: true, app: true, other: true },
+			axis: 'even', zoom: 1, teaching: false, playing: false, graphDir: 'auto',
+			rows: new Int32Array(0), filterVersion: 0 };
+	}
+
+	function refilter() {
+		state.rows = S.filterRows(model, state);
+		state.filterVersion++;
+	}
+
+	/* Position of the selection among the shown rows after moving by delta. */
+	function stepTarget(delta) {
+		var rows = state.rows;
+		if (!rows.length) return -1;
+		if (state.selected < 0) return delta > 0 ? rows[0] : rows[rows.length - 1];
+		var pos = S.lowerBound(rows, state.selected);
+		if (pos < rows.length && rows[pos] === state.selected) pos += delta;
+		else if (delta < 0) pos -= 1;
+		pos = Math.max(0, Math.min(rows.length - 1, pos));
+		return rows[pos];
+	}
+
+	var reducers = {
+		select: function (a) { state.selected = a.index; state.reveal++; },
+		step: function (a) {
+			var target = stepTarget(a.delta);
+			if (target === state.selected && state.playing) stopPlaying();
+			if (target >= 0) { state.selected = target; state.reveal++; }
+		},
+		first: function () { if (state.rows.length) { state.selected = state.rows[0]; state.reveal++; } },
+		last: function () { if (state.rows.length) { state.selected = state.rows[state.rows.length - 1]; state.reveal++; } },
+		flow: function (a) { state.flow = a.id; refilter(); state.reveal++; },
+		proto: function (a) { state.protos[a.name] = !!a.on; refilter(); },
+		flagged: function (a) { state.flaggedOnly = !!a.on; refilter(); },
+		axis: function (a) { state.axis = a.mode === 'time' ? 'time' : 'even'; state.reveal++; },
+		zoom: function (a) {
+			state.zoom = a.factor ? Math.max(0.1, Math.min(25, state.zoom * a.factor)) : 1;
+			state.reveal++;
+		},
+		teach: function (a) { state.teaching = !!a.on; if (state.teaching) state.reveal++; },
+		play: function (a) {
+			var on = a.on === undefined ? !state.playing : !!a.on;
+			if (on) startPlaying(); else stopPlaying();
+		},
+		graphDir: function (a) { state.graphDir = a.dir; },
+		export: function () { downloadSvg(); }
+	};
+
+	function dispatch(action) {
+		if (!state || !reducers[action.type]) return;
+		reducers[action.type](action);
+		render();
+	}
+
+	function render() {
+		views.forEach(function (v) { v.update(state); });
+	}
+
+	function startPlaying() {
+		if (timer) return;
+		state.playing = true;
+		if (state.selected < 0 && state.rows.length) { state.selected = state.rows[0]; state.reveal++; }
+		timer = setInterval(function () { dispatch({ type: 'step', delta: 1 }); }, PLAY_MS);
+	}
+
+	function stopPlaying() {
+		if (timer) clearInterval(timer);
+		timer = 0;
+		if (state) state.playing = false;
+	}
+
+	/* ---- export ---- */
+
+	function downloadSvg() {
+		var text = ladder.exportSvg();
+		var url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+		var a = document.createElement('a');
+		a.href = url;
+		a.download = fileName.replace(/\.json$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_') + '-ladder.svg';
+		document.body.appendChild(a);
+		a.click();
+		a.remove();
+		setTimeout(function () { URL.revokeObjectURL(url); }, 5000);
+	}
+
+	/* ---- loading ---- */
+
+	function load(text, name) {
+		var started = performance.now();
+		stopPlaying();
+		fileName = String(name || 'sockscope').split('/').pop();
+		try {
+			model = S.parseTimeline(text);
+		} catch (e) {
+			showError(e.message);
+			return;
+		}
+		var parsed = performance.now();
+		$('error').hidden = true;
+		$('start').hidden = true;
+		$('app').hidden = false;
+		setHeader();
+		state = initialState();
+		refilter();
+		ladder = S.createLadder($('ladder'), model, dispatch);
+		views = [ladder, S.createList($('list'), model, dispatch), S.createDetails($('details'), model, dispatch),
+			S.createFlows($('flows'), model, dispatch), S.createStevens($('stevens'), model, dispatch),
+			S.createTeach($('steps'), $('stage'), model, dispatch)];
+		render();
+		var done = performance.now();
+		S.timing = { parse: parsed - started, render: done - parsed, total: done - started, events: model.count };
+		setPageState('ready');
+	}
+
+	function setHeader() {
+		var doc = model.doc, title, sub = '';
+		if (S.isObject(doc.demo) && doc.demo.name) {
+			title = 'Demo: ' + doc.demo.name;
+			sub = doc.demo.description || '';
+		} else {
+			title = S.isObject(doc.source) && doc.source.path ? String(doc.source.path) : fileName;
+		}
+		$('title').textContent = title;
+		$('subtitle').textContent = sub;
+		document.title = title + ' · sockscope';
+	}
+
+	function loadFile(file) {
+		if (!file) return;
+		setPageState('loading');
+		file.text().then(function (text) { load(text, file.name); },
+			function (e) { showError('Could not read ' + file.name + ': ' + e.message); });
+	}
+
+	function loadUrl(src) {
+		setPageState('loading');
+		fetch(src).then(function (r) {
+			if (!r.ok) throw new Error('HTTP ' + r.status);
+			return r.text();
+		}).then(function (text) { load(text, src); }, function (e) {
+			showError('Could not load ' + src + ': ' + e.message +
+				(location.protocol === 'file:' ? ' (pages opened from disk cannot fetch files; use Open… instead)' : ''));
+		});
+	}
+
+	var menuTried = false;
+	function loadCaptureMenu() {
+		if (menuTried || !/^https?:$/.test(location.protocol)) return;
+		menuTried = true;
+		var indexUrl = new URL('../captures/index.json', location.href);
+		fetch(indexUrl).then(function (r) { return r.ok ? r.json() : null; }).then(function (list) {
+			if (!Array.isArray(list) || !list.length) return;
+			var menu = $('captures');
+			var items = list.filter(S.isObject).map(function (c) {
+				var li = document.createElement('li');
+				var a = document.createElement('a');
+				a.href = '?src=' + encodeURIComponent(new URL(String(c.file), indexUrl).pathname);
+				a.textContent = String(c.name || c.file);
+				li.appendChild(a);
+				if (c.description) {
+					var d = document.createElement('span');
+					d.textContent = ' ' + String(c.description);
+					li.appendChild(d);
+				}
+				return li;
+			});
+			menu.replaceChildren.apply(menu, items);
+			$('captures-box').hidden = false;
+		}).catch(function () { /* no bundled captures: say nothing */ });
+	}
+
+	/* ---- keys ---- */
+
+	var KEYS = {
+		ArrowDown: { type: 'step', delta: 1 }, j: { type: 'step', delta: 1 },
+		ArrowUp: { type: 'step', delta: -1 }, k: { type: 'step', delta: -1 },
+		ArrowRight: { type: 'step', delta: 1 }, n: { type: 'step', delta: 1 },
+		ArrowLeft: { type: 'step', delta: -1 }, p: { type: 'step', delta: -1 },
+		Home: { type: 'first' }, End: { type: 'last' },
+		'+': { type: 'zoom', factor: 1.25 }, '=': { type: 'zoom', factor: 1.25 },
+		'-': { type: 'zoom', factor: 0.8 }, '0': { type: 'zoom', factor: 0 }
+	};
+
+	function onKey(e) {
+		if (!state || document.body.dataset.state !== 'ready' || e.ctrlKey || e.metaKey || e.altKey) return;
+		var target = e.target, tag = target && target.tagName;
+		if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || (target && target.isContentEditable)) return;
+		var action = KEYS[e.key];
+		if (e.key === ' ') {
+			if (tag === 'BUTTON' || tag === 'SUMMARY' || tag === 'A') return;
+			action = { type: 'play' };
+		} else if (e.key === 't') {
+			action = { type: 'axis', mode: state.axis === 'time' ? 'even' : 'time' };
+		} else if (e.key === 'Escape') {
+			action = state.playing ? { type: 'play', on: false } : { type: 'flow', id: null };
+		}
+		if (!action) return;
+		e.preventDefault();
+		dispatch(action);
+	}
+
+	/* ---- start ---- */
+
+	function wireStart() {
+		var input = $('file-input');
+		input.addEventListener('change', function () { loadFile(input.files[0]); input.value = ''; });
+		$('open-file').addEventListener('click', function () { input.click(); });
+		$('pick-file').addEventListener('click', function () { input.click(); });
+		document.addEventListener('dragover', function (e) {
+			e.preventDefault();
+			document.body.classList.add('dragging');
+		});
+		document.addEventListener('dragleave', function (e) {
+			if (!e.relatedTarget) document.body.classList.remove('dragging');
+		});
+		document.addEventListener('drop', function (e) {
+			e.preventDefault();
+			document.body.classList.remove('dragging');
+			if (e.dataTransfer && e.dataTransfer.files.length) loadFile(e.dataTransfer.files[0]);
+		});
+		document.addEventListener('keydown', onKey);
+	}
+
+	function start() {
+		wireStart();
+		var holder = $('sockscope-timeline');
+		var inline = holder ? holder.textContent : '';
+		var src = new URLSearchParams(location.search).get('src');
+		if (inline && inline.trim()) load(inline, 'report');
+		else if (src) loadUrl(src);
+		else showStart();
+	}
+
+	S.app = {
+		dispatch: dispatch,
+		exportSvg: function () { return ladder ? ladder.exportSvg() : ''; },
+		state: function () { return state; },
+		load: load
+	};
+
+	if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+	else start();
+})(window.Sockscope = window.Sockscope || {});

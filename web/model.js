@@ -1,0 +1,470 @@
+/* sockscope viewer: the model.  No DOM here.
+ *
+ * Sockscope.createModel(doc) checks the schema of a parsed timeline, gives every
+ * endpoint a lane, and keeps the per-event numbers the views need in typed arrays
+ * (time, kind, colour class, lanes, flow).  The model is read-only once built;
+ * views read it, main.js filters it into rows.
+ */
+(function (S) {
+	'use strict';
+
+	var SCHEMA = 'sockscope.timeline/1';
+
+	/* Colour classes of an event; index into CLASSES. */
+	var CLASSES = ['handshake', 'data', 'ack', 'fin', 'rst', 'udp', 'icmp', 'other', 'app', 'note'];
+	var C = {};
+	CLASSES.forEach(function (name, i) { C[name] = i; });
+
+	var KIND_PACKET = 0, KIND_APP = 1, KIND_NOTE = 2;
+	var PROTO_OTHER = 0, PROTO_TCP = 1, PROTO_UDP = 2, PROTO_ICMP = 3, PROTO_APP = 4;
+	var PROTO_NAMES = ['other', 'tcp', 'udp', 'icmp', 'app'];
+
+	/* Wireshark's tcp.analysis.* flags, in plain words for students. */
+	var ANALYSIS = {
+		retransmission: 'The sender sent these bytes before. It thinks the first copy was lost, ' +
+			'usually because its retransmission timer ran out without an ACK.',
+		fast_retransmission: 'A retransmission sent straight after the receiver repeated the same ACK ' +
+			'(duplicate ACKs): the sender did not wait for its timer.',
+		spurious_retransmission: 'A retransmission of bytes the receiver had already acknowledged: ' +
+			'the first copy arrived, so this one was not needed.',
+		out_of_order: 'This segment carries bytes from before the next expected sequence number and ' +
+			'arrived soon after later data: the network delivered packets in a different order.',
+		lost_segment: 'This segment starts after the next expected sequence number: some earlier ' +
+			'bytes were never seen (lost, or missed by the capture).',
+		ack_lost_segment: 'This ACK acknowledges bytes that were never seen in the capture: ' +
+			'the capture missed a segment that the receiver did get.',
+		duplicate_ack: 'The same ACK number and window as the previous ACK, with no data: the receiver ' +
+			'repeats itself, usually because a segment is missing. Three in a row trigger a fast retransmission.',
+		zero_window: 'The receiver advertises a window of 0 bytes: its buffer is full and the sender must stop.',
+		zero_window_probe: 'A one-byte segment sent into a zero window to ask whether the receiver has room again.',
+		zero_window_probe_ack: 'The ACK that answers a zero-window probe.',
+		window_full: 'This segment fills the receiver\'s advertised window exactly: the sender must wait ' +
+			'for an ACK before it may send more.',
+		window_update: 'A pure ACK whose only news is a bigger window: the receiver made room and ' +
+			'tells the sender it may send again.',
+		keep_alive: 'A keep-alive probe: a segment whose sequence number is one below the next expected, ' +
+			'sent after a quiet time to check that the peer is still there.',
+		keep_alive_ack: 'The ACK that answers a keep-alive probe.',
+		reused_ports: 'A new SYN on the same addresses and ports as an earlier connection: the port pair is reused.'
+	};
+
+	/* Zeek conn.log conn_state codes. */
+	var CONN_STATES = {
+		S0: 'Connection attempt seen, no reply.',
+		S1: 'Connection established, not terminated.',
+		SF: 'Normal establishment and termination.',
+		REJ: 'Connection attempt rejected (answered with RST).',
+		S2: 'Established; the originator tried to close, no reply from the responder.',
+		S3: 'Established; the responder tried to close, no reply from the originator.',
+		RSTO: 'Established; the originator aborted it with RST.',
+		RSTR: 'Established; the responder aborted it with RST.',
+		RSTOS0: 'The originator sent a SYN then a RST; no SYN-ACK from the responder.',
+		RSTRH: 'The responder sent a SYN-ACK then a RST; no SYN from the originator seen.',
+		SH: 'The originator sent a SYN then a FIN; no SYN-ACK from the responder.',
+		SHR: 'The responder sent a SYN-ACK then a FIN; no SYN from the originator seen.',
+		OTH: 'No SYN seen, just midstream traffic.'
+	};
+
+	/* Zeek history letters; upper case = originator (client), lower case = responder. */
+	var HISTORY = {
+		s: 'SYN', h: 'SYN-ACK', a: 'pure ACK', d: 'packet with data', f: 'FIN', r: 'RST',
+		c: 'bad checksum', g: 'content gap', i: 'inconsistent packet', q: 'multi-flag packet',
+		t: 'retransmitted payload', w: 'zero window', x: 'orientation flipped', '^': 'direction flipped'
+	};
+
+	function explainHistory(history) {
+		var parts = [];
+		for (var i = 0; i < history.length; i++) {
+			var ch = history[i], low = ch.toLowerCase();
+			if (!HISTORY[low])
+				continue;
+			var who = ch === '^' ? '' : (ch === low ? 'server: ' : 'client: ');
+			parts.push(ch + ' = ' + who + HISTORY[low]);
+		}
+		return parts.join('\n');
+	}
+
+	function isObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
+
+	function num(v, fallback) { return typeof v === 'number' && isFinite(v) ? v : fallback; }
+
+	/* Throws an Error whose message is shown to the reader as is. */
+	function checkSchema(doc) {
+		if (!isObject(doc))
+			throw new Error('This file is not a sockscope timeline: it is JSON, but not an object.');
+		var schema = doc.schema;
+		if (typeof schema !== 'string')
+			throw new Error('This file is not a sockscope timeline: it has no "schema" field ' +
+				'(expected "' + SCHEMA + '").');
+		if (schema !== SCHEMA) {
+			var m = /^sockscope\.timeline\/(\d+)$/.exec(schema);
+			if (m && Number(m[1]) > 1)
+				throw new Error('This timeline uses schema "' + schema + '", which is newer than ' +
+					'this viewer understands ("' + SCHEMA + '"). Open it with a newer sockscope.');
+			throw new Error('Unknown schema "' + schema + '": this viewer reads "' + SCHEMA + '".');
+		}
+		if (!Array.isArray(doc.events))
+			throw new Error('This timeline has no "events" array.');
+	}
+
+	function endpointKey(ep) {
+		if (!isObject(ep) || ep.addr === undefined || ep.addr === null)
+			return null;
+		return String(ep.addr) + '|' + (ep.port === undefined || ep.port === null ? '' : ep.port);
+	}
+
+	function formatEndpoint(ep) {
+		if (!isObject(ep))
+			return '';
+		var addr = String(ep.addr === undefined || ep.addr === null ? '?' : ep.addr);
+		if (ep.port === undefined || ep.port === null)
+			return addr;
+		return (addr.indexOf(':') >= 0 ? '[' + addr + ']' : addr) + ':' + ep.port;
+	}
+
+	function tcpFlagsOf(ev) {
+		return ev.tcp && Array.isArray(ev.tcp.flags) ? ev.tcp.flags : [];
+	}
+
+	function packetProto(ev) {
+		if (isObject(ev.tcp)) return PROTO_TCP;
+		if (isObject(ev.udp)) return PROTO_UDP;
+		if (isObject(ev.icmp)) return PROTO_ICMP;
+		return PROTO_OTHER;
+	}
+
+	function payloadLength(ev) {
+		if (isObject(ev.payload) && typeof ev.payload.len === 'number')
+			return ev.payload.len;
+		if (isObject(ev.tcp) && typeof ev.tcp.len === 'number')
+			return ev.tcp.len;
+		return 0;
+	}
+
+	function classify(ev, proto) {
+		if (proto === PROTO_UDP) return C.udp;
+		if (proto === PROTO_ICMP) return C.icmp;
+		if (proto !== PROTO_TCP) return C.other;
+		var flags = tcpFlagsOf(ev);
+		if (flags.indexOf('RST') >= 0) return C.rst;
+		if (flags.indexOf('SYN') >= 0) return C.handshake;
+		if (flags.indexOf('FIN') >= 0) return C.fin;
+		if (payloadLength(ev) > 0) return C.data;
+		return C.ack;
+	}
+
+	/* A short line for an event when it has no label of its own. */
+	function describe(ev) {
+		if (!isObject(ev))
+			return '';
+		if (ev.kind === 'app') {
+			var s = String(ev.call || '?') + '(' + (ev.args === undefined || ev.args === null ? '' : String(ev.args)) + ')';
+			if (ev.ret !== undefined && ev.ret !== null)
+				s += ' = ' + String(ev.ret);
+			if (ev.errno)
+				s += ' ' + String(ev.errno);
+			return s;
+		}
+		if (ev.kind === 'note')
+			return String(ev.text === undefined || ev.text === null ? '' : ev.text);
+		if (typeof ev.label === 'string' && ev.label)
+			return ev.label;
+		if (isObject(ev.tcp)) {
+			var t = ev.tcp;
+			return '[' + tcpFlagsOf(ev).join(',') + '] seq ' + num(t.seq_rel, '?') + ' ack ' +
+				num(t.ack_rel, '?') + ' len ' + num(t.len, 0);
+		}
+		if (isObject(ev.udp))
+			return 'UDP len ' + num(ev.udp.len, '?');
+		if (isObject(ev.icmp))
+			return 'ICMP ' + String(ev.icmp.name || (ev.icmp.type + '/' + ev.icmp.code));
+		return 'packet';
+	}
+
+	/* Lanes: one per endpoint (address and port), plus one per app side that has none. */
+	function buildLanes(doc, events) {
+		var lanes = [], byKey = Object.create(null);
+
+		function add(ep, role, label) {
+			var key = endpointKey(ep);
+			if (key === null)
+				return -1;
+			if (byKey[key] !== undefined) {
+				var lane = lanes[byKey[key]];
+				if (!lane.role && role) lane.role = role;
+				if (!lane.label && label) lane.label = label;
+				return byKey[key];
+			}
+			byKey[key] = lanes.length;
+			lanes.push({ key: key, addr: String(ep.addr), port: ep.port === undefined ? null : ep.port,
+				role: role || '', label: label || '', title: formatEndpoint(ep) });
+			return lanes.length - 1;
+		}
+
+		(Array.isArray(doc.endpoints) ? doc.endpoints : []).forEach(function (ep) {
+			if (isObject(ep))
+				add(ep, typeof ep.role === 'string' ? ep.role : '', typeof ep.label === 'string' ? ep.label : '');
+		});
+		(Array.isArray(doc.flows) ? doc.flows : []).forEach(function (f) {
+			if (!isObject(f)) return;
+			add(f.client, 'client', '');
+			add(f.server, 'server', '');
+		});
+		for (var i = 0; i < events.length; i++) {
+			var ev = events[i];
+			if (isObject(ev) && ev.kind === 'packet' && !isObject(ev.icmp)) {
+				add(ev.src, ev.dir === 's2c' ? 'server' : (ev.dir === 'c2s' ? 'client' : ''), '');
+				add(ev.dst, ev.dir === 's2c' ? 'client' : (ev.dir === 'c2s' ? 'server' : ''), '');
+			}
+		}
+		return { lanes: lanes, byKey: byKey, add: add };
+	}
+
+	/* Clients to the left, servers to the right; one server between two or more clients. */
+	function orderLanes(lanes) {
+		var clients = [], servers = [], others = [];
+		lanes.forEach(function (lane, i) {
+			(lane.role === 'client' ? clients : lane.role === 'server' ? servers : others).push(i);
+		});
+		var order;
+		if (servers.length === 1 && clients.length >= 2) {
+			var half = Math.ceil(clients.length / 2);
+			order = clients.slice(0, half).concat(servers, clients.slice(half), others);
+		} else {
+			order = clients.concat(others, servers);
+		}
+		var position = new Array(lanes.length);
+		order.forEach(function (laneIndex, pos) { position[laneIndex] = pos; });
+		return position;
+	}
+
+	function synthesizeFlows(events) {
+		var flows = Object.create(null), list = [];
+		events.forEach(function (ev) {
+			if (!isObject(ev) || ev.kind !== 'packet' || typeof ev.flow !== 'number')
+				return;
+			var f = flows[ev.flow];
+			if (!f) {
+				var c2s = ev.dir !== 's2c';
+				f = flows[ev.flow] = { id: ev.flow, proto: PROTO_NAMES[packetProto(ev)],
+					client: c2s ? ev.src : ev.dst, server: c2s ? ev.dst : ev.src,
+					packets: 0, bytes: 0, first_t: ev.t, last_t: ev.t };
+				list.push(f);
+			}
+			f.packets++;
+			f.bytes += payloadLength(ev);
+			f.last_t = ev.t;
+		});
+		return list;
+	}
+
+	function createModel(doc) {
+		checkSchema(doc);
+		var events = doc.events, n = events.length;
+		var lanesInfo = buildLanes(doc, events);
+		var flows = Array.isArray(doc.flows) ? doc.flows.filter(isObject) : synthesizeFlows(events);
+		var flowById = Object.create(null);
+		flows.forEach(function (f) { flowById[f.id] = f; });
+
+		var m = {
+			doc: doc, events: events, flows: flows, flowById: flowById, count: n,
+			t: new Float64Array(n), kind: new Uint8Array(n), cls: new Uint8Array(n),
+			proto: new Uint8Array(n), flagged: new Uint8Array(n), flow: new Int32Array(n),
+			src: new Int16Array(n), dst: new Int16Array(n),
+			states: new Map()      /* event index -> [{lane, text}] where a TCP state changes */
+		};
+		var prevT = 0;
+		for (var i = 0; i < n; i++) {
+			var ev = isObject(events[i]) ? events[i] : {};
+			var t = num(ev.t, prevT);
+			m.t[i] = t < prevT ? prevT : t;      /* keep times monotonic for searching */
+			prevT = m.t[i];
+			indexEvent(m, lanesInfo, i, ev);
+		}
+		finishLanes(m, lanesInfo.lanes);
+		indexStates(m);
+		m.duration = n ? m.t[n - 1] - m.t[0] : 0;
+		return m;
+	}
+
+	function flowLane(lanesInfo, flow, side) {
+		if (!flow) return -1;
+		var ep = /^client/.test(side) ? flow.client : side === 'server' ? flow.server : null;
+		var key = endpointKey(ep);
+		return key !== null && lanesInfo.byKey[key] !== undefined ? lanesInfo.byKey[key] : -1;
+	}
+
+	function sideLane(lanesInfo, side) {
+		var lanes = lanesInfo.lanes, i;
+		side = String(side);
+		for (i = 0; i < lanes.length; i++)
+			if (lanes[i].label === side) return i;
+		for (i = 0; i < lanes.length; i++)
+			if (!lanes[i].label && lanes[i].role === side) return i;
+		for (i = 0; i < lanes.length; i++)
+			if (lanes[i].role === side) return i;
+		/* A side with no endpoint yet (a process before it has a socket). */
+		var added = lanesInfo.add({ addr: side, port: null }, /^client/.test(side) ? 'client' :
+			side === 'server' ? 'server' : '', side);
+		lanes[added].title = 'no socket address yet';
+		return added;
+	}
+
+	function icmpLanes(m, lanesInfo, ev) {
+		var q = isObject(ev.icmp) && isObject(ev.icmp.quoted) ? ev.icmp.quoted : null;
+		var byKey = lanesInfo.byKey;
+		/* The error travels back from the quoted datagram's destination to its source. */
+		if (q && byKey[endpointKey(q.dst)] !== undefined && byKey[endpointKey(q.src)] !== undefined)
+			return [byKey[endpointKey(q.dst)], byKey[endpointKey(q.src)]];
+		return [laneByAddr(lanesInfo, ev.src), laneByAddr(lanesInfo, ev.dst)];
+	}
+
+	function laneByAddr(lanesInfo, ep) {
+		var key = endpointKey(ep);
+		if (key === null) return -1;
+		if (lanesInfo.byKey[key] !== undefined) return lanesInfo.byKey[key];
+		var lanes = lanesInfo.lanes;
+		for (var i = 0; i < lanes.length; i++)
+			if (lanes[i].addr === String(ep.addr)) return i;
+		return lanesInfo.add(ep, '', '');
+	}
+
+	function indexEvent(m, lanesInfo, i, ev) {
+		var flowId = typeof ev.flow === 'number' ? ev.flow : -1;
+		m.src[i] = -1;
+		m.dst[i] = -1;
+		if (ev.kind === 'app' || ev.kind === 'note') {
+			m.kind[i] = ev.kind === 'app' ? KIND_APP : KIND_NOTE;
+			m.cls[i] = ev.kind === 'app' ? C.app : C.note;
+			m.proto[i] = PROTO_APP;
+			if (ev.side !== undefined && ev.side !== null) {
+				var lane = flowLane(lanesInfo, m.flowById[flowId], String(ev.side));
+				m.src[i] = lane >= 0 ? lane : sideLane(lanesInfo, ev.side);
+			}
+		} else {
+			var proto = packetProto(ev);
+			m.kind[i] = KIND_PACKET;
+			m.proto[i] = proto;
+			m.cls[i] = classify(ev, proto);
+			if (Array.isArray(ev.analysis) && ev.analysis.length) m.flagged[i] = 1;
+			if (proto === PROTO_ICMP) {
+				var pair = icmpLanes(m, lanesInfo, ev);
+				m.src[i] = pair[0];
+				m.dst[i] = pair[1];
+				var q = ev.icmp.quoted;
+				if (flowId < 0 && isObject(q) && typeof q.flow === 'number') flowId = q.flow;
+			} else {
+				m.src[i] = laneByAddr(lanesInfo, ev.src);
+				m.dst[i] = laneByAddr(lanesInfo, ev.dst);
+			}
+		}
+		m.flow[i] = flowId;
+	}
+
+	function finishLanes(m, lanes) {
+		var position = orderLanes(lanes);
+		m.lanes = lanes.map(function (lane, i) {
+			lane.index = i;
+			lane.position = position[i];
+			if (!lane.label) lane.label = lane.role || 'host';
+			return lane;
+		});
+		m.lanePosition = position;
+		m.flows.forEach(function (f) {
+			f._clientLane = m.lanes.findIndex(function (l) { return l.key === endpointKey(f.client); });
+			f._serverLane = m.lanes.findIndex(function (l) { return l.key === endpointKey(f.server); });
+		});
+	}
+
+	/* Where each side's TCP state changes, to write it on the lane. */
+	function indexStates(m) {
+		var last = Object.create(null);
+		for (var i = 0; i < m.count; i++) {
+			if (m.kind[i] !== KIND_PACKET || m.proto[i] !== PROTO_TCP) continue;
+			var ev = m.events[i], st = ev.state, f = m.flowById[m.flow[i]];
+			if (!isObject(st)) continue;
+			var marks = [];
+			['client', 'server'].forEach(function (role) {
+				if (typeof st[role] !== 'string') return;
+				var key = m.flow[i] + role;
+				if (last[key] === st[role]) return;
+				last[key] = st[role];
+				var lane = f ? (role === 'client' ? f._clientLane : f._serverLane) : -1;
+				if (lane < 0) lane = (role === 'client') === (ev.dir !== 's2c') ? m.src[i] : m.dst[i];
+				if (lane >= 0) marks.push({ lane: lane, text: st[role] });
+			});
+			if (marks.length) m.states.set(i, marks);
+		}
+	}
+
+	/* The rows shown for a filter: indices into events, ascending. */
+	function filterRows(m, filter) {
+		var out = new Int32Array(m.count), k = 0;
+		var protos = filter.protos || {};
+		var allow = [protos.other !== false, protos.tcp !== false, protos.udp !== false,
+			protos.icmp !== false, protos.app !== false];
+		var flow = filter.flow === null || filter.flow === undefined ? null : m.flowById[filter.flow];
+		var lanesOfFlow = flow ? [flow._clientLane, flow._serverLane] : null;
+		for (var i = 0; i < m.count; i++) {
+			if (!allow[m.proto[i]]) continue;
+			if (filter.flaggedOnly && !m.flagged[i]) continue;
+			if (flow && m.flow[i] !== flow.id) {
+				/* Socket calls with no flow yet (socket, listen) stay, on the flow's lanes. */
+				if (m.kind[i] === KIND_PACKET || m.flow[i] >= 0) continue;
+				if (lanesOfFlow.indexOf(m.src[i]) < 0) continue;
+			}
+			out[k++] = i;
+		}
+		return out.slice(0, k);
+	}
+
+	/* First position p in sorted typed array a with a[p] >= value. */
+	function lowerBound(a, value, length) {
+		var lo = 0, hi = length === undefined ? a.length : length;
+		while (lo < hi) {
+			var mid = (lo + hi) >>> 1;
+			if (a[mid] < value) lo = mid + 1; else hi = mid;
+		}
+		return lo;
+	}
+
+	function formatTime(t) {
+		if (typeof t !== 'number' || !isFinite(t)) return '';
+		return t.toFixed(6);
+	}
+
+	function formatDuration(s) {
+		if (typeof s !== 'number' || !isFinite(s)) return '';
+		if (s < 0.001) return (s * 1e6).toFixed(0) + ' µs';
+		if (s < 1) return (s * 1e3).toFixed(s < 0.01 ? 2 : 1) + ' ms';
+		return s.toFixed(3) + ' s';
+	}
+
+	function parseTimeline(text) {
+		var doc;
+		try {
+			doc = JSON.parse(text);
+		} catch (e) {
+			throw new Error('This file is not a sockscope timeline: it is not valid JSON (' + e.message + ').');
+		}
+		return createModel(doc);
+	}
+
+	S.SCHEMA = SCHEMA;
+	S.CLASSES = CLASSES;
+	S.KIND = { packet: KIND_PACKET, app: KIND_APP, note: KIND_NOTE };
+	S.PROTO = { other: PROTO_OTHER, tcp: PROTO_TCP, udp: PROTO_UDP, icmp: PROTO_ICMP, app: PROTO_APP };
+	S.PROTO_NAMES = PROTO_NAMES;
+	S.ANALYSIS = ANALYSIS;
+	S.CONN_STATES = CONN_STATES;
+	S.explainHistory = explainHistory;
+	S.createModel = createModel;
+	S.parseTimeline = parseTimeline;
+	S.filterRows = filterRows;
+	S.lowerBound = lowerBound;
+	S.describe = describe;
+	S.formatEndpoint = formatEndpoint;
+	S.formatTime = formatTime;
+	S.formatDuration = formatDuration;
+	S.isObject = isObject;
+})(window.Sockscope = window.Sockscope || {});
