@@ -47,7 +47,7 @@
 	function createLadder(root, model, dispatch) {
 		var layout = { key: '', rows: new Int32Array(0), ys: new Float64Array(0), height: 0,
 			laneX: [], laneW: MIN_LANE, width: 0 };
-		var state = null;
+		var state = null, drawnSelected = -2, drawnReveal = -1;
 
 		root.replaceChildren();
 		root.classList.add('ladder-panel');
@@ -64,8 +64,8 @@
 		var head = html('div', 'ladder-head', scroller);
 		var body = html('div', 'ladder-body', scroller);
 		var svg = el('svg', { class: 'ladder-svg', 'font-family': FONT }, body);
-		var vs = S.createVScroll(scroller, body, { render: draw, place: place,
-			headHeight: function () { return head.offsetHeight; } });
+		var vs = S.createVScroll(scroller, body, { render: draw, place: place, headHeight: HEAD,
+			resized: function () { layoutLanes(); } });
 
 		function buildControls(parent) {
 			var group = html('div', 'controls', parent);
@@ -137,7 +137,7 @@
 
 		function layoutLanes() {
 			var count = Math.max(1, model.lanes.length);
-			var avail = Math.max(0, scroller.clientWidth - GUTTER - 16);
+			var avail = Math.max(0, vs.viewWidth() - GUTTER - 16);
 			layout.laneW = Math.max(MIN_LANE, Math.floor(avail / count));
 			layout.width = GUTTER + layout.laneW * count + 16;
 			layout.laneX = model.lanes.map(function (lane) {
@@ -344,18 +344,8 @@
 			scroller.classList.remove('panning');
 		});
 
-		if (window.ResizeObserver) {
-			var lastWidth = 0;
-			new ResizeObserver(function () {
-				if (!state || scroller.clientWidth === lastWidth) return;
-				lastWidth = scroller.clientWidth;
-				layoutLanes();
-				vs.refresh(true);
-			}).observe(scroller);
-		}
-
+		/* main.js changes one state object in place: remember what was drawn. */
 		function update(st) {
-			var prev = state;
 			state = st;
 			bar.querySelectorAll('[data-axis]').forEach(function (b) {
 				b.setAttribute('aria-pressed', String(b.dataset.axis === st.axis));
@@ -365,14 +355,16 @@
 				layout.key = key;
 				relayout(st);
 				vs.refresh(true);
-			} else if (!prev || prev.selected !== st.selected) {
+			} else if (drawnSelected !== st.selected) {
 				vs.refresh(true);
 			}
-			if (st.selected >= 0 && (!prev || prev.reveal !== st.reveal)) {
+			drawnSelected = st.selected;
+			if (st.selected >= 0 && drawnReveal !== st.reveal) {
 				var pos = S.lowerBound(layout.rows, st.selected);
 				if (pos < layout.rows.length && layout.rows[pos] === st.selected)
 					vs.reveal(layout.ys[pos] - ROW, layout.ys[pos] + ROW);
 			}
+			drawnReveal = st.reveal;
 		}
 
 		return { update: update, exportSvg: exportSvg };

@@ -152,7 +152,7 @@
 			if (maxWin > yMax)
 				el('text', { x: L + pw - 4, y: T + 12, 'text-anchor': 'end', 'font-size': 11, fill: COLOUR.win }, frag)
 					.textContent = 'window up to ' + Math.round(maxWin) + ' (above the graph)';
-			if (segs.length <= pw) drawSegments(frag, segs, x, y);
+			if (segs.length <= 160) drawSegments(frag, segs, x, y);
 			else drawColumns(frag, segs, x, y, pw);
 			svg.replaceChildren(frag);
 		}
