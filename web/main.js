@@ -147,7 +147,8 @@
 		S.measureScrollers();
 		render();
 		var done = performance.now();
-		S.timing = { parse: parsed - started, render: done - parsed, total: done - started, events: model.count };
+		S.timing = { parse: parsed - started, render: done - parsed, total: done - started, events: model.count,
+			readyAt: done };
 		setPageState('ready');
 	}
 

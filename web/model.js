@@ -231,7 +231,9 @@
 			(lane.role === 'client' ? clients : lane.role === 'server' ? servers : others).push(i);
 		});
 		var order;
-		if (servers.length === 1 && clients.length >= 2) {
+		if (servers.length === 1 && clients.length > 4) {
+			order = servers.concat(clients, others);       /* a busy server: keep it in view */
+		} else if (servers.length === 1 && clients.length >= 2) {
 			var half = Math.ceil(clients.length / 2);
 			order = clients.slice(0, half).concat(servers, clients.slice(half), others);
 		} else {

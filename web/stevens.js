@@ -9,7 +9,7 @@
 	'use strict';
 
 	var NS = 'http://www.w3.org/2000/svg';
-	var W = 760, H = 360, L = 70, R = 20, T = 20, B = 44;
+	var W = 600, H = 340, L = 64, R = 16, T = 16, B = 42;
 	var COLOUR = { seq: '#1d4ed8', ack: '#047857', win: '#d97706', retx: '#dc2626', grid: '#e2e8f0' };
 
 	function el(tag, attrs, parent) {
