@@ -220,7 +220,7 @@
 						'font-family': MONO, fill: '#64748b', class: 'time' }, parent).textContent = S.formatTime(model.t[i]);
 					lastTime = y;
 				}
-				var showLabel = y - lastLabel >= 12;
+				var showLabel = y - lastLabel >= 15;      /* proportional time can crowd rows */
 				if (showLabel) lastLabel = y;
 				var g = el('g', { 'data-event': i, class: 'ev' + (i === selected && !exporting ? ' sel' : '') }, parent);
 				if (model.kind[i] === S.KIND.packet) drawPacket(g, i, y, showLabel);
