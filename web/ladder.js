@@ -247,8 +247,9 @@
 				class: 'arrow' }, g);
 			el('path', { d: 'M' + xd + ' ' + y + 'l' + (-dirn * 10) + ' -5v10z', fill: colour, class: 'head' }, g);
 			if (!showLabel) return;
-			var room = hi - lo - 16;
-			var text = el('text', { x: (lo + hi) / 2, y: y - 6, 'text-anchor': 'middle', 'font-size': 11.5,
+			/* An arrow across many lanes is wider than the screen: label it at its left end. */
+			var room = Math.min(hi - lo - 16, 3 * layout.laneW), long = hi - lo > 2.5 * layout.laneW;
+			var text = el('text', { x: long ? lo + 14 : (lo + hi) / 2, y: y - 6, 'text-anchor': long ? 'start' : 'middle', 'font-size': 11.5,
 				fill: model.flagged[i] ? COLOURS.flagged : '#0f172a', class: 'label',
 				'font-family': MONO, stroke: '#ffffff', 'stroke-width': 3, 'paint-order': 'stroke',
 				'stroke-linejoin': 'round' }, g);
