@@ -204,6 +204,20 @@ for (const name of ['tcp-basic', 'udp-icmp', 'tcp-retransmission']) {
 	});
 }
 
+test('a minimal timeline (no source, endpoints or flows) still draws', async () => {
+	const s = await open(viewerUrl('minimal'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		equal(await ladderCount(s.page), DOCS.minimal.events.length, 'events drawn');
+		equal(await s.page.locator('[data-flow]').count(), 1, 'a flow made up from the packets');
+		equal(await s.page.locator('.lane-name').count(), 2, 'lanes [::1]:5000 (the client, with its socket call) and [::1]:80');
+		await s.page.keyboard.press('End');
+		assert((await s.page.locator('#details').textContent()).includes('some_future_flag'), 'unknown flag shown');
+		await screenshot(s.page, 'minimal');
+		s.clean();
+	} finally { await s.close(); }
+});
+
 test('start page from file://: pick a file', async () => {
 	const s = await open(pathToFileURL(join(WEB, 'index.html')).href);
 	try {
