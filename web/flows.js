@@ -66,7 +66,18 @@
 		var narrative = html('p', 'narrative', root);
 		var rowsById = Object.create(null);
 
-		model.flows.forEach(function (f) {
+		/* A long table costs layout time on every load: the first FIRST_ROWS, then on request. */
+		var FIRST_ROWS = 250;
+		var more = html('button', 'more-flows', null, 'Show all ' + S.formatCount(model.flows.length) + ' flows');
+		more.type = 'button';
+		more.addEventListener('click', function () {
+			more.remove();
+			model.flows.slice(FIRST_ROWS).forEach(addRow);
+			if (state) update(state);
+		});
+		var state = null;
+
+		function addRow(f) {
 			var tr = html('tr', 'flow-row', tbody);
 			tr.dataset.flow = f.id;
 			tr.tabIndex = 0;
@@ -89,7 +100,9 @@
 				(f.icmp_errors ? (f.analysis && analysisText(f.analysis) ? ', ' : '') + f.icmp_errors + ' ICMP error(s)' : ''));
 			if (an.textContent) tr.classList.add('has-flags');
 			rowsById[f.id] = tr;
-		});
+		}
+		model.flows.slice(0, FIRST_ROWS).forEach(addRow);
+		if (model.flows.length > FIRST_ROWS) wrap.appendChild(more);
 		if (!model.flows.length) {
 			var empty = html('td', 'empty', html('tr', '', tbody), 'No flows in this timeline.');
 			empty.colSpan = 11;
@@ -113,6 +126,7 @@
 		});
 
 		function update(st) {
+			state = st;
 			PROTOS.forEach(function (p) { boxes[p[0]].checked = st.protos[p[0]] !== false; });
 			flagged.checked = !!st.flaggedOnly;
 			all.disabled = st.flow === null;

@@ -36,64 +36,103 @@
 
 	/* opts.render(top, bottom): draw virtual pixels [top, bottom); returns nothing.
 	 * opts.place(px): move the drawn block so virtual `top` shows at body offset px.
-	 * opts.headHeight(): pixels of sticky header inside the scroller (default 0). */
+	 * opts.headHeight: pixels of sticky header inside the scroller (default 0).
+	 * Geometry is read once (see measureScrollers) and then only on scroll and resize
+	 * events, so that drawing never forces the browser to lay the page out again. */
+	var unmeasured = [];
+
+	/* Read the size of every new scroller in one go: one layout for all the views. */
+	function measureScrollers() {
+		var list = unmeasured;
+		unmeasured = [];
+		list.forEach(function (measure) { measure(); });
+	}
+
 	function createVScroll(scroller, body, opts) {
 		var height = 0, physical = 0, drawnTop = -1, drawnBottom = -1, frame = 0;
-		var headHeight = opts.headHeight || function () { return 0; };
+		var headHeight = opts.headHeight || 0;
+		var view = 0, width = 0, scrollTop = 0, measured = false;
 
-		function viewHeight() { return Math.max(1, scroller.clientHeight - headHeight()); }
+		function measure() {
+			if (measured) return;
+			measured = true;
+			view = Math.max(1, scroller.clientHeight - headHeight);
+			width = scroller.clientWidth;
+			scrollTop = scroller.scrollTop;
+		}
+		unmeasured.push(measure);
+
+		function viewHeight() { measure(); return view; }
+		function viewWidth() { measure(); return width; }
 
 		/* virtual pixels per physical pixel of scroll */
 		function ratio() {
-			var view = viewHeight();
 			if (physical >= height || physical <= view) return 1;
 			return (height - view) / (physical - view);
 		}
 
-		function virtualTop() { return scroller.scrollTop * ratio(); }
+		function virtualTop() { return scrollTop * ratio(); }
 
 		function setHeight(h) {
+			measure();
 			height = Math.max(0, h);
 			physical = Math.min(height, maxElementHeight());
 			body.style.height = physical + 'px';
+			scrollTop = Math.min(scrollTop, Math.max(0, physical - view));
 			drawnTop = drawnBottom = -1;
 		}
 
 		function refresh(force) {
+			measure();
 			frame = 0;
-			var view = viewHeight(), top = virtualTop();
+			var top = virtualTop();
 			if (force || drawnTop < 0 || top < drawnTop || top + view > drawnBottom) {
 				drawnTop = Math.max(0, top - view);
 				drawnBottom = Math.min(height, top + 2 * view);
 				opts.render(drawnTop, drawnBottom);
 			}
-			opts.place(scroller.scrollTop + (drawnTop - top));
+			opts.place(scrollTop + (drawnTop - top));
 		}
 
 		function onScroll() {
+			scrollTop = scroller.scrollTop;
 			if (!frame)
 				frame = requestAnimationFrame(function () { refresh(false); });
 		}
 		scroller.addEventListener('scroll', onScroll, { passive: true });
 
+		function resized() {
+			if (!measured) return;
+			var w = scroller.clientWidth, v = Math.max(1, scroller.clientHeight - headHeight);
+			if (w === width && v === view) return;
+			width = w;
+			view = v;
+			scrollTop = scroller.scrollTop;
+			if (opts.resized) opts.resized(width);
+			refresh(true);
+		}
+		if (window.ResizeObserver) new ResizeObserver(resized).observe(scroller);
+
+		function scrollToPhysical(px) {
+			scrollTop = Math.max(0, Math.min(px, physical - view));
+			scroller.scrollTop = scrollTop;
+			refresh(false);
+		}
+
 		/* Scroll so virtual rows [y0, y1) are on screen, centring when far away. */
 		function reveal(y0, y1) {
-			var view = viewHeight(), top = virtualTop();
+			var top = virtualTop();
 			if (y0 >= top + 4 && y1 <= top + view - 4) return;
-			var target = Math.max(0, (y0 + y1) / 2 - view / 2);
-			scroller.scrollTop = target / ratio();
-			refresh(false);
+			scrollToPhysical(Math.max(0, (y0 + y1) / 2 - view / 2) / ratio());
 		}
 
-		function scrollToVirtual(y) {
-			scroller.scrollTop = Math.max(0, y) / ratio();
-			refresh(false);
-		}
+		function scrollToVirtual(y) { scrollToPhysical(Math.max(0, y) / ratio()); }
 
 		return { setHeight: setHeight, refresh: refresh, reveal: reveal, virtualTop: virtualTop,
-			viewHeight: viewHeight, scrollToVirtual: scrollToVirtual, ratio: ratio };
+			viewHeight: viewHeight, viewWidth: viewWidth, scrollToVirtual: scrollToVirtual, ratio: ratio };
 	}
 
 	S.maxElementHeight = maxElementHeight;
 	S.createVScroll = createVScroll;
+	S.measureScrollers = measureScrollers;
 })(window.Sockscope = window.Sockscope || {});

@@ -46,8 +46,8 @@
 
 	function createLadder(root, model, dispatch) {
 		var layout = { key: '', rows: new Int32Array(0), ys: new Float64Array(0), height: 0,
-			laneX: [], laneW: MIN_LANE, width: 0 };
-		var state = null;
+			laneX: [], laneW: MIN_LANE, width: 0, slots: [], shown: 0 };
+		var state = null, drawnSelected = -2, drawnReveal = -1;
 
 		root.replaceChildren();
 		root.classList.add('ladder-panel');
@@ -64,8 +64,8 @@
 		var head = html('div', 'ladder-head', scroller);
 		var body = html('div', 'ladder-body', scroller);
 		var svg = el('svg', { class: 'ladder-svg', 'font-family': FONT }, body);
-		var vs = S.createVScroll(scroller, body, { render: draw, place: place,
-			headHeight: function () { return head.offsetHeight; } });
+		var vs = S.createVScroll(scroller, body, { render: draw, place: place, headHeight: HEAD,
+			resized: function () { layoutLanes(); } });
 
 		function buildControls(parent) {
 			var group = html('div', 'controls', parent);
@@ -119,6 +119,7 @@
 			layout.rows = rows;
 			layout.ys = ys;
 			layout.height = (n ? ys[n - 1] : 0) + PAD + ROW;
+			chooseLanes(rows);
 			layoutLanes();
 			vs.setHeight(layout.height);
 			if (anchor) {
@@ -135,13 +136,30 @@
 			return { index: layout.rows[pos], offset: layout.ys[pos] - top };
 		}
 
+		/* Only the lanes the shown rows use, in the model's order: slots[lane] = column or -1. */
+		function chooseLanes(rows) {
+			var used = new Uint8Array(model.lanes.length);
+			for (var k = 0; k < rows.length; k++) {
+				if (model.src[rows[k]] >= 0) used[model.src[rows[k]]] = 1;
+				if (model.dst[rows[k]] >= 0) used[model.dst[rows[k]]] = 1;
+			}
+			var order = model.lanes.slice().sort(function (a, b) { return a.position - b.position; });
+			var any = used.indexOf(1) >= 0, column = 0;
+			layout.slots = new Array(model.lanes.length).fill(-1);
+			order.forEach(function (lane) {
+				if (!any || used[lane.index]) layout.slots[lane.index] = column++;
+			});
+			layout.shown = column;
+		}
+
 		function layoutLanes() {
-			var count = Math.max(1, model.lanes.length);
-			var avail = Math.max(0, scroller.clientWidth - GUTTER - 16);
+			var count = Math.max(1, layout.shown);
+			var avail = Math.max(0, vs.viewWidth() - GUTTER - 16);
 			layout.laneW = Math.max(MIN_LANE, Math.floor(avail / count));
 			layout.width = GUTTER + layout.laneW * count + 16;
 			layout.laneX = model.lanes.map(function (lane) {
-				return GUTTER + layout.laneW * (lane.position + 0.5);
+				var slot = layout.slots[lane.index];
+				return slot < 0 ? -1 : GUTTER + layout.laneW * (slot + 0.5);
 			});
 			body.style.width = layout.width + 'px';
 			head.style.width = layout.width + 'px';
@@ -156,6 +174,7 @@
 			t.textContent = 'time (s)';
 			cells.push(t);
 			model.lanes.forEach(function (lane, i) {
+				if (layout.laneX[i] < 0) return;
 				var cell = html('div', 'lane-name role-' + (lane.role || 'host'));
 				cell.style.left = (layout.laneX[i] - layout.laneW / 2) + 'px';
 				cell.style.width = layout.laneW + 'px';
@@ -184,7 +203,7 @@
 
 		function drawLanes(parent, y0, y1) {
 			layout.laneX.forEach(function (x) {
-				el('line', { x1: x, x2: x, y1: y0, y2: y1, stroke: '#cbd5e1', 'stroke-width': 2,
+				if (x >= 0) el('line', { x1: x, x2: x, y1: y0, y2: y1, stroke: '#cbd5e1', 'stroke-width': 2,
 					class: 'lane-line' }, parent);
 			});
 		}
@@ -201,7 +220,7 @@
 						'font-family': MONO, fill: '#64748b', class: 'time' }, parent).textContent = S.formatTime(model.t[i]);
 					lastTime = y;
 				}
-				var showLabel = y - lastLabel >= 12;
+				var showLabel = y - lastLabel >= 15;      /* proportional time can crowd rows */
 				if (showLabel) lastLabel = y;
 				var g = el('g', { 'data-event': i, class: 'ev' + (i === selected && !exporting ? ' sel' : '') }, parent);
 				if (model.kind[i] === S.KIND.packet) drawPacket(g, i, y, showLabel);
@@ -214,8 +233,8 @@
 			var colour = model.flagged[i] ? COLOURS.flagged : COLOURS[cls];
 			g.setAttribute('data-kind', 'packet');
 			g.setAttribute('class', g.getAttribute('class') + ' pkt k-' + cls + (model.flagged[i] ? ' flagged' : ''));
-			var xs = model.src[i] >= 0 ? layout.laneX[model.src[i]] : GUTTER + 8;
-			var xd = model.dst[i] >= 0 ? layout.laneX[model.dst[i]] : layout.width - 16;
+			var xs = model.src[i] >= 0 && layout.laneX[model.src[i]] >= 0 ? layout.laneX[model.src[i]] : GUTTER + 8;
+			var xd = model.dst[i] >= 0 && layout.laneX[model.dst[i]] >= 0 ? layout.laneX[model.dst[i]] : layout.width - 16;
 			if (xs === xd) xd = xs + Math.min(60, layout.laneW / 3);       /* same lane: a short stub */
 			var dirn = xd > xs ? 1 : -1, lo = Math.min(xs, xd), hi = Math.max(xs, xd);
 			var label = S.describe(ev);
@@ -228,8 +247,9 @@
 				class: 'arrow' }, g);
 			el('path', { d: 'M' + xd + ' ' + y + 'l' + (-dirn * 10) + ' -5v10z', fill: colour, class: 'head' }, g);
 			if (!showLabel) return;
-			var room = hi - lo - 16;
-			var text = el('text', { x: (lo + hi) / 2, y: y - 6, 'text-anchor': 'middle', 'font-size': 11.5,
+			/* An arrow across many lanes is wider than the screen: label it at its left end. */
+			var room = Math.min(hi - lo - 16, 3 * layout.laneW), long = hi - lo > 2.5 * layout.laneW;
+			var text = el('text', { x: long ? lo + 14 : (lo + hi) / 2, y: y - 6, 'text-anchor': long ? 'start' : 'middle', 'font-size': 11.5,
 				fill: model.flagged[i] ? COLOURS.flagged : '#0f172a', class: 'label',
 				'font-family': MONO, stroke: '#ffffff', 'stroke-width': 3, 'paint-order': 'stroke',
 				'stroke-linejoin': 'round' }, g);
@@ -250,6 +270,7 @@
 			if (!marks) return;
 			marks.forEach(function (mark) {
 				var x = layout.laneX[mark.lane], w = mark.text.length * 6 + 10;
+				if (x < 0) return;
 				var pill = el('g', { class: 'state' }, g);
 				el('rect', { x: x - w / 2, y: y + 4, width: w, height: 13, rx: 6.5, fill: '#f1f5f9',
 					stroke: '#94a3b8', 'stroke-width': 0.8 }, pill);
@@ -267,8 +288,7 @@
 			g.setAttribute('class', g.getAttribute('class') + (isApp ? ' app' : ' note') + (failed ? ' failed' : ''));
 			var text = S.describe(ev);
 			el('title', {}, g).textContent = (isApp ? 'socket call: ' : 'note: ') + text;
-			var rightmost = lane >= 0 && model.lanes[lane].position === model.lanes.length - 1;
-			var toLeft = rightmost && model.lanes.length > 1;
+			var toLeft = lane >= 0 && layout.slots[lane] === layout.shown - 1 && layout.shown > 1;
 			var room = layout.laneW - 24;
 			el('rect', { x: toLeft ? x - room - 12 : x - 8, y: y - ROW / 2, width: room + 20, height: ROW,
 				fill: 'transparent', class: 'hit' }, g);
@@ -300,6 +320,7 @@
 			el('rect', { x: 0, y: y0 - HEAD, width: layout.width, height: h, fill: '#ffffff' }, out);
 			model.lanes.forEach(function (lane, i) {
 				var x = layout.laneX[i];
+				if (x < 0) return;
 				el('text', { x: x, y: y0 - HEAD + 20, 'text-anchor': 'middle', 'font-size': 13, 'font-weight': 700,
 					fill: '#0f172a' }, out).textContent = lane.label;
 				el('text', { x: x, y: y0 - HEAD + 36, 'text-anchor': 'middle', 'font-size': 11,
@@ -344,18 +365,19 @@
 			scroller.classList.remove('panning');
 		});
 
-		if (window.ResizeObserver) {
-			var lastWidth = 0;
-			new ResizeObserver(function () {
-				if (!state || scroller.clientWidth === lastWidth) return;
-				lastWidth = scroller.clientWidth;
-				layoutLanes();
-				vs.refresh(true);
-			}).observe(scroller);
+		/* main.js changes one state object in place: remember what was drawn. */
+		/* With many lanes, scroll sideways so the selected arrow or mark is in view. */
+		function revealAcross(i) {
+			var xs = [model.src[i], model.dst[i]].filter(function (l) { return l >= 0 && layout.laneX[l] >= 0; })
+				.map(function (l) { return layout.laneX[l]; });
+			if (!xs.length) return;
+			var lo = Math.min.apply(null, xs) - layout.laneW / 2, hi = Math.max.apply(null, xs) + layout.laneW / 2;
+			var left = scroller.scrollLeft, width = vs.viewWidth();
+			if (lo >= left && hi <= left + width) return;
+			scroller.scrollLeft = hi - lo <= width - GUTTER ? Math.max(0, lo - GUTTER) : Math.max(0, lo);
 		}
 
 		function update(st) {
-			var prev = state;
 			state = st;
 			bar.querySelectorAll('[data-axis]').forEach(function (b) {
 				b.setAttribute('aria-pressed', String(b.dataset.axis === st.axis));
@@ -365,14 +387,18 @@
 				layout.key = key;
 				relayout(st);
 				vs.refresh(true);
-			} else if (!prev || prev.selected !== st.selected) {
+			} else if (drawnSelected !== st.selected) {
 				vs.refresh(true);
 			}
-			if (st.selected >= 0 && (!prev || prev.reveal !== st.reveal)) {
+			drawnSelected = st.selected;
+			if (st.selected >= 0 && drawnReveal !== st.reveal) {
 				var pos = S.lowerBound(layout.rows, st.selected);
-				if (pos < layout.rows.length && layout.rows[pos] === st.selected)
+				if (pos < layout.rows.length && layout.rows[pos] === st.selected) {
 					vs.reveal(layout.ys[pos] - ROW, layout.ys[pos] + ROW);
+					revealAcross(st.selected);
+				}
 			}
+			drawnReveal = st.reveal;
 		}
 
 		return { update: update, exportSvg: exportSvg };

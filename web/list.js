@@ -19,7 +19,7 @@
 	}
 
 	function createList(root, model, dispatch) {
-		var state = null, rows = new Int32Array(0), version = -1;
+		var state = null, rows = new Int32Array(0), version = -1, drawnSelected = -2, drawnReveal = -1;
 
 		root.replaceChildren();
 		root.classList.add('list-panel');
@@ -77,23 +77,25 @@
 			if (row) dispatch({ type: 'select', index: Number(row.dataset.row), reveal: false });
 		});
 
+		/* main.js changes one state object in place: remember what was drawn. */
 		function update(st) {
-			var prev = state;
 			state = st;
 			if (st.filterVersion !== version) {
 				version = st.filterVersion;
 				rows = st.rows;
-				count.textContent = rows.length === model.count ? model.count.toLocaleString() + ' events'
-					: rows.length.toLocaleString() + ' of ' + model.count.toLocaleString() + ' events';
+				count.textContent = rows.length === model.count ? S.formatCount(model.count) + ' events'
+					: S.formatCount(rows.length) + ' of ' + S.formatCount(model.count) + ' events';
 				vs.setHeight(rows.length * ROW);
 				vs.refresh(true);
-			} else if (!prev || prev.selected !== st.selected) {
+			} else if (drawnSelected !== st.selected) {
 				vs.refresh(true);
 			}
-			if (st.selected >= 0 && (!prev || prev.reveal !== st.reveal)) {
+			drawnSelected = st.selected;
+			if (st.selected >= 0 && drawnReveal !== st.reveal) {
 				var pos = S.lowerBound(rows, st.selected);
 				if (pos < rows.length && rows[pos] === st.selected) vs.reveal(pos * ROW, pos * ROW + ROW);
 			}
+			drawnReveal = st.reveal;
 		}
 
 		return { update: update };

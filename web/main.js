@@ -144,9 +144,11 @@
 		views = [ladder, S.createList($('list'), model, dispatch), S.createDetails($('details'), model, dispatch),
 			S.createFlows($('flows'), model, dispatch), S.createStevens($('stevens'), model, dispatch),
 			S.createTeach($('steps'), $('stage'), model, dispatch)];
+		S.measureScrollers();
 		render();
 		var done = performance.now();
-		S.timing = { parse: parsed - started, render: done - parsed, total: done - started, events: model.count };
+		S.timing = { parse: parsed - started, render: done - parsed, total: done - started, events: model.count,
+			readyAt: done };
 		setPageState('ready');
 	}
 
@@ -181,9 +183,10 @@
 		});
 	}
 
+	/* Only on the bare start page: a missing index.json is a 404 the console shows. */
 	var menuTried = false;
 	function loadCaptureMenu() {
-		if (menuTried || !/^https?:$/.test(location.protocol)) return;
+		if (menuTried || !/^https?:$/.test(location.protocol) || location.search) return;
 		menuTried = true;
 		var indexUrl = new URL('../captures/index.json', location.href);
 		fetch(indexUrl).then(function (r) { return r.ok ? r.json() : null; }).then(function (list) {
@@ -222,10 +225,11 @@
 	function onKey(e) {
 		if (!state || document.body.dataset.state !== 'ready' || e.ctrlKey || e.metaKey || e.altKey) return;
 		var target = e.target, tag = target && target.tagName;
-		if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || (target && target.isContentEditable)) return;
+		var typing = tag === 'INPUT' && !/^(checkbox|radio|button)$/.test(target.type);
+		if (typing || tag === 'SELECT' || tag === 'TEXTAREA' || (target && target.isContentEditable)) return;
 		var action = KEYS[e.key];
 		if (e.key === ' ') {
-			if (tag === 'BUTTON' || tag === 'SUMMARY' || tag === 'A') return;
+			if (tag === 'BUTTON' || tag === 'SUMMARY' || tag === 'A' || tag === 'INPUT') return;
 			action = { type: 'play' };
 		} else if (e.key === 't') {
 			action = { type: 'axis', mode: state.axis === 'time' ? 'even' : 'time' };

@@ -205,14 +205,18 @@
 			if (isObject(ep))
 				add(ep, typeof ep.role === 'string' ? ep.role : '', typeof ep.label === 'string' ? ep.label : '');
 		});
+		var known = new Set();
 		(Array.isArray(doc.flows) ? doc.flows : []).forEach(function (f) {
 			if (!isObject(f)) return;
 			add(f.client, 'client', '');
 			add(f.server, 'server', '');
+			known.add(f.id);
 		});
+		/* Endpoints of packets outside the flow summary (or with no summary at all). */
 		for (var i = 0; i < events.length; i++) {
 			var ev = events[i];
-			if (isObject(ev) && ev.kind === 'packet' && !isObject(ev.icmp)) {
+			if (isObject(ev) && ev.kind === 'packet' && !isObject(ev.icmp) && !known.has(ev.flow)) {
+				if (typeof ev.flow === 'number') known.add(ev.flow);
 				add(ev.src, ev.dir === 's2c' ? 'server' : (ev.dir === 'c2s' ? 'client' : ''), '');
 				add(ev.dst, ev.dir === 's2c' ? 'client' : (ev.dir === 'c2s' ? 'server' : ''), '');
 			}
@@ -227,7 +231,9 @@
 			(lane.role === 'client' ? clients : lane.role === 'server' ? servers : others).push(i);
 		});
 		var order;
-		if (servers.length === 1 && clients.length >= 2) {
+		if (servers.length === 1 && clients.length > 4) {
+			order = servers.concat(clients, others);       /* a busy server: keep it in view */
+		} else if (servers.length === 1 && clients.length >= 2) {
 			var half = Math.ceil(clients.length / 2);
 			order = clients.slice(0, half).concat(servers, clients.slice(half), others);
 		} else {
@@ -274,9 +280,11 @@
 			states: new Map()      /* event index -> [{lane, text}] where a TCP state changes */
 		};
 		var prevT = 0;
+		lanesInfo.flowCache = new Map();
 		for (var i = 0; i < n; i++) {
-			var ev = isObject(events[i]) ? events[i] : {};
-			var t = num(ev.t, prevT);
+			var ev = events[i];
+			if (ev === null || typeof ev !== 'object') ev = {};
+			var t = typeof ev.t === 'number' && ev.t === ev.t ? ev.t : prevT;
 			m.t[i] = t < prevT ? prevT : t;      /* keep times monotonic for searching */
 			prevT = m.t[i];
 			indexEvent(m, lanesInfo, i, ev);
@@ -354,11 +362,26 @@
 				var q = ev.icmp.quoted;
 				if (flowId < 0 && isObject(q) && typeof q.flow === 'number') flowId = q.flow;
 			} else {
-				m.src[i] = laneByAddr(lanesInfo, ev.src);
-				m.dst[i] = laneByAddr(lanesInfo, ev.dst);
+				packetLanes(m, lanesInfo, i, ev, flowId);
 			}
 		}
 		m.flow[i] = flowId;
+	}
+
+	/* Every packet of a flow in one direction goes between the same two lanes:
+	 * look the addresses up once per flow and direction, not once per packet. */
+	function packetLanes(m, lanesInfo, i, ev, flowId) {
+		var cacheKey = flowId >= 0 && (ev.dir === 'c2s' || ev.dir === 's2c') ? flowId * 2 + (ev.dir === 's2c' ? 1 : 0) : -1;
+		var hit = cacheKey >= 0 ? lanesInfo.flowCache.get(cacheKey) : undefined;
+		if (hit !== undefined && hit.srcPort === (ev.src && ev.src.port) && hit.srcAddr === (ev.src && ev.src.addr)) {
+			m.src[i] = hit.src;
+			m.dst[i] = hit.dst;
+			return;
+		}
+		m.src[i] = laneByAddr(lanesInfo, ev.src);
+		m.dst[i] = laneByAddr(lanesInfo, ev.dst);
+		if (cacheKey >= 0 && isObject(ev.src))
+			lanesInfo.flowCache.set(cacheKey, { src: m.src[i], dst: m.dst[i], srcAddr: ev.src.addr, srcPort: ev.src.port });
 	}
 
 	function finishLanes(m, lanes) {
@@ -378,22 +401,22 @@
 
 	/* Where each side's TCP state changes, to write it on the lane. */
 	function indexStates(m) {
-		var last = Object.create(null);
+		var last = [new Map(), new Map()], roles = ['client', 'server'];
 		for (var i = 0; i < m.count; i++) {
 			if (m.kind[i] !== KIND_PACKET || m.proto[i] !== PROTO_TCP) continue;
-			var ev = m.events[i], st = ev.state, f = m.flowById[m.flow[i]];
+			var ev = m.events[i], st = ev.state;
 			if (!isObject(st)) continue;
-			var marks = [];
-			['client', 'server'].forEach(function (role) {
-				if (typeof st[role] !== 'string') return;
-				var key = m.flow[i] + role;
-				if (last[key] === st[role]) return;
-				last[key] = st[role];
-				var lane = f ? (role === 'client' ? f._clientLane : f._serverLane) : -1;
-				if (lane < 0) lane = (role === 'client') === (ev.dir !== 's2c') ? m.src[i] : m.dst[i];
-				if (lane >= 0) marks.push({ lane: lane, text: st[role] });
-			});
-			if (marks.length) m.states.set(i, marks);
+			var marks = null;
+			for (var r = 0; r < 2; r++) {
+				var value = st[roles[r]];
+				if (typeof value !== 'string' || last[r].get(m.flow[i]) === value) continue;
+				last[r].set(m.flow[i], value);
+				var f = m.flowById[m.flow[i]];
+				var lane = f ? (r === 0 ? f._clientLane : f._serverLane) : -1;
+				if (lane < 0) lane = (r === 0) === (ev.dir !== 's2c') ? m.src[i] : m.dst[i];
+				if (lane >= 0) (marks = marks || []).push({ lane: lane, text: value });
+			}
+			if (marks) m.states.set(i, marks);
 		}
 	}
 
@@ -433,6 +456,11 @@
 		return t.toFixed(6);
 	}
 
+	/* 100000 -> "100 000"; toLocaleString would load locale data on first use. */
+	function formatCount(n) {
+		return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+	}
+
 	function formatDuration(s) {
 		if (typeof s !== 'number' || !isFinite(s)) return '';
 		if (s < 0.001) return (s * 1e6).toFixed(0) + ' µs';
@@ -466,5 +494,6 @@
 	S.formatEndpoint = formatEndpoint;
 	S.formatTime = formatTime;
 	S.formatDuration = formatDuration;
+	S.formatCount = formatCount;
 	S.isObject = isObject;
 })(window.Sockscope = window.Sockscope || {});

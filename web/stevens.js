@@ -9,7 +9,7 @@
 	'use strict';
 
 	var NS = 'http://www.w3.org/2000/svg';
-	var W = 760, H = 360, L = 70, R = 20, T = 20, B = 44;
+	var W = 600, H = 340, L = 64, R = 16, T = 16, B = 42;
 	var COLOUR = { seq: '#1d4ed8', ack: '#047857', win: '#d97706', retx: '#dc2626', grid: '#e2e8f0' };
 
 	function el(tag, attrs, parent) {
@@ -152,7 +152,7 @@
 			if (maxWin > yMax)
 				el('text', { x: L + pw - 4, y: T + 12, 'text-anchor': 'end', 'font-size': 11, fill: COLOUR.win }, frag)
 					.textContent = 'window up to ' + Math.round(maxWin) + ' (above the graph)';
-			if (segs.length <= pw) drawSegments(frag, segs, x, y);
+			if (segs.length <= 160) drawSegments(frag, segs, x, y);
 			else drawColumns(frag, segs, x, y, pw);
 			svg.replaceChildren(frag);
 		}

@@ -51,8 +51,8 @@
 		function update(st) {
 			var rows = st.rows, pos = st.selected >= 0 ? S.lowerBound(rows, st.selected) : -1;
 			var inRows = pos >= 0 && pos < rows.length && rows[pos] === st.selected;
-			where.textContent = st.selected < 0 ? rows.length.toLocaleString() + ' events'
-				: (inRows ? 'event ' + (pos + 1).toLocaleString() + ' of ' + rows.length.toLocaleString()
+			where.textContent = st.selected < 0 ? S.formatCount(rows.length) + ' events'
+				: (inRows ? 'event ' + S.formatCount((pos + 1)) + ' of ' + S.formatCount(rows.length)
 					: 'event #' + st.selected + ' (hidden by the filter)');
 			play.textContent = st.playing ? '❚❚ Pause' : '▶ Play';
 			play.setAttribute('aria-pressed', String(st.playing));

@@ -297,6 +297,19 @@ export function bigTimelineText(total = 100000, flowsCount = 200) {
 	return out.join('');
 }
 
+// Only what the schema requires; optional parts missing or odd.
+export function minimal() {
+	return { schema: 'sockscope.timeline/1', events: [
+		{ kind: 'app', t: 0, side: 'client', call: 'socket', args: null, ret: 3 },
+		{ kind: 'packet', t: 0.001, flow: 7, dir: 'c2s', src: { addr: '::1', port: 5000 }, dst: { addr: '::1', port: 80 },
+			tcp: { flags: ['SYN'], seq_rel: 0, ack_rel: 0, len: 0 } },
+		{ kind: 'packet', t: 0.002, flow: null },
+		{ kind: 'note', t: 0.003, side: null, text: 'a note on no lane' },
+		{ kind: 'packet', t: 0.004, flow: 7, dir: 's2c', src: { addr: '::1', port: 80 }, dst: { addr: '::1', port: 5000 },
+			tcp: { flags: ['RST', 'ACK'], seq_rel: 0, ack_rel: 1, len: 0 }, analysis: ['some_future_flag'] },
+	] };
+}
+
 export function wrongSchema() {
 	return { schema: 'sockscope.timeline/2', events: [], source: {}, endpoints: [], flows: [] };
 }
@@ -310,7 +323,7 @@ export function writeFixtures(dir) {
 	mkdirSync(dir, { recursive: true });
 	const docs = {
 		'tcp-basic': tcpBasic(), 'udp-icmp': udpIcmp(), 'tcp-retransmission': tcpRetransmission(),
-		injection: injection(), 'wrong-schema': wrongSchema(), 'not-a-timeline': notATimeline(),
+		injection: injection(), minimal: minimal(), 'wrong-schema': wrongSchema(), 'not-a-timeline': notATimeline(),
 	};
 	const paths = {};
 	for (const [name, doc] of Object.entries(docs)) {
