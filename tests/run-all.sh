@@ -36,7 +36,8 @@ fi
 if [ -n "${SOCKSCOPE_SKIP_WEB:-}" ]; then
 	echo "(browser tests left out of this run: SOCKSCOPE_SKIP_WEB is set)"
 elif [ -f tests/web/run.mjs ]; then
-	run_suite web node tests/web/run.mjs "$build"
+	export SOCKSCOPE_BIN="$build/sockscope"
+	run_suite web node tests/web/run.mjs
 fi
 
 echo

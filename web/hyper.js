@@ -12,6 +12,9 @@
 	'use strict';
 
 	var measuredCap = 0;
+	/* Content shorter than this (about a thousand rows) is drawn whole: that costs less
+	 * than redrawing while scrolling, and every event stays findable in the page. */
+	var DRAW_ALL_BELOW = 40000;
 
 	/* The tallest element this browser lays out, less a margin. */
 	function maxElementHeight() {
@@ -86,9 +89,10 @@
 			measure();
 			frame = 0;
 			var top = virtualTop();
-			if (force || drawnTop < 0 || top < drawnTop || top + view > drawnBottom) {
-				drawnTop = Math.max(0, top - view);
-				drawnBottom = Math.min(height, top + 2 * view);
+			var whole = height <= DRAW_ALL_BELOW;
+			if (force || drawnTop < 0 || (!whole && (top < drawnTop || top + view > drawnBottom))) {
+				drawnTop = whole ? 0 : Math.max(0, top - view);
+				drawnBottom = whole ? height : Math.min(height, top + 2 * view);
 				opts.render(drawnTop, drawnBottom);
 			}
 			opts.place(scrollTop + (drawnTop - top));

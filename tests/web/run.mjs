@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import * as fixtures from './fixtures.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -54,7 +55,7 @@ function serve(req, res) {
 	const standIn = !existsSync(join(ROOT, 'captures', 'index.json')) && path.startsWith('/captures/');
 	const fixturePath = path.startsWith('/__fixtures__/') || standIn;
 	const base = fixturePath ? join(TMP, 'fixtures') : ROOT;
-	const rel = path.replace(/^\/(__fixtures__|captures)\//, '').replace(/^\//, '');
+	const rel = fixturePath ? path.replace(/^\/(__fixtures__|captures)\//, '') : path.replace(/^\//, '');
 	const file = resolve(base, rel);
 	if (!file.startsWith(base + sep) || !existsSync(file) || !statSync(file).isFile()) {
 		res.writeHead(404, { 'content-type': 'text/plain' });
@@ -82,24 +83,16 @@ await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const ORIGIN = `http://127.0.0.1:${server.address().port}`;
 const viewerUrl = (name) => `${ORIGIN}/web/index.html?src=${encodeURIComponent('/__fixtures__/' + name + '.json')}`;
 
-/* The self-contained report: the same substitutions the C report writer makes. */
-export function inlinePage(json) {
-	let html = readFileSync(join(WEB, 'index.html'), 'utf8');
-	const link = '<link rel="stylesheet" href="style.css">';
-	assert(html.split(link).length === 2, 'index.html must have exactly one stylesheet link');
-	html = html.replace(link, () => '<style>\n' + readFileSync(join(WEB, 'style.css'), 'utf8') + '</style>');
-	html = html.replace(/<script src="([a-z]+\.js)"><\/script>/g,
-		(m, name) => '<script>\n' + readFileSync(join(WEB, name), 'utf8') + '</script>');
-	/* "</" ends the script element and "<!--" can keep "</script>" from ending it: escape both. */
-	const data = json.replace(/<\//g, '<\\/').replace(/<!--/g, '\\u003c!--');
-	const holder = '<script type="application/json" id="sockscope-timeline"></script>';
-	assert(html.includes(holder), 'index.html must have the empty timeline placeholder');
-	return html.replace(holder, () => holder.replace('></script>', '>' + data + '</script>'));
-}
+/* The self-contained report, as `sockscope report -j` writes it (SOCKSCOPE_BIN, default
+ * build/sockscope): the page is tested in the form users get. */
+const SOCKSCOPE = resolve(process.env.SOCKSCOPE_BIN || 'build/sockscope');
+assert(existsSync(SOCKSCOPE), `${SOCKSCOPE} is missing: run make first (or set SOCKSCOPE_BIN)`);
 
 function writeReport(name, json) {
+	const input = join(TMP, name + '.report.json');
 	const file = join(TMP, name + '.html');
-	writeFileSync(file, inlinePage(json));
+	writeFileSync(input, json);
+	execFileSync(SOCKSCOPE, ['report', '-j', input, '-o', file], { stdio: 'inherit' });
 	return pathToFileURL(file).href;
 }
 
