@@ -12,6 +12,7 @@ struct endpoint_entry {
 	struct ss_addr addr;
 	uint16_t port;
 	bool server;
+	uint64_t flow_id; /* the first flow it took part in */
 };
 
 struct timeline_writer {

@@ -109,18 +109,21 @@ int timeline_write_packet(struct timeline_writer *w, const struct timeline_packe
 }
 
 static void remember_endpoint(struct timeline_writer *w, const struct ss_addr *addr, uint16_t port,
-                              bool server)
+                              bool server, uint64_t flow_id)
 {
 	for (size_t i = 0; i < w->endpoint_count; i++) {
-		const struct endpoint_entry *e = &w->endpoints[i];
-		if (e->port == port && e->server == server && ss_addr_equal(&e->addr, addr))
+		struct endpoint_entry *e = &w->endpoints[i];
+		if (e->port == port && e->server == server && ss_addr_equal(&e->addr, addr)) {
+			if (flow_id < e->flow_id)
+				e->flow_id = flow_id;
 			return;
+		}
 	}
 	if (w->endpoint_count == TIMELINE_MAX_ENDPOINTS) {
 		w->endpoints_cut = true;
 		return;
 	}
-	w->endpoints[w->endpoint_count++] = (struct endpoint_entry){*addr, port, server};
+	w->endpoints[w->endpoint_count++] = (struct endpoint_entry){*addr, port, server, flow_id};
 }
 
 int timeline_add_flow(struct timeline_writer *w, const struct track_flow_summary *flow)
@@ -129,8 +132,8 @@ int timeline_add_flow(struct timeline_writer *w, const struct track_flow_summary
 	timeline_emit_flow_summary(&w->flows, flow);
 	w->flow_count++;
 	if (!w->endpoints_cut) {
-		remember_endpoint(w, &flow->client_addr, flow->client_port, false);
-		remember_endpoint(w, &flow->server_addr, flow->server_port, true);
+		remember_endpoint(w, &flow->client_addr, flow->client_port, false, flow->id);
+		remember_endpoint(w, &flow->server_addr, flow->server_port, true, flow->id);
 	}
 	return w->flows.failed ? -SS_EIO : 0;
 }
@@ -161,17 +164,40 @@ static void emit_source(struct emitter *e, const struct timeline_source *src)
 	emit_end_object(e);
 }
 
-/* Clients are labelled "client", or "client 1", "client 2", ... when several. */
-static void emit_endpoints(struct emitter *e, const struct timeline_writer *w)
+/* The side of the demo whose socket had this address, if a call says so. */
+static const char *side_of(const struct timeline_writer *w, const struct endpoint_entry *ep)
+{
+	for (size_t i = 0; i < w->call_count; i++) {
+		const struct demo_call *call = &w->calls[i];
+		if (call->has_tuple && call->local_port == ep->port &&
+		    ss_addr_equal(&call->local, &ep->addr))
+			return call->side;
+	}
+	return NULL;
+}
+
+static int by_flow_id(const void *a, const void *b)
+{
+	const struct endpoint_entry *x = a, *y = b;
+	if (x->flow_id != y->flow_id)
+		return x->flow_id < y->flow_id ? -1 : 1;
+	return (int)x->server - (int)y->server;
+}
+
+/* Labels: the demo's name for the side when a socket call names it; otherwise
+ * "client", or "client 1", "client 2", ... in order of first flow, and "server". */
+static void emit_endpoints(struct emitter *e, struct timeline_writer *w)
 {
 	size_t clients = 0, client_no = 0;
 
+	qsort(w->endpoints, w->endpoint_count, sizeof w->endpoints[0], by_flow_id);
 	for (size_t i = 0; i < w->endpoint_count; i++)
 		clients += !w->endpoints[i].server;
 	emit_key(e, "endpoints");
 	emit_begin_array(e);
 	for (size_t i = 0; i < w->endpoint_count; i++) {
 		const struct endpoint_entry *ep = &w->endpoints[i];
+		const char *side = side_of(w, ep);
 		char label[32] = "server", text[SS_ADDR_STRLEN];
 		if (!ep->server)
 			snprintf(label, sizeof label, clients > 1 ? "client %zu" : "client",
@@ -180,7 +206,7 @@ static void emit_endpoints(struct emitter *e, const struct timeline_writer *w)
 		emit_kv_string(e, "addr", ss_addr_format(&ep->addr, text, sizeof text));
 		emit_kv_int(e, "port", ep->port);
 		emit_kv_string(e, "role", ep->server ? "server" : "client");
-		emit_kv_string(e, "label", label);
+		emit_kv_string(e, "label", side ? side : label);
 		emit_end_object(e);
 	}
 	emit_end_array(e);
