@@ -19,8 +19,8 @@ run_suite() { # name command...
 		echo "$name: suite did not report a result"
 		total_failed=$((total_failed + 1)); return
 	fi
-	p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
-	f=$(echo "$line" | sed 's/.* passed, \([0-9]*\) failed.*/\1/')
+	p=$(echo "$line" | sed -E 's/^([a-z0-9]+: )?([0-9]+) passed.*/\2/')
+	f=$(echo "$line" | sed -E 's/.* passed, ([0-9]+) failed.*/\1/')
 	total_passed=$((total_passed + p)) total_failed=$((total_failed + f))
 }
 
