@@ -24,8 +24,26 @@ const char *ss_strerror(int code)
 	return error_names[code];
 }
 
+/* Dotted quad by hand: inet_ntop goes through sprintf, once per address per packet. */
+static char *format_ipv4(const uint8_t *bytes, char *buf)
+{
+	char *p = buf;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = bytes[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+	return buf;
+}
+
 char *ss_addr_format(const struct ss_addr *addr, char *buf, size_t size)
 {
+	if (addr->family == 4 && size >= 16)
+		return format_ipv4(addr->bytes, buf);
 	int af = addr->family == 6 ? AF_INET6 : AF_INET;
 	if (size == 0)
 		return buf;

@@ -184,10 +184,22 @@ static void put_escaped(struct emitter *e, const char *text, size_t n)
 
 void emit_key(struct emitter *e, const char *key)
 {
+	size_t n = strlen(key);
+	char *p;
+
+	if (n > 256) { /* keys are the program's own short words; this never happens */
+		emit_string(e, key);
+		put_char(e, ':');
+		e->after_key = true;
+		return;
+	}
 	before_value(e);
-	put_char(e, '"');
-	put_bytes(e, key, strlen(key)); /* keys are the program's own words: nothing to escape */
-	put_bytes(e, "\":", 2);
+	p = reserve(e, n + 3);
+	p[0] = '"';
+	memcpy(p + 1, key, n); /* keys are the program's own words: nothing to escape */
+	p[n + 1] = '"';
+	p[n + 2] = ':';
+	e->len += n + 3;
 	e->after_key = true;
 }
 
