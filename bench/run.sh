@@ -46,3 +46,19 @@ END {
 		n["sockscope-small"], s["sockscope"] / (s["sockscope-small"] > 0 ? s["sockscope-small"] : 0.001)
 	printf "peak RSS of sockscope: %.1f MB (target <= 64 MB)\n", rss["sockscope"] / 1024
 }' "$dir/results"
+
+# Live: a 1 GiB bulk transfer on loopback, captured (headers only) while it runs.
+if [ "$(id -u)" = 0 ]; then
+	"$build/sockscope" capture -i lo -s 128 -o "$dir/bulk.json" 'tcp port 47999' -- \
+		python3 bench/bulk.py 47999 1073741824 2>"$dir/bulk.err" || true
+	python3 - "$dir/bulk.json" "$dir/bulk.err" <<'PY'
+import json, sys
+src = json.load(open(sys.argv[1]))["source"]
+rate = open(sys.argv[2]).read().strip().splitlines()
+print(f"\nlive capture of a 1 GiB loopback transfer: {src['packets']} packets, "
+      f"{src['dropped']} dropped by the kernel, {src['if_dropped']} by the interface")
+print(" ", rate[0] if rate else "")
+PY
+else
+	echo "\nlive capture benchmark skipped: it needs root"
+fi
