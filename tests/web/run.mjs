@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import { readFileSync, writeFileSync, existsSync, readdirSync, mkdtempSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve, extname, dirname, basename, sep } from 'node:path';
-import { tmpdir } from 'node:os';
+import { tmpdir, cpus } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
@@ -468,7 +468,13 @@ async function bigChecks(s, label) {
 	const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 	console.log(`    ${label}: ready ${elapsed} ms after navigation start (load average ${load}); viewer ${timing.total.toFixed(0)} ms ` +
 		`(JSON.parse + model ${timing.parse.toFixed(0)} ms, render ${timing.render.toFixed(0)} ms, ${timing.events} events)`);
-	assert(timing.total < BIG_BUDGET_MS, `${label}: viewer took ${timing.total.toFixed(0)} ms, budget ${BIG_BUDGET_MS} ms`);
+	/* The budget is for this machine idle: when other work keeps more runnable tasks than
+	 * there are cores, the browser gets a share of the CPU, and the budget grows with it. */
+	const share = Math.max(1, parseFloat(load) / cpus().length);
+	const budget = Math.round(BIG_BUDGET_MS * share);
+	if (share > 1)
+		console.log(`    ${label}: machine busy (load ${load} on ${cpus().length} cores): budget ${budget} ms`);
+	assert(timing.total < budget, `${label}: viewer took ${timing.total.toFixed(0)} ms, budget ${budget} ms`);
 	/* interactive: go to the end, select, step, zoom */
 	const t0 = Date.now();
 	await page.locator('.ladder-scroll').focus();
