@@ -7,15 +7,8 @@
 (function (S) {
 	'use strict';
 
+	var dom = S.dom, html = dom.html;
 	var HEX_LIMIT = 4096;
-
-	function html(tag, className, parent, text) {
-		var node = document.createElement(tag);
-		if (className) node.className = className;
-		if (text !== undefined && text !== null) node.textContent = String(text);
-		if (parent) parent.appendChild(node);
-		return node;
-	}
 
 	function section(parent, title) {
 		var s = html('section', 'd-section', parent);
@@ -85,10 +78,7 @@
 	}
 
 	function createDetails(root, model, dispatch) {
-		root.replaceChildren();
-		root.classList.add('details-panel');
-		var bar = html('div', 'panel-bar', root);
-		html('h2', 'panel-title', bar, 'Details');
+		dom.panel(root, 'details-panel', 'Details');
 		var content = html('div', 'details-scroll', root);
 		content.setAttribute('aria-live', 'polite');
 		content.tabIndex = 0;

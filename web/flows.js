@@ -7,15 +7,8 @@
 (function (S) {
 	'use strict';
 
+	var dom = S.dom, html = dom.html;
 	var PROTOS = [['tcp', 'TCP'], ['udp', 'UDP'], ['icmp', 'ICMP'], ['app', 'socket calls']];
-
-	function html(tag, className, parent, text) {
-		var node = document.createElement(tag);
-		if (className) node.className = className;
-		if (text !== undefined && text !== null) node.textContent = String(text);
-		if (parent) parent.appendChild(node);
-		return node;
-	}
 
 	function pair(a, b) {
 		if (typeof a !== 'number' && typeof b !== 'number') return '';
@@ -30,32 +23,19 @@
 	}
 
 	function createFlows(root, model, dispatch) {
-		root.replaceChildren();
-		root.classList.add('flows-panel');
-		var bar = html('div', 'panel-bar', root);
-		html('h2', 'panel-title', bar, 'Flows');
-		var filters = html('div', 'filters', bar);
-		filters.setAttribute('role', 'group');
-		filters.setAttribute('aria-label', 'Filter events');
+		var bar = dom.panel(root, 'flows-panel', 'Flows');
+		var filters = dom.group(html('div', 'filters', bar), 'Filter events');
 		var boxes = {};
 		PROTOS.forEach(function (p) {
-			var label = html('label', 'check', filters);
-			var box = html('input', '', label);
-			box.type = 'checkbox';
+			var box = dom.checkbox(filters, 'check', p[1], function (on) { dispatch({ type: 'proto', name: p[0], on: on }); });
 			box.dataset.proto = p[0];
-			box.addEventListener('change', function () { dispatch({ type: 'proto', name: p[0], on: box.checked }); });
-			html('span', '', label, p[1]);
 			boxes[p[0]] = box;
 		});
-		var flaggedLabel = html('label', 'check flagged-only', filters);
-		var flagged = html('input', '', flaggedLabel);
-		flagged.type = 'checkbox';
+		var flagged = dom.checkbox(filters, 'check flagged-only', 'only flagged', function (on) {
+			dispatch({ type: 'flagged', on: on });
+		});
 		flagged.id = 'only-flagged';
-		flagged.addEventListener('change', function () { dispatch({ type: 'flagged', on: flagged.checked }); });
-		html('span', '', flaggedLabel, 'only flagged');
-		var all = html('button', 'all-flows', filters, 'All flows');
-		all.type = 'button';
-		all.addEventListener('click', function () { dispatch({ type: 'flow', id: null }); });
+		var all = dom.button(filters, 'all-flows', 'All flows', function () { dispatch({ type: 'flow', id: null }); });
 
 		var wrap = html('div', 'flows-scroll', root);
 		var table = html('table', 'flows', wrap);
@@ -68,9 +48,7 @@
 
 		/* A long table costs layout time on every load: the first FIRST_ROWS, then on request. */
 		var FIRST_ROWS = 250;
-		var more = html('button', 'more-flows', null, 'Show all ' + S.formatCount(model.flows.length) + ' flows');
-		more.type = 'button';
-		more.addEventListener('click', function () {
+		var more = dom.button(null, 'more-flows', 'Show all ' + S.formatCount(model.flows.length) + ' flows', function () {
 			more.remove();
 			model.flows.slice(FIRST_ROWS).forEach(addRow);
 			if (state) update(state);

@@ -8,7 +8,7 @@
 (function (S) {
 	'use strict';
 
-	var NS = 'http://www.w3.org/2000/svg';
+	var dom = S.dom, el = dom.el, html = dom.html;
 	var ROW = 34, PAD = 26, GUTTER = 86, MIN_LANE = 190, HEAD = 52, CHAR = 6.3;
 	var FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 	var MONO = 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace';
@@ -23,22 +23,6 @@
 		['flagged', 'analysis flag']
 	];
 
-	function el(tag, attrs, parent) {
-		var node = document.createElementNS(NS, tag);
-		for (var k in attrs)
-			if (attrs[k] !== undefined && attrs[k] !== null) node.setAttribute(k, String(attrs[k]));
-		if (parent) parent.appendChild(node);
-		return node;
-	}
-
-	function html(tag, className, parent, text) {
-		var node = document.createElement(tag);
-		if (className) node.className = className;
-		if (text !== undefined) node.textContent = text;
-		if (parent) parent.appendChild(node);
-		return node;
-	}
-
 	function fit(text, width) {
 		var max = Math.max(4, Math.floor(width / CHAR));
 		return text.length <= max ? text : text.slice(0, max - 1) + '…';
@@ -49,10 +33,7 @@
 			laneX: [], laneW: MIN_LANE, width: 0, slots: [], shown: 0 };
 		var state = null, drawnSelected = -2, drawnReveal = -1;
 
-		root.replaceChildren();
-		root.classList.add('ladder-panel');
-		var bar = html('div', 'panel-bar', root);
-		html('h2', 'panel-title', bar, 'Ladder diagram');
+		var bar = dom.panel(root, 'ladder-panel', 'Ladder diagram');
 		buildControls(bar);
 		buildLegend(html('div', 'legend', root));
 
@@ -69,37 +50,26 @@
 
 		function buildControls(parent) {
 			var group = html('div', 'controls', parent);
-			var axis = html('div', 'segmented', group);
-			axis.setAttribute('role', 'group');
-			axis.setAttribute('aria-label', 'Time axis');
+			var axis = dom.group(html('div', 'segmented', group), 'Time axis');
 			[['even', 'Evenly spaced'], ['time', 'Proportional']].forEach(function (pair) {
-				var b = html('button', 'seg', axis, pair[1]);
-				b.type = 'button';
-				b.dataset.axis = pair[0];
-				b.addEventListener('click', function () { dispatch({ type: 'axis', mode: pair[0] }); });
+				dom.button(axis, 'seg', pair[1], function () { dispatch({ type: 'axis', mode: pair[0] }); })
+					.dataset.axis = pair[0];
 			});
 			[['−', 'Zoom out (-)', 0.8], ['+', 'Zoom in (+)', 1.25], ['1:1', 'Reset zoom (0)', 0]].forEach(function (z) {
-				var b = html('button', 'icon', group, z[0]);
-				b.type = 'button';
+				var b = dom.button(group, 'icon', z[0], function () { dispatch({ type: 'zoom', factor: z[2] }); });
 				b.title = z[1];
 				b.setAttribute('aria-label', z[1]);
-				b.addEventListener('click', function () { dispatch({ type: 'zoom', factor: z[2] }); });
 			});
-			var exp = html('button', 'export', group, 'Export SVG');
-			exp.type = 'button';
+			var exp = dom.button(group, 'export', 'Export SVG', function () { dispatch({ type: 'export' }); });
 			exp.id = 'export-svg';
 			exp.title = 'Download the diagram as a standalone SVG file';
-			exp.addEventListener('click', function () { dispatch({ type: 'export' }); });
 		}
 
 		function buildLegend(parent) {
 			parent.setAttribute('aria-label', 'Colour legend');
 			LEGEND.forEach(function (pair) {
-				var item = html('span', 'legend-item', parent);
-				var sw = html('span', 'swatch', item);
-				sw.style.background = COLOURS[pair[0]];
+				var sw = dom.legendItem(parent, COLOURS[pair[0]], pair[1]);
 				if (pair[0] === 'app') sw.classList.add('dot');
-				html('span', '', item, pair[1]);
 			});
 		}
 

@@ -7,24 +7,14 @@
 (function (S) {
 	'use strict';
 
+	var dom = S.dom, html = dom.html;
 	var ROW = 26;
 	var KIND_TEXT = ['pkt', 'call', 'note'];
-
-	function html(tag, className, parent, text) {
-		var node = document.createElement(tag);
-		if (className) node.className = className;
-		if (text !== undefined) node.textContent = text;
-		if (parent) parent.appendChild(node);
-		return node;
-	}
 
 	function createList(root, model, dispatch) {
 		var state = null, rows = new Int32Array(0), version = -1, drawnSelected = -2, drawnReveal = -1;
 
-		root.replaceChildren();
-		root.classList.add('list-panel');
-		var bar = html('div', 'panel-bar', root);
-		html('h2', 'panel-title', bar, 'Events');
+		var bar = dom.panel(root, 'list-panel', 'Events');
 		var count = html('span', 'panel-note', bar);
 		var scroller = html('div', 'list-scroll', root);
 		scroller.tabIndex = 0;

@@ -193,16 +193,10 @@
 			if (!Array.isArray(list) || !list.length) return;
 			var menu = $('captures');
 			var items = list.filter(S.isObject).map(function (c) {
-				var li = document.createElement('li');
-				var a = document.createElement('a');
-				a.href = '?src=' + encodeURIComponent(new URL(String(c.file), indexUrl).pathname);
-				a.textContent = String(c.name || c.file);
-				li.appendChild(a);
-				if (c.description) {
-					var d = document.createElement('span');
-					d.textContent = ' ' + String(c.description);
-					li.appendChild(d);
-				}
+				var li = S.dom.html('li');
+				S.dom.html('a', '', li, String(c.name || c.file)).href =
+					'?src=' + encodeURIComponent(new URL(String(c.file), indexUrl).pathname);
+				if (c.description) S.dom.html('span', '', li, ' ' + String(c.description));
 				return li;
 			});
 			menu.replaceChildren.apply(menu, items);

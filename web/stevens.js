@@ -8,25 +8,9 @@
 (function (S) {
 	'use strict';
 
-	var NS = 'http://www.w3.org/2000/svg';
+	var dom = S.dom, el = dom.el, html = dom.html;
 	var W = 600, H = 340, L = 64, R = 16, T = 16, B = 42;
 	var COLOUR = { seq: '#1d4ed8', ack: '#047857', win: '#d97706', retx: '#dc2626', grid: '#e2e8f0' };
-
-	function el(tag, attrs, parent) {
-		var node = document.createElementNS(NS, tag);
-		for (var k in attrs)
-			if (attrs[k] !== undefined && attrs[k] !== null) node.setAttribute(k, String(attrs[k]));
-		if (parent) parent.appendChild(node);
-		return node;
-	}
-
-	function html(tag, className, parent, text) {
-		var node = document.createElement(tag);
-		if (className) node.className = className;
-		if (text !== undefined) node.textContent = text;
-		if (parent) parent.appendChild(node);
-		return node;
-	}
 
 	/* Round tick steps: 1, 2 or 5 times a power of ten. */
 	function ticks(lo, hi, count) {
@@ -65,18 +49,11 @@
 		var tcpFlows = model.flows.filter(function (f) { return String(f.proto).toLowerCase() === 'tcp'; });
 		var drawnKey = '';
 
-		root.replaceChildren();
-		root.classList.add('stevens-panel');
-		var bar = html('div', 'panel-bar', root);
-		html('h2', 'panel-title', bar, 'Time-sequence graph');
-		var dirs = html('div', 'segmented', bar);
-		dirs.setAttribute('role', 'group');
-		dirs.setAttribute('aria-label', 'Direction');
+		var bar = dom.panel(root, 'stevens-panel', 'Time-sequence graph');
+		var dirs = dom.group(html('div', 'segmented', bar), 'Direction');
 		[['c2s', 'client → server'], ['s2c', 'server → client']].forEach(function (p) {
-			var b = html('button', 'seg', dirs, p[1]);
-			b.type = 'button';
-			b.dataset.dir = p[0];
-			b.addEventListener('click', function () { dispatch({ type: 'graphDir', dir: p[0] }); });
+			dom.button(dirs, 'seg', p[1], function () { dispatch({ type: 'graphDir', dir: p[0] }); })
+				.dataset.dir = p[0];
 		});
 		var caption = html('p', 'graph-caption', root);
 		var svg = el('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'stevens-svg', role: 'img',
@@ -84,9 +61,7 @@
 		var legend = html('div', 'legend graph-legend', root);
 		[['seq', 'segment (sequence numbers sent)'], ['ack', 'ACK from the other side'],
 			['win', 'ACK + receive window'], ['retx', 'retransmission']].forEach(function (p) {
-			var item = html('span', 'legend-item', legend);
-			html('span', 'swatch', item).style.background = COLOUR[p[0]];
-			html('span', '', item, p[1]);
+			dom.legendItem(legend, COLOUR[p[0]], p[1]);
 		});
 
 		function chooseFlow(st) {

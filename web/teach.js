@@ -6,40 +6,29 @@
 (function (S) {
 	'use strict';
 
-	function html(tag, className, parent, text) {
-		var node = document.createElement(tag);
-		if (className) node.className = className;
-		if (text !== undefined && text !== null) node.textContent = String(text);
-		if (parent) parent.appendChild(node);
-		return node;
-	}
+	var dom = S.dom, html = dom.html;
 
 	function button(parent, id, text, title, action, dispatch) {
-		var b = html('button', 'step', parent, text);
-		b.type = 'button';
+		var b = dom.button(parent, 'step', text, function () { dispatch(action); });
 		b.id = id;
 		b.title = title;
 		b.setAttribute('aria-label', title);
-		b.addEventListener('click', function () { dispatch(action); });
 		return b;
 	}
 
 	function createTeach(barRoot, stageRoot, model, dispatch) {
 		barRoot.replaceChildren();
 		barRoot.classList.add('step-bar');
-		barRoot.setAttribute('role', 'group');
-		barRoot.setAttribute('aria-label', 'Step through events');
+		dom.group(barRoot, 'Step through events');
 		button(barRoot, 'step-prev', '◀', 'Previous event (p or ←)', { type: 'step', delta: -1 }, dispatch);
 		var play = button(barRoot, 'step-play', '▶ Play', 'Play or pause (space)', { type: 'play' }, dispatch);
 		button(barRoot, 'step-next', '▶', 'Next event (n or →)', { type: 'step', delta: 1 }, dispatch);
 		var where = html('span', 'step-where', barRoot);
 		where.id = 'step-position';
-		var teachLabel = html('label', 'check teach-toggle', barRoot);
-		var teach = html('input', '', teachLabel);
-		teach.type = 'checkbox';
+		var teach = dom.checkbox(barRoot, 'check teach-toggle', 'Teaching mode', function (on) {
+			dispatch({ type: 'teach', on: on });
+		});
 		teach.id = 'teaching-mode';
-		teach.addEventListener('change', function () { dispatch({ type: 'teach', on: teach.checked }); });
-		html('span', '', teachLabel, 'Teaching mode');
 
 		stageRoot.replaceChildren();
 		stageRoot.classList.add('stage');

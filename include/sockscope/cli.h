@@ -46,6 +46,11 @@ struct cli_pipeline {
  */
 int cli_run_pipeline(const struct cli_pipeline *pipeline);
 
+/* Opens the capture file at path (with opts, or NULL for none), runs the
+ * pipeline over it as its source, and closes it.  Returns a cli_exit code. */
+int cli_trace_file(const char *path, const struct capture_options *opts,
+                   const struct cli_pipeline *pipeline);
+
 /* Writes the self-contained HTML report: the web page with the timeline in
  * json_path inlined.  Returns a cli_exit code. */
 int cli_write_report(const char *json_path, const char *html_path);

@@ -146,6 +146,18 @@ void capture_get_stats(struct capture *cap, struct capture_stats *stats)
 	stats->if_dropped = ps.ps_ifdrop;
 }
 
+struct capture *capture_alloc(const char *name, char *errbuf, size_t errsize)
+{
+	struct capture *cap = calloc(1, sizeof *cap);
+
+	if (!cap) {
+		snprintf(errbuf, errsize, "%s: out of memory", name);
+		return NULL;
+	}
+	snprintf(cap->name, sizeof cap->name, "%s", name);
+	return cap;
+}
+
 void capture_close(struct capture *cap)
 {
 	if (!cap)

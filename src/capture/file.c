@@ -51,13 +51,10 @@ struct capture *capture_open_file(const char *path, const struct capture_options
                                   char *errbuf, size_t errsize)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
-	struct capture *cap = calloc(1, sizeof *cap);
+	struct capture *cap = capture_alloc(path, errbuf, errsize);
 
-	if (!cap) {
-		snprintf(errbuf, errsize, "%s: out of memory", path);
+	if (!cap)
 		return NULL;
-	}
-	snprintf(cap->name, sizeof cap->name, "%s", path);
 	cap->handle =
 	    pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (!cap->handle) {
@@ -74,14 +71,12 @@ struct capture *capture_open_stream(FILE *stream, const char *name,
                                     size_t errsize)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
-	struct capture *cap = calloc(1, sizeof *cap);
+	struct capture *cap = capture_alloc(name, errbuf, errsize);
 
 	if (!cap) {
 		fclose(stream);
-		snprintf(errbuf, errsize, "%s: out of memory", name);
 		return NULL;
 	}
-	snprintf(cap->name, sizeof cap->name, "%s", name);
 	cap->handle =
 	    pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (!cap->handle) {

@@ -96,16 +96,14 @@ struct capture *capture_open_live(const char *iface, const struct capture_option
 {
 	char pcap_errbuf[PCAP_ERRBUF_SIZE] = "";
 	const char *device = iface ? iface : "lo";
-	struct capture *cap = calloc(1, sizeof(*cap));
+	struct capture *cap;
 
 	errbuf[0] = '\0';
 	*error = -SS_ENOMEM;
-	if (!cap) {
-		snprintf(errbuf, errsize, "%s: out of memory", device);
+	cap = capture_alloc(device, errbuf, errsize);
+	if (!cap)
 		return NULL;
-	}
 	cap->live = true;
-	snprintf(cap->name, sizeof(cap->name), "%s", device);
 	cap->handle = pcap_create(device, pcap_errbuf);
 	if (!cap->handle) {
 		snprintf(errbuf, errsize, "%s: %s", device, pcap_errbuf);

@@ -15,13 +15,17 @@ struct capture {
 	pcap_t *handle;
 	pcap_dumper_t *dumper; /* -w FILE, or NULL */
 	bool live;
-	bool nanosecond; /* timestamps come in ns (pcapng, ns pcap, live with TSTAMP_PRECISION_NANO) */
+	bool nanosecond; /* timestamps in ns (pcapng, ns pcap, live with TSTAMP_PRECISION_NANO) */
 	volatile sig_atomic_t stop_requested;
-	bool draining; /* live: stop seen, handing out what the buffer still holds */
+	bool draining;  /* live: stop seen, handing out what the buffer still holds */
 	char name[256]; /* path or interface */
 	uint64_t frames;
 	long file_size; /* offline: bytes in the file, for the truncation check */
 };
+
+/* A zeroed capture named `name` (path or interface), or NULL with
+ * "NAME: out of memory" in errbuf.  Freed by capture_close. */
+struct capture *capture_alloc(const char *name, char *errbuf, size_t errsize);
 
 /* Compiles and installs `filter` on cap->handle; message in errbuf on failure. */
 int capture_apply_filter(struct capture *cap, const char *filter, char *errbuf, size_t errsize);
@@ -34,6 +38,6 @@ int capture_live_wait(struct capture *cap);
 
 /* Opens the -w dumper if opts asks for one. */
 int capture_open_dumper(struct capture *cap, const struct capture_options *opts, char *errbuf,
-			size_t errsize);
+                        size_t errsize);
 
 #endif

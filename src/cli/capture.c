@@ -11,7 +11,6 @@
 #include "sockscope/cli.h"
 #include "util.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,35 +73,32 @@ static int run_command(void *arg)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-static int parse_option(int opt, struct capture_args *args)
+static int parse_option(int opt, const char *arg, void *ctx)
 {
+	struct capture_args *args = ctx;
+
 	switch (opt) {
 	case 'i':
-		args->iface = optarg;
-		return CLI_OK;
+		args->iface = arg;
+		break;
 	case 'w':
-		args->write_path = optarg;
-		return CLI_OK;
+		args->write_path = arg;
+		break;
 	case 'o':
-		args->output = optarg;
-		return CLI_OK;
+		args->output = arg;
+		break;
 	case 'H':
-		args->html = optarg;
-		return CLI_OK;
+		args->html = arg;
+		break;
 	case 'c':
 	case 's':
-		if (!cli_parse_count(optarg, opt == 'c' ? &args->count : &args->snaplen)) {
-			cli_error("capture: -%c wants a positive number, not '%s'", opt, optarg);
+		if (!cli_parse_count(arg, opt == 'c' ? &args->count : &args->snaplen)) {
+			cli_error("capture: -%c wants a positive number, not '%s'", opt, arg);
 			return CLI_USAGE;
 		}
-		return CLI_OK;
-	case 'h':
-		fputs(capture_usage, stdout);
-		return -1;
-	default:
-		fputs(capture_usage, stderr);
-		return CLI_USAGE;
+		break;
 	}
+	return CLI_OK;
 }
 
 static int parse_capture_args(int argc, char **argv, struct capture_args *args)
@@ -112,7 +108,8 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 	    {"html", required_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0},
 	};
-	int opt, status, end = argc;
+	static const struct cli_options options = {capture_usage, "i:w:o:c:s:h", longopts};
+	int status, end = argc;
 
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
@@ -120,18 +117,16 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 			args->command = i + 1 < argc ? argv + i + 1 : NULL;
 			break;
 		}
-	optind = 1;
-	while ((opt = getopt_long(end, argv, "i:w:o:c:s:h", longopts, NULL)) != -1)
-		if ((status = parse_option(opt, args)) != CLI_OK)
-			return status;
+	status = cli_parse_options(&options, end, argv, parse_option, args);
+	if (status != CLI_OK)
+		return status;
 	if (end < argc && !args->command) {
 		cli_error("capture: '--' must be followed by a command");
 		return CLI_USAGE;
 	}
-	if (args->html && strcmp(args->output, "-") == 0) {
-		cli_error("capture: --html needs the timeline in a file: add -o OUT.json");
-		return CLI_USAGE;
-	}
+	status = cli_check_html_output("capture", args->html, args->output);
+	if (status != CLI_OK)
+		return status;
 	args->filter = cli_join_words(end - optind, argv + optind);
 	return CLI_OK;
 }
@@ -140,25 +135,14 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 static int write_timeline(const struct capture_args *args, const char *pcap_path,
                           const struct record_result *rec)
 {
-	char errbuf[512];
-	struct capture *file = capture_open_file(pcap_path, NULL, errbuf, sizeof(errbuf));
-	int status;
-
-	if (!file) {
-		cli_error("%s", errbuf);
-		return CLI_FAIL;
-	}
 	struct cli_pipeline pipeline = {
-	    .source = file,
 	    .json_path = args->output,
 	    .html_path = args->html,
 	    .filter = args->filter,
 	    .live_interface = rec->interface,
 	    .live_stats = &rec->stats,
 	};
-	status = cli_run_pipeline(&pipeline);
-	capture_close(file);
-	return status;
+	return cli_trace_file(pcap_path, NULL, &pipeline);
 }
 
 static int record_and_write(const struct capture_args *args, const char *pcap_path)
@@ -199,7 +183,7 @@ int cli_capture(int argc, char **argv)
 
 	if (status != CLI_OK) {
 		free(args.filter);
-		return status < 0 ? CLI_OK : status;
+		return status == CLI_HELP ? CLI_OK : status;
 	}
 	if (args.write_path) {
 		pcap_path = args.write_path;

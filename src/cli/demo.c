@@ -8,8 +8,8 @@
  * timeline; the live statistics are carried over into `source`.
  */
 #include "sockscope/cli.h"
+#include "util.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,16 +78,7 @@ int cli_list(int argc, char **argv)
 static int write_timeline(const struct demo *demo, struct demo_log *log, const char *filter,
                           const struct record_result *rec, const char *paths[3])
 {
-	char errbuf[512];
-	struct capture *file = capture_open_file(paths[0], NULL, errbuf, sizeof(errbuf));
-	int status;
-
-	if (!file) {
-		cli_error("%s", errbuf);
-		return CLI_FAIL;
-	}
 	struct cli_pipeline pipeline = {
-	    .source = file,
 	    .json_path = paths[1],
 	    .html_path = paths[2],
 	    .calls = log,
@@ -96,9 +87,7 @@ static int write_timeline(const struct demo *demo, struct demo_log *log, const c
 	    .live_interface = rec->interface,
 	    .live_stats = &rec->stats,
 	};
-	status = cli_run_pipeline(&pipeline);
-	capture_close(file);
-	return status;
+	return cli_trace_file(paths[0], NULL, &pipeline);
 }
 
 static int record_demo(const struct demo *demo, struct demo_log *log, uint16_t base_port,
@@ -163,6 +152,29 @@ static int run_one(const struct demo *demo, const char *dir, uint16_t base_port)
 	return status;
 }
 
+static int parse_option(int opt, const char *arg, void *ctx)
+{
+	struct demo_args *args = ctx;
+
+	switch (opt) {
+	case 'o':
+		args->dir = arg;
+		break;
+	case 'p':
+		args->base_port = strtol(arg, NULL, 10);
+		if (args->base_port < 1024 || args->base_port > 65535 - DEMO_PORT_COUNT) {
+			cli_error("demo: -p wants a port from 1024 to %d, not '%s'",
+			          65535 - DEMO_PORT_COUNT, arg);
+			return CLI_USAGE;
+		}
+		break;
+	case 'l':
+		args->list = true;
+		break;
+	}
+	return CLI_OK;
+}
+
 static int parse_demo_args(int argc, char **argv, struct demo_args *args)
 {
 	static const struct option longopts[] = {
@@ -170,34 +182,9 @@ static int parse_demo_args(int argc, char **argv, struct demo_args *args)
 	    {"list", no_argument, NULL, 'l'},
 	    {NULL, 0, NULL, 0},
 	};
-	int opt;
+	static const struct cli_options options = {demo_usage, "o:p:h", longopts};
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:p:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			args->dir = optarg;
-			break;
-		case 'p':
-			args->base_port = strtol(optarg, NULL, 10);
-			if (args->base_port < 1024 || args->base_port > 65535 - DEMO_PORT_COUNT) {
-				cli_error("demo: -p wants a port from 1024 to %d, not '%s'",
-				          65535 - DEMO_PORT_COUNT, optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case 'l':
-			args->list = true;
-			break;
-		case 'h':
-			fputs(demo_usage, stdout);
-			return -1;
-		default:
-			fputs(demo_usage, stderr);
-			return CLI_USAGE;
-		}
-	}
-	return CLI_OK;
+	return cli_parse_options(&options, argc, argv, parse_option, args);
 }
 
 static int run_all(const char *dir, uint16_t base_port)
@@ -219,7 +206,7 @@ int cli_demo(int argc, char **argv)
 	const struct demo *demo;
 
 	if (status != CLI_OK)
-		return status < 0 ? CLI_OK : status;
+		return status == CLI_HELP ? CLI_OK : status;
 	if (args.list)
 		return cli_list(1, argv);
 	if (optind != argc - 1) {

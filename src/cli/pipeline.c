@@ -196,3 +196,21 @@ out_free:
 	free(st);
 	return CLI_FAIL;
 }
+
+int cli_trace_file(const char *path, const struct capture_options *opts,
+                   const struct cli_pipeline *pipeline)
+{
+	char errbuf[512];
+	struct capture *file = capture_open_file(path, opts, errbuf, sizeof errbuf);
+	struct cli_pipeline pl = *pipeline;
+	int status;
+
+	if (!file) {
+		cli_error("%s", errbuf);
+		return CLI_FAIL;
+	}
+	pl.source = file;
+	status = cli_run_pipeline(&pl);
+	capture_close(file);
+	return status;
+}

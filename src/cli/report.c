@@ -4,7 +4,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,68 +52,63 @@ int cli_write_report(const char *json_path, const char *html_path)
 static int report_from_capture(const char *capture, const char *html, char *filter)
 {
 	char json_path[] = "/tmp/sockscope-report-XXXXXX";
-	char errbuf[512];
 	struct capture_options opts = {.filter = filter};
+	struct cli_pipeline pl = {
+	    .json_path = json_path, .html_path = html, .filter = filter, .progress = true};
 	int fd = mkstemp(json_path);
-	int status = CLI_FAIL;
+	int status;
 
 	if (fd < 0) {
 		cli_error("cannot make a temporary file: %s", strerror(errno));
 		return CLI_FAIL;
 	}
 	close(fd);
-	struct capture *cap = capture_open_file(capture, &opts, errbuf, sizeof errbuf);
-	if (!cap) {
-		cli_error("%s", errbuf);
-	} else {
-		struct cli_pipeline pl = {.source = cap,
-		                          .json_path = json_path,
-		                          .html_path = html,
-		                          .filter = filter,
-		                          .progress = true};
-		status = cli_run_pipeline(&pl);
-		capture_close(cap);
-	}
+	status = cli_trace_file(capture, &opts, &pl);
 	unlink(json_path);
 	return status;
+}
+
+struct report_args {
+	const char *capture, *json, *html;
+};
+
+static int parse_option(int opt, const char *arg, void *ctx)
+{
+	struct report_args *args = ctx;
+
+	switch (opt) {
+	case 'r':
+		args->capture = arg;
+		break;
+	case 'j':
+		args->json = arg;
+		break;
+	case 'o':
+		args->html = arg;
+		break;
+	}
+	return CLI_OK;
 }
 
 int cli_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
-	const char *capture = NULL, *json = NULL, *html = NULL;
-	int opt;
+	static const struct cli_options options = {report_usage, "r:j:o:h", longopts};
+	struct report_args args = {NULL};
+	int status = cli_parse_options(&options, argc, argv, parse_option, &args);
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "r:j:o:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'r':
-			capture = optarg;
-			break;
-		case 'j':
-			json = optarg;
-			break;
-		case 'o':
-			html = optarg;
-			break;
-		case 'h':
-			fputs(report_usage, stdout);
-			return CLI_OK;
-		default:
-			fputs(report_usage, stderr);
-			return CLI_USAGE;
-		}
-	}
-	if (!html || !capture == !json) {
+	if (status != CLI_OK)
+		return status == CLI_HELP ? CLI_OK : status;
+	if (!args.html || !args.capture == !args.json) {
 		cli_error("report: give one of -r CAPTURE or -j TIMELINE.json, and -o OUT.html");
 		fputs(report_usage, stderr);
 		return CLI_USAGE;
 	}
-	if (json)
-		return cli_write_report(json, html);
+	if (args.json)
+		return cli_write_report(args.json, args.html);
 	char *filter = cli_join_words(argc - optind, argv + optind);
-	int status = report_from_capture(capture, html, filter);
+	status = report_from_capture(args.capture, args.html, filter);
 	free(filter);
 	return status;
 }

@@ -2,9 +2,7 @@
 #include "sockscope/cli.h"
 #include "util.h"
 
-#include <getopt.h>
 #include <stdlib.h>
-#include <string.h>
 
 static const char trace_usage[] =
     "usage: sockscope trace -r FILE [-o OUT.json|-] [-c COUNT] [--html OUT.html] [FILTER...]\n"
@@ -27,6 +25,33 @@ struct trace_args {
 	bool quiet;
 };
 
+static int parse_option(int opt, const char *arg, void *ctx)
+{
+	struct trace_args *args = ctx;
+
+	switch (opt) {
+	case 'r':
+		args->input = arg;
+		break;
+	case 'o':
+		args->output = arg;
+		break;
+	case 'H':
+		args->html = arg;
+		break;
+	case 'q':
+		args->quiet = true;
+		break;
+	case 'c':
+		if (!cli_parse_count(arg, &args->count)) {
+			cli_error("trace: -c wants a positive count, not '%s'", arg);
+			return CLI_USAGE;
+		}
+		break;
+	}
+	return CLI_OK;
+}
+
 static int parse_trace_args(int argc, char **argv, struct trace_args *args)
 {
 	static const struct option longopts[] = {
@@ -34,75 +59,36 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *args)
 	    {"html", required_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0},
 	};
-	int opt;
+	static const struct cli_options options = {trace_usage, "r:o:c:qh", longopts};
+	int status = cli_parse_options(&options, argc, argv, parse_option, args);
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "r:o:c:qh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'r':
-			args->input = optarg;
-			break;
-		case 'o':
-			args->output = optarg;
-			break;
-		case 'H':
-			args->html = optarg;
-			break;
-		case 'q':
-			args->quiet = true;
-			break;
-		case 'c':
-			if (!cli_parse_count(optarg, &args->count)) {
-				cli_error("trace: -c wants a positive count, not '%s'", optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case 'h':
-			fputs(trace_usage, stdout);
-			return -1;
-		default:
-			fputs(trace_usage, stderr);
-			return CLI_USAGE;
-		}
-	}
+	if (status != CLI_OK)
+		return status;
 	if (!args->input) {
 		cli_error("trace: which file? give it with -r FILE");
 		fputs(trace_usage, stderr);
 		return CLI_USAGE;
 	}
-	if (args->html && strcmp(args->output, "-") == 0) {
-		cli_error("trace: --html needs the timeline in a file: add -o OUT.json");
-		return CLI_USAGE;
-	}
-	return CLI_OK;
+	return cli_check_html_output("trace", args->html, args->output);
 }
 
 int cli_trace(int argc, char **argv)
 {
 	struct trace_args args = {.output = "-"};
-	char errbuf[512];
 	int status = parse_trace_args(argc, argv, &args);
 
 	if (status != CLI_OK)
-		return status < 0 ? CLI_OK : status;
+		return status == CLI_HELP ? CLI_OK : status;
 	char *filter = cli_join_words(argc - optind, argv + optind);
 	struct capture_options opts = {.filter = filter};
-	struct capture *cap = capture_open_file(args.input, &opts, errbuf, sizeof errbuf);
-	if (!cap) {
-		cli_error("%s", errbuf);
-		free(filter);
-		return CLI_FAIL;
-	}
 	struct cli_pipeline pl = {
-	    .source = cap,
 	    .json_path = args.output,
 	    .html_path = args.html,
 	    .max_packets = args.count,
 	    .progress = !args.quiet,
 	    .filter = filter,
 	};
-	status = cli_run_pipeline(&pl);
-	capture_close(cap);
+	status = cli_trace_file(args.input, &opts, &pl);
 	free(filter);
 	return status;
 }

@@ -1,4 +1,4 @@
-/* util.c - what every subcommand shares: messages and the filter words. */
+/* util.c - what every subcommand shares: messages, options and the filter words. */
 #include "sockscope/cli.h"
 #include "util.h"
 
@@ -16,6 +16,36 @@ void cli_error(const char *format, ...)
 	vfprintf(stderr, format, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cli_parse_options(const struct cli_options *options, int argc, char **argv,
+                      int (*handle)(int opt, const char *arg, void *ctx), void *ctx)
+{
+	int opt, status;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, options->shortopts, options->longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(options->usage, stdout);
+			return CLI_HELP;
+		}
+		if (opt == '?') {
+			fputs(options->usage, stderr);
+			return CLI_USAGE;
+		}
+		if ((status = handle(opt, optarg, ctx)) != CLI_OK)
+			return status;
+	}
+	return CLI_OK;
+}
+
+int cli_check_html_output(const char *command, const char *html, const char *output)
+{
+	if (html && strcmp(output, "-") == 0) {
+		cli_error("%s: --html needs the timeline in a file: add -o OUT.json", command);
+		return CLI_USAGE;
+	}
+	return CLI_OK;
 }
 
 char *cli_join_words(int count, char **words)

@@ -2,7 +2,32 @@
 #ifndef SOCKSCOPE_CLI_UTIL_H
 #define SOCKSCOPE_CLI_UTIL_H
 
+#include <getopt.h>
 #include <stdbool.h>
+
+/* cli_parse_options' answer when --help was asked for and printed: exit 0. */
+#define CLI_HELP (-1)
+
+/* A subcommand's options, as cli_parse_options reads them. */
+struct cli_options {
+	const char *usage;             /* for --help (stdout) and a bad option (stderr) */
+	const char *shortopts;         /* getopt_long's; has "h" */
+	const struct option *longopts; /* has {"help", no_argument, NULL, 'h'} */
+};
+
+/*
+ * Reads argv[1..argc) with getopt_long from the start (optind = 1).  -h and
+ * --help print the usage to stdout and return CLI_HELP; an unknown option or
+ * a missing argument prints it to stderr and returns CLI_USAGE.  Every other
+ * option goes to handle(opt, optarg, ctx), which returns CLI_OK or CLI_USAGE
+ * after saying why.  On CLI_OK, optind is the first operand.
+ */
+int cli_parse_options(const struct cli_options *options, int argc, char **argv,
+                      int (*handle)(int opt, const char *arg, void *ctx), void *ctx);
+
+/* CLI_USAGE (with a message naming command) when an --html page is asked
+ * for but the timeline goes to stdout; else CLI_OK. */
+int cli_check_html_output(const char *command, const char *html, const char *output);
 
 /* The trailing words of a command line as one BPF expression (malloc'd), or NULL. */
 char *cli_join_words(int count, char **words);
