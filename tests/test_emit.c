@@ -101,6 +101,29 @@ static void test_emit_seconds_as_printf(void **state)
 	}
 }
 
+static void test_emit_seconds_extremes(void **state)
+{
+	(void)state;
+	const double values[] = {1e300, -1e300, 1.8e13, -4e9, 9.2e18, 1.7976931348623157e308};
+	char want[400];
+
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		struct output o;
+		output_open(&o);
+		emit_seconds(o.e, values[i]);
+		output_close(&o);
+		snprintf(want, sizeof want, "%.6f", values[i]);
+		assert_string_equal(o.text, want);
+		free(o.text);
+	}
+	struct output o;
+	output_open(&o);
+	emit_seconds(o.e, 0.0 / 0.0); /* not a number: JSON has none, 0 stands in */
+	output_close(&o);
+	assert_string_equal(o.text, "0.000000");
+	free(o.text);
+}
+
 static void test_emit_long_string_crosses_buffer(void **state)
 {
 	(void)state;
@@ -129,6 +152,7 @@ int main(void)
 	    cmocka_unit_test(test_emit_every_byte_round_trips),
 	    cmocka_unit_test(test_emit_commas_and_nesting),
 	    cmocka_unit_test(test_emit_seconds_as_printf),
+	    cmocka_unit_test(test_emit_seconds_extremes),
 	    cmocka_unit_test(test_emit_long_string_crosses_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -63,7 +63,7 @@ static bool put_signed(struct text *t, size_t start, long long v)
 static bool put_conversion(struct text *t, size_t start, const char **fmt, va_list *ap, bool *known)
 {
 	const char *f = *fmt;
-	char num[48];
+	char num[352]; /* "%.6f" of the largest double is 316 characters */
 
 	if (f[0] == 's') {
 		const char *s = va_arg(*ap, const char *);
@@ -83,7 +83,8 @@ static bool put_conversion(struct text *t, size_t start, const char **fmt, va_li
 	if (f[0] == '.' && f[1] == '6' && f[2] == 'f') {
 		*fmt = f + 3;
 		int n = snprintf(num, sizeof num, "%.6f", va_arg(*ap, double));
-		return put(t, start, num, n > 0 ? (size_t)n : 0);
+		size_t len = n < 0 ? 0 : (size_t)n < sizeof num ? (size_t)n : sizeof num - 1;
+		return put(t, start, num, len);
 	}
 	if (f[0] == '%') {
 		*fmt = f + 1;

@@ -252,17 +252,17 @@ void emit_null(struct emitter *e)
 
 void emit_seconds(struct emitter *e, double value)
 {
-	char buf[40];
+	char buf[352]; /* "%.6f" of the largest double is 316 characters */
 	bool negative = value < 0;
-	double micros = (double)llround(fabs(value) * 1e6);
+	double scaled = fabs(value) * 1e6;
 
 	before_value(e);
-	if (!isfinite(value) || micros > 9e15) { /* beyond exact integers: let printf do it */
+	if (!isfinite(value) || scaled > 9e15) { /* beyond exact integers: let printf do it */
 		int n = snprintf(buf, sizeof buf, "%.6f", isfinite(value) ? value : 0.0);
-		put_bytes(e, buf, (size_t)n);
+		put_bytes(e, buf, n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 		return;
 	}
-	uint64_t us = (uint64_t)micros;
+	uint64_t us = (uint64_t)llround(scaled);
 	char *p = buf + sizeof buf;
 	for (int i = 0; i < 6; i++, us /= 10)
 		*--p = (char)('0' + us % 10);
