@@ -176,6 +176,18 @@ static void test_explain_one_byte(void **state)
 	pb_conv_done(&c);
 }
 
+/* regression: a refused connect's summary said "MSS: client 65495, server 0" */
+static void test_flow_story_mss_from_one_side(void **state)
+{
+	struct track_flow_summary f = {
+	    .id = 1, .proto = L4_TCP, .handshake_rtt = -1, .mss = {65495, 0}, .wscale = {-1, -1}};
+	char story[1024];
+	(void)state;
+	annotate_flow(&f, story, sizeof story);
+	assert_contains(story, "MSS offered by the client only: 65495.");
+	assert_null(strstr(story, "MSS: client"));
+}
+
 static void test_flow_story_icmp_and_plurals(void **state)
 {
 	struct pb_conv c;
@@ -195,7 +207,8 @@ static void test_flow_story_icmp_and_plurals(void **state)
 	assert_contains(story, " 1 ICMP error reported");
 	assert_contains(story, "The capture ended while this flow was still being followed.");
 	annotate_flow(&c.sink.ended[1], story, sizeof story);
-	assert_contains(story, "Flow 2 is ICMP between the client 10.0.0.2 and the server 10.0.0.1.");
+	assert_contains(story,
+	                "Flow 2 is ICMP between the client 10.0.0.2 and the server 10.0.0.1.");
 	assert_null(strstr(story, "port"));
 }
 
@@ -280,6 +293,7 @@ int main(void)
 	    cmocka_unit_test(test_explain_udp_icmp),
 	    cmocka_unit_test(test_explain_ack_one_midstream),
 	    cmocka_unit_test(test_explain_one_byte),
+	    cmocka_unit_test(test_flow_story_mss_from_one_side),
 	    cmocka_unit_test(test_flow_story_icmp_and_plurals),
 	    cmocka_unit_test(test_flow_story),
 	    cmocka_unit_test(test_fuzz_no_overflow),

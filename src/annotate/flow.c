@@ -24,26 +24,30 @@ static void flow_endpoints(const struct track_flow_summary *f, struct text *t)
 	ss_addr_format(&f->client_addr, c, sizeof c);
 	ss_addr_format(&f->server_addr, s, sizeof s);
 	if (has_ports(f->proto))
-		text_add(t, "Flow %llu is %s between the client %s port %u and the server %s port %u.",
-		         (unsigned long long)f->id, proto_name(f->proto), c, (unsigned)f->client_port,
-		         s, (unsigned)f->server_port);
+		text_add(t,
+		         "Flow %llu is %s between the client %s port %u and the server %s port %u.",
+		         (unsigned long long)f->id, proto_name(f->proto), c,
+		         (unsigned)f->client_port, s, (unsigned)f->server_port);
 	else /* ICMP and other IP: no ports, the flow is an address pair */
 		text_add(t, "Flow %llu is %s between the client %s and the server %s.",
 		         (unsigned long long)f->id, proto_name(f->proto), c, s);
 	text_add(t,
 	         " The client sent %llu packet%s with %llu byte%s of data, the server %llu "
 	         "packet%s with %llu byte%s, over %.6f s.",
-	         p0, text_plural(p0), b0, text_plural(b0), p1, text_plural(p1), b1,
-	         text_plural(b1), f->last_t - f->first_t);
+	         p0, text_plural(p0), b0, text_plural(b0), p1, text_plural(p1), b1, text_plural(b1),
+	         f->last_t - f->first_t);
 }
 
 static void flow_tcp(const struct track_flow_summary *f, struct text *t)
 {
 	if (f->handshake_rtt >= 0)
 		text_add(t, " The handshake took %.6f s.", f->handshake_rtt);
-	if (f->mss[0] || f->mss[1])
+	if (f->mss[0] && f->mss[1])
 		text_add(t, " MSS: client %u, server %u.", (unsigned)f->mss[0],
 		         (unsigned)f->mss[1]);
+	else if (f->mss[0] || f->mss[1])
+		text_add(t, " MSS offered by the %s only: %u.", f->mss[0] ? "client" : "server",
+		         (unsigned)(f->mss[0] ? f->mss[0] : f->mss[1]));
 	if (f->wscale[0] >= 0 && f->wscale[1] >= 0)
 		text_add(t, " Window scale: client %d, server %d.", f->wscale[0], f->wscale[1]);
 	text_add(t, " At the end the client was %s and the server %s.",
