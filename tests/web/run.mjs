@@ -470,6 +470,18 @@ async function bigChecks(s, label) {
 	const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 	console.log(`    ${label}: ready ${elapsed} ms after navigation start (load average ${load}); viewer ${timing.total.toFixed(0)} ms ` +
 		`(JSON.parse + model ${timing.parse.toFixed(0)} ms, render ${timing.render.toFixed(0)} ms, ${timing.events} events)`);
+	/* Where the time before the viewer's own work goes, in ms after navigation start. */
+	const nav = await page.evaluate(() => {
+		const n = performance.getEntriesByType('navigation')[0];
+		const r = performance.getEntriesByType('resource').find((e) => /\.json(\?|$)/.test(e.name));
+		return { pageLoaded: n.responseEnd, domInteractive: n.domInteractive,
+			fetchStart: r ? r.startTime : null, fetchEnd: r ? r.responseEnd : null };
+	});
+	const ms = (v) => v === null ? '-' : v.toFixed(0);
+	console.log(`    ${label}: page bytes in ${ms(nav.pageLoaded)}, DOM parsed ${ms(nav.domInteractive)}` +
+		(nav.fetchStart === null ? '' : `, timeline fetch ${ms(nav.fetchStart)}..${ms(nav.fetchEnd)}`) +
+		`, text ready ${ms(timing.dataAt)} (read ${ms(timing.read)}), JSON.parse ${ms(timing.json)}, model ${ms(timing.model)}, ` +
+		`render ${ms(timing.render)}, ready ${ms(timing.readyAt)}`);
 	/* The budget is for this machine idle: when other work keeps more runnable tasks than
 	 * there are cores, the browser gets a share of the CPU, and the budget grows with it. */
 	const share = Math.max(1, parseFloat(load) / cpus().length);
