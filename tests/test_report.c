@@ -12,6 +12,8 @@
 #include "sockscope/common.h"
 #include "sockscope/report.h"
 
+#define DATA_OPEN "<script type=\"application/json\" class=\"sockscope-timeline\">"
+
 static char *render(const char *timeline_text)
 {
 	char *page = NULL, errbuf[256];
@@ -32,7 +34,7 @@ static void test_report_inlines_every_asset(void **state)
 	assert_null(strstr(page, "<script src="));
 	assert_null(strstr(page, "<link rel=\"stylesheet\""));
 	assert_non_null(strstr(page, "<style>"));
-	assert_non_null(strstr(page, "id=\"sockscope-timeline\">{}</script>"));
+	assert_non_null(strstr(page, "class=\"sockscope-timeline\">{}</script>"));
 	free(page);
 }
 
@@ -40,15 +42,64 @@ static void test_report_timeline_cannot_close_its_element(void **state)
 {
 	(void)state;
 	char *page = render("{\"x\":\"</script><img src=x onerror=alert(1)><!--\"}");
-	const char *data = strstr(page, "id=\"sockscope-timeline\">");
+	const char *data = strstr(page, DATA_OPEN);
 	assert_non_null(data);
+	data += strlen(DATA_OPEN);
 	const char *end = strstr(data, "</script>");
 	assert_non_null(end);
 	/* the whole JSON lies before the element's end, with every '<' escaped */
 	assert_non_null(strstr(data, "\\u003c/script>\\u003cimg"));
 	assert_true(strstr(data, "\\u003c!--") < end);
-	assert_null(memchr(data + 24, '<', (size_t)(end - data - 24)));
+	assert_null(memchr(data, '<', (size_t)(end - data)));
 	free(page);
+}
+
+/* A big timeline goes in several elements; joined, they give the escaped JSON
+ * back, and no cut falls inside a UTF-8 sequence or a \u003c escape. */
+static void test_report_big_timeline_in_pieces(void **state)
+{
+	(void)state;
+	const char unit[] = "\"</script><!--\xc3\xa9\xe2\x87\x84\xf0\x9f\x98\x80\",";
+	size_t units = 20000, n = 0;
+	char *json = malloc(units * (sizeof unit - 1) + 4);
+	char *joined = malloc(units * (sizeof unit - 1) * 6 + 16);
+	size_t len = 0;
+
+	json[n++] = '[';
+	for (size_t i = 0; i < units; i++, n += sizeof unit - 1)
+		memcpy(json + n, unit, sizeof unit - 1);
+	strcpy(json + n, "0]");
+	char *page = render(json);
+	int pieces = 0;
+	for (const char *p = strstr(page, DATA_OPEN); p; p = strstr(p, DATA_OPEN)) {
+		p += strlen(DATA_OPEN);
+		const char *end = strstr(p, "</script>");
+		assert_non_null(end);
+		assert_null(memchr(p, '<', (size_t)(end - p)));
+		/* a piece starts with a whole character: ASCII or a UTF-8 lead byte */
+		assert_false(end > p && ((unsigned char)*p & 0xc0) == 0x80);
+		memcpy(joined + len, p, (size_t)(end - p));
+		len += (size_t)(end - p);
+		pieces++;
+		p = end;
+	}
+	joined[len] = '\0';
+	assert_true(pieces > 1);
+	/* joined, the pieces are the JSON with each '<' written as \u003c */
+	size_t k = 0;
+	for (size_t i = 0; json[i]; i++) {
+		if (json[i] == '<') {
+			assert_memory_equal(joined + k, "\\u003c", 6);
+			k += 6;
+		} else {
+			assert_int_equal(joined[k], json[i]);
+			k++;
+		}
+	}
+	assert_int_equal(k, len);
+	free(page);
+	free(joined);
+	free(json);
 }
 
 int main(void)
@@ -56,6 +107,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_report_inlines_every_asset),
 	    cmocka_unit_test(test_report_timeline_cannot_close_its_element),
+	    cmocka_unit_test(test_report_big_timeline_in_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

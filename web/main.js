@@ -123,12 +123,16 @@
 
 	/* ---- loading ---- */
 
-	function load(text, name) {
-		var started = performance.now();
+	/* text: the timeline; readMs: how long joining the report's pieces took, for
+	 * Sockscope.timing. */
+	function load(text, name, readMs) {
+		var started = performance.now(), doc;
 		stopPlaying();
 		fileName = String(name || 'sockscope').split('/').pop();
 		try {
-			model = S.parseTimeline(text);
+			doc = S.parseJson(text);
+			var json = performance.now();
+			model = S.createModel(doc);
 		} catch (e) {
 			showError(e.message);
 			return;
@@ -147,8 +151,8 @@
 		S.measureScrollers();
 		render();
 		var done = performance.now();
-		S.timing = { parse: parsed - started, render: done - parsed, total: done - started, events: model.count,
-			readyAt: done };
+		S.timing = { read: readMs || 0, json: json - started, model: parsed - json, parse: parsed - started,
+			render: done - parsed, total: done - started, events: model.count, dataAt: started, readyAt: done };
 		setPageState('ready');
 	}
 
@@ -172,15 +176,22 @@
 			function (e) { showError('Could not read ' + file.name + ': ' + e.message); });
 	}
 
+	/* preload.js has usually started the request already. */
 	function loadUrl(src) {
 		setPageState('loading');
-		fetch(src).then(function (r) {
-			if (!r.ok) throw new Error('HTTP ' + r.status);
-			return r.text();
-		}).then(function (text) { load(text, src); }, function (e) {
+		var pre = S.preload && S.preload.src === src ? S.preload.text : null;
+		S.preload = null;
+		(pre || S.fetchText(src)).then(function (text) { load(text, src, 0); }, function (e) {
 			showError('Could not load ' + src + ': ' + e.message +
 				(location.protocol === 'file:' ? ' (pages opened from disk cannot fetch files; use Open… instead)' : ''));
 		});
+	}
+
+	/* The report's timeline, in one or more pieces (see src/timeline/report.c). */
+	function inlineTimeline() {
+		var pieces = document.querySelectorAll('script.sockscope-timeline'), parts = [];
+		for (var i = 0; i < pieces.length; i++) parts.push(pieces[i].textContent);
+		return parts.join('');
 	}
 
 	/* Only on the bare start page: a missing index.json is a 404 the console shows. */
@@ -259,10 +270,9 @@
 
 	function start() {
 		wireStart();
-		var holder = $('sockscope-timeline');
-		var inline = holder ? holder.textContent : '';
+		var t0 = performance.now(), inline = inlineTimeline();
 		var src = new URLSearchParams(location.search).get('src');
-		if (inline && inline.trim()) load(inline, 'report');
+		if (inline && inline.trim()) load(inline, 'report', performance.now() - t0);
 		else if (src) loadUrl(src);
 		else showStart();
 	}

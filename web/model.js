@@ -468,14 +468,16 @@
 		return s.toFixed(3) + ' s';
 	}
 
-	function parseTimeline(text) {
-		var doc;
+	function parseJson(text) {
 		try {
-			doc = JSON.parse(text);
+			return JSON.parse(text);
 		} catch (e) {
 			throw new Error('This file is not a sockscope timeline: it is not valid JSON (' + e.message + ').');
 		}
-		return createModel(doc);
+	}
+
+	function parseTimeline(text) {
+		return createModel(parseJson(text));
 	}
 
 	S.SCHEMA = SCHEMA;
@@ -487,6 +489,7 @@
 	S.CONN_STATES = CONN_STATES;
 	S.explainHistory = explainHistory;
 	S.createModel = createModel;
+	S.parseJson = parseJson;
 	S.parseTimeline = parseTimeline;
 	S.filterRows = filterRows;
 	S.lowerBound = lowerBound;

@@ -1,6 +1,6 @@
 /*
  * report.h - the self-contained HTML report: web/index.html with its style
- * sheet and scripts inlined and a timeline placed in its data element.
+ * sheet and scripts inlined and a timeline placed in its data elements.
  *
  * The web page's files are compiled into the program (report_assets, made
  * from web/ at build time), so a report can be written from anywhere.

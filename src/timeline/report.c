@@ -3,10 +3,16 @@
  * <link rel="stylesheet" href="F"> and <script src="F"></script> replaced by
  * the file's text, and the timeline placed in the page's data element.
  *
- * The timeline goes inside a <script type="application/json"> element, where
+ * The timeline goes inside <script type="application/json"> elements, where
  * the HTML parser looks only for "</script" (and "<!--"): every '<' of the
  * JSON is written as \u003c, which JSON.parse reads back as '<', so no
- * captured byte can end the element or start markup.
+ * captured byte can end an element or start markup.
+ *
+ * A big timeline is cut into pieces of about REPORT_PIECE bytes, one element
+ * each, which the page joins again: Chromium reads a 67 MB timeline in one
+ * element about 2 s slower than the same bytes in 64 KiB elements (it keeps
+ * growing the one text node).  A cut falls only before an ASCII byte, never
+ * inside a UTF-8 sequence or a \u003c escape.
  */
 #include "sockscope/report.h"
 #include "sockscope/common.h"
@@ -17,7 +23,10 @@
 static const char link_open[] = "<link rel=\"stylesheet\" href=\"";
 static const char script_open[] = "<script src=\"";
 static const char data_element[] =
-    "<script type=\"application/json\" id=\"sockscope-timeline\"></script>";
+    "<script type=\"application/json\" class=\"sockscope-timeline\"></script>";
+static const char data_open[] = "<script type=\"application/json\" class=\"sockscope-timeline\">";
+
+enum { REPORT_PIECE = 64 * 1024 };
 
 static const struct report_asset *find_asset(const char *name, size_t len)
 {
@@ -43,14 +52,23 @@ static void write_script_text(FILE *out, const struct report_asset *asset)
 
 static void write_timeline(FILE *out, FILE *timeline)
 {
+	size_t piece = 0;
 	int ch;
 
-	fputs("<script type=\"application/json\" id=\"sockscope-timeline\">", out);
+	fputs(data_open, out);
 	while ((ch = getc(timeline)) != EOF) {
-		if (ch == '<')
+		if (piece >= REPORT_PIECE && ch < 0x80) {
+			fputs("</script>\n", out);
+			fputs(data_open, out);
+			piece = 0;
+		}
+		if (ch == '<') {
 			fputs("\\u003c", out);
-		else
+			piece += 6;
+		} else {
 			putc(ch, out);
+			piece++;
+		}
 	}
 	fputs("</script>", out);
 }
