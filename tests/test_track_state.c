@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "packet_builder.h"
+#include <stdio.h>
 
 #define A TCP_ACK
 #define S TCP_SYN
@@ -442,6 +443,28 @@ static void test_no_ip_and_ids(void **state)
 		assert_int_equal(c.sink.ended[i].id, i + 1);
 }
 
+/* Memory stays bounded: past TRACK_MAX_LIVE_FLOWS the least recently seen flow ends. */
+static void test_live_flows_capped(void **state)
+{
+	struct pb_conv c;
+	struct track_result r;
+	(void)state;
+	pb_conv_init(&c);
+	for (uint32_t i = 0; i < 20000; i++) {
+		char src[32];
+		snprintf(src, sizeof src, "10.%u.%u.1", (i >> 8) & 255, i & 255);
+		struct packet p = pb_udp(src, 1000, "10.200.0.1", 53, 1);
+		r = pb_feed(&c, &p, 0.000001);
+		assert_int_equal(r.flow_id, i + 1);
+		assert_true(track_live_flows(c.table) <= 16384);
+	}
+	assert_int_equal(track_live_flows(c.table), 16384);
+	assert_int_equal(c.sink.count, 20000 - 16384);
+	assert_int_equal(c.sink.ended[0].id, 1); /* the oldest went first */
+	assert_string_equal(c.sink.ended[0].end_reason, "evicted");
+	pb_conv_done(&c);
+}
+
 static void test_ipv6_flow(void **state)
 {
 	struct pb_conv c;
@@ -515,6 +538,7 @@ int main(void)
 	    cmocka_unit_test(test_icmp_port_unreachable),
 	    cmocka_unit_test(test_icmp_echo_pairing),
 	    cmocka_unit_test(test_no_ip_and_ids),
+	    cmocka_unit_test(test_live_flows_capped),
 	    cmocka_unit_test(test_ipv6_flow),
 	    cmocka_unit_test(test_random_packets),
 	};

@@ -80,6 +80,7 @@ static const struct meaning end_reasons[] = {
     {"idle", "It ended when no packet came for a long time (an idle timeout)."},
     {"reused", "It ended when a new connection started on the same addresses and ports."},
     {"trace end", "The capture ended while this flow was still being followed."},
+    {"evicted", "sockscope stopped following it to make room: too many flows were open at once."},
 };
 
 const char *annotate_end_reason_sentence(const char *end_reason)

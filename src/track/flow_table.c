@@ -161,14 +161,30 @@ static void flow_touch(struct track_table *table, struct flow *flow, double t)
 	lru_append(&table->lists[cls], flow);
 }
 
-/* Ends every flow whose class timeout has passed at trace time t. */
+/* The least recently seen flow of all: the oldest of the three lists' heads. */
+static struct flow *least_recent_flow(const struct track_table *table)
+{
+	struct flow *oldest = NULL;
+
+	for (int cls = 0; cls < EXPIRY_CLASSES; cls++) {
+		struct flow *f = table->lists[cls].head;
+		if (f && (!oldest || f->last_seen < oldest->last_seen))
+			oldest = f;
+	}
+	return oldest;
+}
+
+/* Ends every flow whose class timeout has passed at trace time t, then the least
+ * recently seen ones while more than TRACK_MAX_LIVE_FLOWS are held. */
 static void expire_flows(struct track_table *table, double t)
 {
-	for (int cls = 0; cls < EXPIRY_CLASSES; cls++) {
-		struct flow *f;
+	struct flow *f;
+
+	for (int cls = 0; cls < EXPIRY_CLASSES; cls++)
 		while ((f = table->lists[cls].head) && t - f->last_seen > expiry_timeout[cls])
 			flow_end(table, f, cls == EXPIRY_CLOSED ? "closed" : "idle");
-	}
+	while (table->live >= TRACK_MAX_LIVE_FLOWS && (f = least_recent_flow(table)))
+		flow_end(table, f, "evicted");
 }
 
 static const struct ended_key *ended_lookup(const struct track_table *table,

@@ -14,10 +14,13 @@
 #include "sockscope/track.h"
 
 /* Expiry policy (docs/analysis.md, "Flow life and expiry"), in trace seconds. */
-#define TRACK_CLOSED_GRACE    2.0    /* a closed TCP flow ends after this long without packets */
-#define TRACK_TCP_IDLE        7200.0 /* an open TCP flow ends after this long without packets */
-#define TRACK_OTHER_IDLE      300.0  /* UDP, ICMP and other flows */
-#define TRACK_MAX_UNACKED     32     /* data segments remembered per direction for ack_rtt */
+#define TRACK_CLOSED_GRACE 2.0    /* a closed TCP flow ends after this long without packets */
+#define TRACK_TCP_IDLE     7200.0 /* an open TCP flow ends after this long without packets */
+#define TRACK_OTHER_IDLE   60.0   /* UDP, ICMP and other flows (Zeek's udp_inactivity_timeout) */
+/* At most this many flows are held: past it the least recently seen one ends, so a trace with
+ * a million connections in a minute still fits in a few tens of MB (docs/analysis.md). */
+#define TRACK_MAX_LIVE_FLOWS  16384
+#define TRACK_MAX_UNACKED     32 /* data segments remembered per direction for ack_rtt */
 #define TRACK_INITIAL_BUCKETS 64
 
 /* Wireshark 4.0 thresholds (packet-tcp.c, tcp_analyze_sequence_number). */
