@@ -11,6 +11,7 @@
 #include "sockscope/cli.h"
 #include "util.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,11 +66,12 @@ static int run_command(void *arg)
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		execvp(command[0], command);
-		fprintf(stderr, "sockscope: %s: cannot run it\n", command[0]);
+		fprintf(stderr, "sockscope: %s: cannot run it: %s\n", command[0], strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0)
-		;
+		if (errno != EINTR) /* only a signal (Ctrl-C) may interrupt the wait */
+			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
