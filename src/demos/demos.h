@@ -22,5 +22,6 @@ int demo_run_raw_icmp(struct demo_log *log, const struct demo_env *env);
 int demo_run_unix_seqpacket(struct demo_log *log, const struct demo_env *env);
 int demo_run_tcp_teardown(struct demo_log *log, const struct demo_env *env);
 int demo_run_tcp_loss(struct demo_log *log, const struct demo_env *env);
+int demo_run_tcp_fast_retransmit(struct demo_log *log, const struct demo_env *env);
 
 #endif

@@ -68,6 +68,11 @@ static const struct demo demos[] = {
      "the sender's timer resends what was not acknowledged; the receiver never sees a gap "
      "in the stream",
      "lo", TCP_RANGE, demo_run_tcp_loss, DEMO_NEEDS_ROOT | DEMO_OWN_NETNS},
+    {"tcp-fast-retransmit", "ten segments in flight, one dropped, in a private namespace",
+     "the receiver repeats its ACK for every segment above the hole, with SACK blocks naming "
+     "what it holds; after three duplicate ACKs the sender resends at once, long before its "
+     "timer",
+     "lo", TCP_RANGE, demo_run_tcp_fast_retransmit, DEMO_NEEDS_ROOT | DEMO_OWN_NETNS},
 };
 
 const struct demo *demo_registry(size_t *count)
