@@ -228,6 +228,26 @@ def check_tcp_loss(d, fail):
         fail("the retransmission came after %.4f s: no timer" % gap)
 
 
+def check_tcp_fast_retransmit(d, fail):
+    big = [p for p in packets(d) if (p.get("tcp") or {}).get("len", 0) >= 1000
+           and p["dir"] == "c2s"]
+    fast = [p for p in big if "fast_retransmission" in analysis(p)]
+    if len(big) < 11 or not fast:
+        return fail("expected ten segments and a fast retransmission, saw %d segments, "
+                    "%d fast retransmissions" % (len(big), len(fast)))
+    dups = [p for p in packets(d) if "duplicate_ack" in analysis(p)
+            and index(d, p) < index(d, fast[0])]
+    if len(dups) < 3:
+        fail("only %d duplicate ACKs before the fast retransmission" % len(dups))
+    first = next(p for p in big if p["tcp"]["seq"] == fast[0]["tcp"]["seq"])
+    if fast[0]["t"] - first["t"] >= 0.2:
+        fail("the resend came %.3f s after the original: a timer, not duplicate ACKs"
+             % (fast[0]["t"] - first["t"]))
+    if [c["ret"] for c in calls(d, "send", "client")] != [sum(p["tcp"]["len"] for p in big
+                                                             if p is not fast[0])]:
+        fail("the client's one send() does not match the bytes on the wire")
+
+
 def main():
     name, path = sys.argv[1], sys.argv[2]
     with open(path) as f:
