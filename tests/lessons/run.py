@@ -11,8 +11,10 @@ the timeline's own fields (docs/timeline.md).
       tests/golden/ and the traces of (b)).
 
 Every expectation is data in the tables below; the field shapes the checks
-read are in SHAPE, one place.  Prints one line per assertion and
-"lessons: N passed, N failed" last.
+read are in SHAPE, one place.  The hand-built captures are also compared with
+tshark packet by packet (tests/oracle.py), so the flags asserted are
+Wireshark's.  Prints one line per assertion and "lessons: N passed, N failed,
+N skipped" last.
 
 usage: tests/lessons/run.py BUILD/sockscope [CAPTURES-DIR]
   CAPTURES-DIR (default captures/) holds the demo timelines to read, e.g. the
@@ -23,6 +25,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,6 +42,7 @@ def _load(name, path):
 
 
 e2e = _load("e2e_check", os.path.join(ROOT, "tests", "e2e", "check.py"))
+oracle = _load("oracle", os.path.join(ROOT, "tests", "oracle.py"))
 packets, calls, notes, flags = e2e.packets, e2e.calls, e2e.notes, e2e.flags
 
 # ---------------------------------------------------------------------------
@@ -47,8 +51,12 @@ packets, calls, notes, flags = e2e.packets, e2e.calls, e2e.notes, e2e.flags
 SHAPE = {
     "unknown": "UNKNOWN",          # the state the wire cannot tell
     "after_tolerance": 0.0005,     # seconds; `after` is rounded to microseconds
-    # retransmission-like flags whose detail carries `cause` and `after`
-    "resends": ("retransmission", "fast_retransmission", "spurious_retransmission"),
+    # Causes of a resend driven by a timer with one segment in flight.  Linux arms
+    # its tail-loss-probe timer at the RTO's instant then (2*SRTT + 200 ms, capped
+    # by the RTO), so a lone lost segment is first resent by a TLP ~200 ms later:
+    # in tcp-loss's namespace the kernel counts TCPLossProbes 1, TCPTimeouts 0.
+    # The wire cannot tell the two timers apart there; either is a timer.
+    "timer_causes": ("rto", "tlp"),
 }
 
 
@@ -184,7 +192,7 @@ def teardown_abort_skips_time_wait(d):
     return "the aborted flow reached TIME_WAIT (%s)" % sides if sides else None
 
 
-def loss_rto(d):
+def loss_timer(d):
     resent = [p for p in packets(d) if has(p, "retransmission")]
     if not resent:
         return "no retransmission"
@@ -192,8 +200,13 @@ def loss_rto(d):
     orig = original_of(d, p)
     if orig is None:
         return "no original for frame %s" % p["frame"]
-    return expect_detail(d, p, "retransmission", cause="rto", frame=orig["frame"],
-                         after=p["t"] - orig["t"])
+    failure = expect_detail(d, p, "retransmission", frame=orig["frame"],
+                            after=p["t"] - orig["t"])
+    cause = (detail(p, "retransmission") or {}).get("cause")
+    if not failure and cause not in SHAPE["timer_causes"]:
+        failure = "frame %s: cause %r, expected a timer: one of %s" % (
+            p["frame"], cause, SHAPE["timer_causes"])
+    return failure
 
 
 def first_unanswered_syn(d):
@@ -311,7 +324,7 @@ DEMO_LESSONS = {
         ("the aborted connection skips TIME_WAIT", teardown_abort_skips_time_wait),
     ],
     "tcp-loss": [
-        ("the resend is the retransmission timer's, citing the original", loss_rto),
+        ("a timer (RTO or tail loss probe) resends, citing the original", loss_timer),
     ],
     "backlog": [
         ("the kernel finishes a handshake before accept()", backlog_handshake_before_accept),
@@ -499,7 +512,11 @@ def false_sentences(d):
 
 class Tally:
     def __init__(self):
-        self.passed = self.failed = 0
+        self.passed = self.failed = self.skipped = 0
+
+    def skip(self, name, reason):
+        self.skipped += 1
+        print("SKIPPED (not counted as passed) %s: %s" % (name, reason))
 
     def record(self, name, failure):
         if failure:
@@ -533,6 +550,7 @@ def demo_timelines(folder):
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
+    os.environ.setdefault("LC_ALL", "C")  # tshark's numbers, as tests/oracle.py reads them
     binary, tally = sys.argv[1], Tally()
     folder = sys.argv[2] if len(sys.argv) == 3 else os.path.join(ROOT, "captures")
     timelines = []
@@ -553,6 +571,11 @@ def main():
             tally.record("%s: traced" % name, error)
             if d is None:
                 continue
+            if shutil.which("tshark"):
+                problems = oracle.check_capture(binary, pcap)
+                tally.record("%s: tshark agrees packet by packet" % name, "; ".join(problems[:5]))
+            else:
+                tally.skip("%s: tshark agrees" % name, "tshark is not installed")
             timelines.append(("tests/data/lessons/%s.pcap" % name, d))
             for label, failure in capture_checks(name, d, spec):
                 tally.record(label, failure)
@@ -562,7 +585,8 @@ def main():
     for where, d in timelines:
         for label, failure in false_sentences(d):
             tally.record("%s: never %s" % (where, label), failure)
-    print("lessons: %d passed, %d failed" % (tally.passed, tally.failed))
+    print("lessons: %d passed, %d failed, %d skipped" % (tally.passed, tally.failed,
+                                                        tally.skipped))
     return 1 if tally.failed else 0
 
 
