@@ -38,7 +38,8 @@ static long counter_in(char *names, char *values, const char *name)
 
 long demo_netstat_counter(const char *name)
 {
-	char names[4096], values[4096];
+	/* the TcpExt header line is over 2 KB on Linux 6; twice that leaves room to grow */
+	char names[8192], values[8192];
 	long result = -1;
 	/* thread-self: a demo's private namespace belongs to its threads, not the process */
 	FILE *f = fopen("/proc/thread-self/net/netstat", "r");
