@@ -141,8 +141,9 @@ def syn_backoff():
 def rst_after_close():
     """The server close()s with the client's request answered; the client, half-open,
     still sends, and the server's kernel, whose socket no longer receives, answers
-    the data with RST (RFC 9293 §3.10.7.4; Linux tcp_rcv_state_process on a socket
-    shut for reading).  Seen from the client."""
+    the data with RST (RFC 1122 §4.2.2.13: data received after CLOSE; Linux's
+    tcp_rcv_state_process in FIN_WAIT_2), its seq the data's ACK and no ACK flag
+    (RFC 9293 §3.5.2, reset generation).  Seen from the client."""
     return conversation(handshake() + [
         (0.030, A, 1, 1, "PA", b"GET", "ts"),
         (0.040, B, 1, 4, "PA", b"bye", "ts"),
