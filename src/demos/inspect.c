@@ -31,24 +31,38 @@ static long counter_in(char *names, char *values, const char *name)
 	char *v = strtok_r(values, " \n", &save_v);
 
 	for (; n && v; n = strtok_r(NULL, " \n", &save_n), v = strtok_r(NULL, " \n", &save_v))
-		if (strcmp(n, name) == 0)
-			return strtol(v, NULL, 10);
+		if (strcmp(n, name) == 0) {
+			char *end;
+			long value = strtol(v, &end, 10);
+			return end != v && *end == '\0' && value >= 0 ? value : -1;
+		}
+	return -1;
+}
+
+long demo_netstat_counter_in(FILE *netstat, const char *name)
+{
+	/* the TcpExt header line is over 2 KB on Linux 6; twice that leaves room to grow */
+	char names[8192], values[8192];
+
+	while (fgets(names, sizeof(names), netstat) && fgets(values, sizeof(values), netstat)) {
+		/* a line cut by the buffer would pair names with the wrong values: give up */
+		if (!strchr(names, '\n') || !strchr(values, '\n'))
+			return -1;
+		if (strncmp(names, "TcpExt:", 7) == 0 && strncmp(values, "TcpExt:", 7) == 0)
+			return counter_in(names + 7, values + 7, name);
+	}
 	return -1;
 }
 
 long demo_netstat_counter(const char *name)
 {
-	/* the TcpExt header line is over 2 KB on Linux 6; twice that leaves room to grow */
-	char names[8192], values[8192];
-	long result = -1;
 	/* thread-self: a demo's private namespace belongs to its threads, not the process */
 	FILE *f = fopen("/proc/thread-self/net/netstat", "r");
+	long result;
 
 	if (!f)
 		return -1;
-	while (result < 0 && fgets(names, sizeof(names), f) && fgets(values, sizeof(values), f))
-		if (strncmp(names, "TcpExt:", 7) == 0 && strncmp(values, "TcpExt:", 7) == 0)
-			result = counter_in(names + 7, values + 7, name);
+	result = demo_netstat_counter_in(f, name);
 	fclose(f);
 	return result;
 }
