@@ -304,6 +304,55 @@ def fast_kernel_counters(d):
         "counters say FastRetrans %s, Timeouts %s" % m.groups()
 
 
+def call_start(c):
+    return c["t"] - (c.get("duration") or 0)
+
+
+def fd_of(c):
+    m = re.match(r"fd (\d+)", c.get("args", ""))
+    return m and int(m.group(1))
+
+
+def fin_after_close(d):
+    """Every FIN is sent after its side called close() or shutdown() on that flow."""
+    for p in packets(d):
+        if "FIN" not in flags(p):
+            continue
+        side = "client" if p["dir"] == "c2s" else "server"
+        ends = [c for c in calls(d, None, side) if c["call"] in ("close", "shutdown")
+                and c.get("flow") == p.get("flow") and call_start(c) <= p["t"]]
+        if not ends:
+            return "frame %s: a FIN from the %s before any close() or shutdown()" % (
+                p["frame"], side)
+    return None
+
+
+def half_close_still_receives(d):
+    """After shutdown(SHUT_WR) the same socket's recv() still returns data."""
+    ev = d["events"]
+    for sh in calls(d, "shutdown"):
+        if "SHUT_WR" not in sh.get("args", ""):
+            continue
+        later = [c for c in calls(d, "recv", sh["side"]) if fd_of(c) == fd_of(sh)
+                 and ev.index(c) > ev.index(sh)]
+        closed = [c for c in calls(d, "close", sh["side"]) if fd_of(c) == fd_of(sh)
+                  and ev.index(c) > ev.index(sh)]
+        before_close = [c for c in later if not closed or ev.index(c) < ev.index(closed[0])]
+        if any(c["ret"] > 0 for c in before_close):
+            return None
+        return "no recv() with data after shutdown(SHUT_WR) on fd %s" % fd_of(sh)
+    return "no shutdown(SHUT_WR)"
+
+
+def ipv6_mss(d):
+    """MSS 65476 = lo's MTU 65536 less 40 bytes of IPv6 header and 20 of TCP."""
+    syn = next((p for p in packets(d) if p.get("handshake") == 1), None)
+    if syn is None or syn["ip"]["version"] != 6:
+        return "no IPv6 SYN"
+    mss = [o.get("value") for o in tcp_of(syn).get("options", []) if o.get("kind") == "mss"]
+    return None if mss == [65476] else "the SYN's MSS is %s, expected 65476" % mss
+
+
 def wire_story(name):
     """The demo's own e2e check (tests/e2e/check.py) on its committed timeline."""
     def check(d):
@@ -314,6 +363,12 @@ def wire_story(name):
 
 
 DEMO_LESSONS = {
+    "tcp-upper": [
+        ("every FIN follows its side's close()", fin_after_close),
+    ],
+    "tcp-ipv6": [
+        ("the SYN's MSS is lo's MTU less the IPv6 and TCP headers", ipv6_mss),
+    ],
     "tcp-refused": [
         ("a RST answers the SYN", refused_rst_answers_syn),
         ("the server side is CLOSED after the RST", refused_server_closed),
@@ -322,6 +377,8 @@ DEMO_LESSONS = {
     "tcp-teardown": [
         ("the RST follows setsockopt SO_LINGER {1, 0} and close()", teardown_abort_after_linger),
         ("the aborted connection skips TIME_WAIT", teardown_abort_skips_time_wait),
+        ("after shutdown(SHUT_WR) the socket still receives", half_close_still_receives),
+        ("every FIN follows its side's close() or shutdown()", fin_after_close),
     ],
     "tcp-loss": [
         ("a timer (RTO or tail loss probe) resends, citing the original", loss_timer),
