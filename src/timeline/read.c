@@ -1,7 +1,8 @@
 /*
  * read.c - a timeline file as the JSON document the page reads, from either
- * format: a document is checked for its schema and copied; JSON Lines are
- * checked line by line (json-c's tokener) and assembled into the document,
+ * format: a document is copied as it is (the page checks it, and explains
+ * what is wrong); JSON Lines are checked line by line (json-c's tokener) and
+ * assembled into the document,
  * event lines verbatim, so nothing is re-encoded.  The flow lines come before
  * the end line that carries `source` and `endpoints`, which the document puts
  * first: they wait in a temporary file.
@@ -16,13 +17,15 @@
 
 #define READ_MAX_LINE  (16u << 20) /* longer than any event sockscope writes */
 #define FLOW_PREFIX    "{\"kind\":\"flow\","
+#define JSONL_START    "{\"kind\":\"header\"" /* how JSON Lines begin; a document never does */
 #define JSON_TO_STRING (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 struct reader {
 	FILE *in, *out, *flows;
 	char *line;
 	size_t size, len;
-	ssize_t pending; /* the first line's length, read to tell the format; else -1 */
+	const char *peek; /* the first bytes, read to tell the format */
+	size_t peek_len;
 	unsigned long lineno;
 	uint64_t events, flow_count;
 	bool ended;
@@ -39,12 +42,34 @@ static int fail(struct reader *r, const char *fmt, const char *what)
 	return -SS_EMALFORMED;
 }
 
+/* The peeked bytes put back before the line just read; the line's new length. */
+static ssize_t prepend_peek(struct reader *r, ssize_t n)
+{
+	size_t len = n < 0 ? 0 : (size_t)n, need = len + r->peek_len + 1;
+	char *line = r->line;
+
+	if (need > r->size) {
+		line = realloc(r->line, need);
+		if (!line)
+			return -1;
+		r->line = line;
+		r->size = need;
+	}
+	memmove(line + r->peek_len, line, len);
+	memcpy(line, r->peek, r->peek_len);
+	line[len + r->peek_len] = '\0';
+	n = (ssize_t)(len + r->peek_len);
+	r->peek_len = 0;
+	return n;
+}
+
 /* The next line, without its '\n'; 0 at the end, 1 with a line, <0 on error. */
 static int next_line(struct reader *r)
 {
-	ssize_t n = r->pending >= 0 ? r->pending : getline(&r->line, &r->size, r->in);
+	ssize_t n = getline(&r->line, &r->size, r->in);
 
-	r->pending = -1;
+	if (r->peek_len) /* the first line: its start was read to tell the format */
+		n = prepend_peek(r, n);
 	if (n < 0)
 		return ferror(r->in) ? fail(r, "%s", "cannot read the file") : 0;
 	r->lineno++;
@@ -185,60 +210,38 @@ static int read_lines(struct reader *r)
 	return rc;
 }
 
-/* A document: its first line names the schema; the rest is copied as it is. */
-static int copy_document(struct reader *r)
+/* A document (or anything else) is copied as it is: the page checks it and
+ * says what is wrong in words, as it does for a file it opens. */
+static int copy_verbatim(struct reader *r, const char *peek, size_t n)
 {
-	static const char head[] = "{\"schema\":\"";
 	char block[16384];
-	size_t n;
 
-	r->lineno = 1;
-	if (strncmp(r->line, head, strlen(head)) != 0)
-		return fail(r, "%s", "not a sockscope timeline (no {\"schema\":...} at the start)");
-	char *schema = r->line + strlen(head), *quote = strchr(schema, '"');
-	if (quote)
-		*quote = '\0';
-	if (check_schema(r, schema) < 0)
-		return -SS_EMALFORMED;
-	if (quote)
-		*quote = '"';
-	fwrite(r->line, 1, r->len, r->out);
+	fwrite(peek, 1, n, r->out);
 	while ((n = fread(block, 1, sizeof block, r->in)) > 0)
 		fwrite(block, 1, n, r->out);
 	return ferror(r->in) ? fail(r, "%s", "cannot read the file") : 0;
 }
 
-/* jsonl when the first line is a whole object; a document's first line is not. */
-static bool is_json_lines(const char *line)
-{
-	json_object *obj = json_tokener_parse(line);
-	bool lines = obj != NULL;
-
-	json_object_put(obj);
-	return lines;
-}
-
 int report_read_timeline(FILE *in, FILE *out, char *errbuf, size_t errsize)
 {
 	struct reader r = {.in = in, .out = out, .errbuf = errbuf, .errsize = errsize};
-	ssize_t n = r.pending = getline(&r.line, &r.size, in);
+	char peek[sizeof JSONL_START - 1];
+	size_t n = fread(peek, 1, sizeof peek, in);
 	int rc;
 
-	if (n <= 0) {
-		free(r.line);
-		snprintf(errbuf, errsize, "line 1: %s", n < 0 && !ferror(in) ? "empty" : "unreadable");
-		return -SS_EMALFORMED;
-	}
-	r.len = (size_t)n;
-	if (!is_json_lines(r.line)) {
-		rc = copy_document(&r);
+	if (n < sizeof peek || memcmp(peek, JSONL_START, sizeof peek) != 0) {
+		rc = copy_verbatim(&r, peek, n);
 	} else {
+		r.peek = peek;
+		r.peek_len = n;
 		r.flows = tmpfile();
-		rc = r.flows ? read_lines(&r) : -SS_ENOMEM;
-		if (!r.flows)
-			snprintf(errbuf, errsize, "cannot make a temporary file");
-		if (r.flows)
+		if (r.flows) {
+			rc = read_lines(&r);
 			fclose(r.flows);
+		} else {
+			snprintf(errbuf, errsize, "cannot make a temporary file");
+			rc = -SS_ENOMEM;
+		}
 	}
 	free(r.line);
 	if (rc == 0 && ferror(out)) {
