@@ -13,6 +13,7 @@
 
 	var PLAY_MS = 1500;
 	var FIRST_SCREEN = 200;   /* events enough to fill the first screen */
+	var SLIM_BYTES = 256 * 1024 * 1024;   /* a file bigger than this keeps slim events */
 	var model = null, views = [], ladder = null, state = null, timer = 0, fileName = 'sockscope';
 
 	function $(id) { return document.getElementById(id); }
@@ -95,6 +96,7 @@
 
 	function render() {
 		views.forEach(function (v) { v.update(state); });
+		readSelected();
 	}
 
 	function startPlaying() {
@@ -152,7 +154,7 @@
 			.forEach(function (k) { state[k] = previous[k]; });
 		refilter();
 		ladder = S.createLadder($('ladder'), model, dispatch);
-		views = [ladder, S.createList($('list'), model, dispatch), S.createDetails($('details'), model, dispatch),
+		views = [ladder, S.createList($('list'), model, dispatch), detailsView(),
 			S.createFlows($('flows'), model, dispatch), S.createStevens($('stevens'), model, dispatch),
 			S.createTeach($('steps'), $('stage'), model, dispatch)];
 		S.measureScrollers();
@@ -211,15 +213,17 @@
 		document.body.dataset.stopped = problem;
 	}
 
-	/* Reads the timeline from next() (chunks of text or bytes); total: its size, if known. */
-	function read(next, name, total, readMs) {
+	/* Reads the timeline from next() (chunks of text or bytes); total: its size, if known;
+	 * file: the File it comes from, if any (a big one's events are kept slim). */
+	function read(next, name, total, readMs, file) {
 		if (job) job.cancelled = true;
 		stopPlaying();
 		state = null;
 		fileName = String(name || 'sockscope').split('/').pop();
 		delete document.body.dataset.stopped;
 		setPageState('loading');
-		var mine = job = { cancelled: false, started: performance.now(), readMs: readMs || 0 };
+		var mine = job = { cancelled: false, started: performance.now(), readMs: readMs || 0, file: file || null,
+			slim: !!file && file.size > (window.SockscopeSlimBytes || SLIM_BYTES) };
 		showProgress(0, 0, total);
 		S.readTimeline(next, {
 			head: function (doc) { if (!mine.cancelled) show(doc, false, null); },
@@ -231,6 +235,29 @@
 			},
 			fail: function (message) { if (!mine.cancelled) { hideProgress(); showError(message); } }
 		}, FIRST_SCREEN, mine);
+	}
+
+	function detailsView() {
+		var v = S.createDetails($('details'), model, dispatch);
+		v.isDetails = true;
+		return v;
+	}
+
+	/* A slim event (a big file's, see preload.js) is read in full when selected. */
+	function readSelected() {
+		var i = state ? state.selected : -1, ev = i >= 0 && model ? model.events[i] : null;
+		if (!ev || ev._at === undefined || !job || !job.file || ev._reading) return;
+		ev._reading = true;
+		var m = model;
+		S.readFullEvent(job.file, ev).then(function (full) {
+			if (!full || m !== model) return;
+			model.events[i] = full;
+			if (state.selected !== i) return;
+			/* the details panel draws an event once: draw it again, in full */
+			var at = views.findIndex(function (v) { return v.isDetails; });
+			if (at >= 0) views[at] = detailsView();
+			render();
+		});
 	}
 
 	/* A timeline's whole text (kept for callers of Sockscope.app.load). */
@@ -253,7 +280,7 @@
 
 	function loadFile(file) {
 		if (!file) return;
-		read(S.fileChunks(file), file.name, file.size);
+		read(S.fileChunks(file), file.name, file.size, 0, file);
 	}
 
 	/* preload.js has usually started the request already. */

@@ -74,7 +74,25 @@
 
 	function isObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
 
-	function Parser() {
+	/* What a big file's events keep in memory: all the views draw from.  The
+	 * rest (explanation, payload, options, absolute time) is read again from the
+	 * file when the event is shown (`_at`, `_len`: its line's place in the file). */
+	function slimEvent(v, at, len) {
+		var out = { kind: v.kind, t: v.t, flow: v.flow, _at: at, _len: len };
+		for (var k in v)
+			if (k !== 'explain' && k !== 'payload' && k !== 'ts' && k !== 'detail') out[k] = v[k];
+		if (isObject(v.tcp) && v.tcp.options) {
+			var tcp = {};
+			for (var f in v.tcp) if (f !== 'options') tcp[f] = v.tcp[f];
+			out.tcp = tcp;
+		}
+		return out;
+	}
+
+	function Parser(slim) {
+		this.slim = !!slim;     /* keep slim events (see slimEvent) */
+		this.offset = 0;        /* bytes before the line being read (ASCII text: one a character) */
+		this.lineAt = 0;
 		this.mode = MODE_START;
 		this.line = 0;          /* lines read */
 		this.events = [];
@@ -141,7 +159,7 @@
 		} else if (v.kind === 'header') {
 			this.stop('line ' + this.line + ' is a second header');
 		} else {
-			this.events.push(v);
+			this.events.push(this.slim ? slimEvent(v, this.lineAt, text.length) : v);
 		}
 	};
 
@@ -159,7 +177,7 @@
 				return;
 			}
 			var v = this.json(text.charAt(text.length - 1) === ',' ? text.slice(0, -1) : text);
-			if (v) this.events.push(v);
+			if (v) this.events.push(this.slim ? slimEvent(v, this.lineAt, text.length) : v);
 			return;
 		}
 		this.tail.push(text);
@@ -167,6 +185,8 @@
 
 	Parser.prototype.take = function (text) {
 		this.line++;
+		this.lineAt = this.offset;
+		this.offset += text.length + 1;
 		if (text.charAt(text.length - 1) === '\r') text = text.slice(0, -1);
 		if (this.mode === MODE_START) this.first(text);
 		else if (this.mode === MODE_LINES) this.jsonlLine(text);
@@ -290,9 +310,9 @@
 	 * firstBatch: how many events make the first screen.
 	 */
 	S.readTimeline = function (next, handlers, firstBatch, job) {
-		var parser = new Parser(), decode = decoderFor(), bytes = 0, headSent = false;
-		firstBatch = firstBatch || 200;
 		job = job || {};
+		var parser = new Parser(job.slim), decode = decoderFor(), bytes = 0, headSent = false;
+		firstBatch = firstBatch || 200;
 
 		function afterChunk() {
 			handlers.progress(parser.events ? parser.events.length : 0, bytes);
@@ -338,6 +358,16 @@
 		}
 
 		return pump().catch(function (e) { handlers.fail(e && e.message ? e.message : String(e)); });
+	};
+
+	/* An event of a slim timeline in full, read again from its file; null if it is not
+	 * the same event (the file changed, or its text was not ASCII). */
+	S.readFullEvent = function (file, ev) {
+		return file.slice(ev._at, ev._at + ev._len).text().then(function (text) {
+			var v = null;
+			try { v = JSON.parse(text.replace(/,\s*$/, '')); } catch (e) { v = null; }
+			return isObject(v) && v.t === ev.t && v.kind === ev.kind && v.frame === ev.frame ? v : null;
+		});
 	};
 
 	S.TimelineParser = Parser;

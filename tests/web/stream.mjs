@@ -115,6 +115,21 @@ export function register({ test, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, RO
 		} finally { await s.close(); }
 	});
 
+	test('streamed: a big file keeps slim events and reads the shown one again in full', async () => {
+		const file = timeline(100000, 'jsonl');
+		const want = JSON.parse(readFileSync(file, 'utf8').split('\n')[3]).explain.summary;   /* the third event */
+		const s = await open(`${ORIGIN}/web/index.html`, { initScript: () => { window.SockscopeSlimBytes = 1; } });
+		const { page } = s;
+		try {
+			equal(await s.waitState(), 'start', 'start page');
+			await page.setInputFiles('#file-input', file);
+			equal(await s.waitState(60000), 'ready', 'state');
+			await page.evaluate(() => window.Sockscope.app.dispatch({ type: 'select', index: 2 }));
+			await page.waitForFunction((text) => document.getElementById('details').textContent.includes(text), want, { timeout: 5000 });
+			s.clean();
+		} finally { await s.close(); }
+	});
+
 	/* Bad JSON Lines: what was read is shown, and the page says where and why it stopped. */
 	const lines = () => readFileSync(timeline(100000, 'jsonl'), 'utf8').split('\n').slice(0, 400);
 	const BAD = {
