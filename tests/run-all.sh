@@ -41,6 +41,9 @@ skip_suite() { # name reason: the whole suite cannot run here
 
 run_suite unit sh tests/run-unit.sh "$build"
 run_suite golden sh tests/run-golden.sh "$build"
+run_suite formats sh tests/formats.sh "$build"
+run_suite budget sh bench/budget.sh "$build"
+if [ -d tests/analytics/node_modules/@duckdb/node-api ]; then run_suite analytics node tests/analytics/duckdb.mjs "$build/sockscope"; else echo "SKIPPED analytics: @duckdb/node-api is not installed (make test-deps)"; skipped="$skipped analytics"; fi
 run_suite malformed python3 tests/malformed.py "$build/sockscope"
 if command -v tshark >/dev/null 2>&1; then
 	run_suite oracle python3 tests/oracle.py "$build/sockscope"

@@ -3,13 +3,17 @@
  * Finds the timeline (inlined in the page, ?src=path.json, or a file the reader
  * picks or drops), builds the model and the views, and owns the one `state`
  * object.  Views call dispatch(action); dispatch changes state and updates every
- * view.  Testability contract: body[data-state] is "loading", "start", "ready" or
- * "error" (with the message in #error).
+ * view.  Testability contract: body[data-state] is "loading", "partial" (the
+ * first screen is drawn, the rest is loading), "ready" (all loaded), "start" or
+ * "error" (with the message in #error); body[data-events] is the count of events
+ * loaded so far; body[data-stopped] says where and why reading stopped early.
  */
 (function (S) {
 	'use strict';
 
 	var PLAY_MS = 1500;
+	var FIRST_SCREEN = 200;   /* events enough to fill the first screen */
+	var SLIM_BYTES = 256 * 1024 * 1024;   /* a file bigger than this keeps slim events */
 	var model = null, views = [], ladder = null, state = null, timer = 0, fileName = 'sockscope';
 
 	function $(id) { return document.getElementById(id); }
@@ -92,6 +96,7 @@
 
 	function render() {
 		views.forEach(function (v) { v.update(state); });
+		readSelected();
 	}
 
 	function startPlaying() {
@@ -123,37 +128,141 @@
 
 	/* ---- loading ---- */
 
-	/* text: the timeline; readMs: how long joining the report's pieces took, for
-	 * Sockscope.timing. */
-	function load(text, name, readMs) {
-		var started = performance.now(), doc;
-		stopPlaying();
-		fileName = String(name || 'sockscope').split('/').pop();
+	/* The reading under way (preload.js's readTimeline); a new one cancels it. */
+	var job = null;
+
+	/* The views over a model.  A model from the first events (`partial`) is
+	 * replaced by the whole one; the reader's place (selection, filters, zoom)
+	 * carries over. */
+	function show(doc, complete, problem) {
+		var started = performance.now(), previous = state;
 		try {
-			doc = S.parseJson(text);
-			var json = performance.now();
 			model = S.createModel(doc);
 		} catch (e) {
+			if (job) job.cancelled = true;
+			hideProgress();
 			showError(e.message);
-			return;
+			return false;
 		}
-		var parsed = performance.now();
+		var built = performance.now();
 		$('error').hidden = true;
 		$('start').hidden = true;
 		$('app').hidden = false;
 		setHeader();
 		state = initialState();
+		if (previous && complete) ['selected', 'flow', 'flaggedOnly', 'protos', 'axis', 'zoom', 'teaching', 'graphDir']
+			.forEach(function (k) { state[k] = previous[k]; });
 		refilter();
 		ladder = S.createLadder($('ladder'), model, dispatch);
-		views = [ladder, S.createList($('list'), model, dispatch), S.createDetails($('details'), model, dispatch),
+		views = [ladder, S.createList($('list'), model, dispatch), detailsView(),
 			S.createFlows($('flows'), model, dispatch), S.createStevens($('stevens'), model, dispatch),
 			S.createTeach($('steps'), $('stage'), model, dispatch)];
 		S.measureScrollers();
 		render();
 		var done = performance.now();
-		S.timing = { read: readMs || 0, json: json - started, model: parsed - json, parse: parsed - started,
-			render: done - parsed, total: done - started, events: model.count, dataAt: started, readyAt: done };
-		setPageState('ready');
+		document.body.dataset.events = String(model.count);
+		if (complete) {
+			var t = job || {};
+			S.timing = { read: t.readMs || 0, json: t.parseMs || 0, model: built - started, parse: (t.parseMs || 0) + built - started,
+				render: done - built, total: done - (t.started || started), events: model.count,
+				dataAt: t.started || started, partialAt: t.partialAt || null, readyAt: done };
+			showProblem(problem, model.count);
+			setPageState('ready');
+		} else {
+			if (job) job.partialAt = done;
+			setPageState('partial');
+		}
+		return true;
+	}
+
+	/* ---- progress and where reading stopped ---- */
+
+	function progressBox() {
+		var box = $('load-progress');
+		if (!box) {
+			box = document.createElement('div');
+			box.id = 'load-progress';
+			box.setAttribute('role', 'status');
+			box.style.cssText = 'padding: 4px 16px; font-size: 13px;';
+			document.querySelector('header').after(box);
+		}
+		return box;
+	}
+
+	function showProgress(events, bytes, total) {
+		var box = progressBox(), text = 'Loading ' + fileName + ': ' + S.formatCount(events) + ' events';
+		if (total > 0) text += ', ' + Math.min(100, Math.floor(bytes * 100 / total)) + '%';
+		box.className = 'loading';
+		box.textContent = text + '…';
+		box.hidden = false;
+		document.body.dataset.events = String(events);
+	}
+
+	function hideProgress() {
+		var box = $('load-progress');
+		if (box) box.hidden = true;
+	}
+
+	function showProblem(problem, count) {
+		if (!problem) { hideProgress(); return; }
+		var box = progressBox();
+		box.className = 'load-problem';
+		box.textContent = 'Reading ' + fileName + ' stopped: ' + problem + '. Shown: the ' +
+			S.formatCount(count) + ' events read before.';
+		box.hidden = false;
+		document.body.dataset.stopped = problem;
+	}
+
+	/* Reads the timeline from next() (chunks of text or bytes); total: its size, if known;
+	 * file: the File it comes from, if any (a big one's events are kept slim). */
+	function read(next, name, total, readMs, file) {
+		if (job) job.cancelled = true;
+		stopPlaying();
+		state = null;
+		fileName = String(name || 'sockscope').split('/').pop();
+		delete document.body.dataset.stopped;
+		setPageState('loading');
+		var mine = job = { cancelled: false, started: performance.now(), readMs: readMs || 0, file: file || null,
+			slim: !!file && file.size > (window.SockscopeSlimBytes || SLIM_BYTES) };
+		showProgress(0, 0, total);
+		S.readTimeline(next, {
+			head: function (doc) { if (!mine.cancelled) show(doc, false, null); },
+			progress: function (n, bytes) { if (!mine.cancelled) showProgress(n, bytes, total); },
+			done: function (doc, problem) {
+				if (mine.cancelled) return;
+				mine.parseMs = performance.now() - mine.started;
+				show(doc, true, problem);
+			},
+			fail: function (message) { if (!mine.cancelled) { hideProgress(); showError(message); } }
+		}, FIRST_SCREEN, mine);
+	}
+
+	function detailsView() {
+		var v = S.createDetails($('details'), model, dispatch);
+		v.isDetails = true;
+		return v;
+	}
+
+	/* A slim event (a big file's, see preload.js) is read in full when selected. */
+	function readSelected() {
+		var i = state ? state.selected : -1, ev = i >= 0 && model ? model.events[i] : null;
+		if (!ev || ev._at === undefined || !job || !job.file || ev._reading) return;
+		ev._reading = true;
+		var m = model;
+		S.readFullEvent(job.file, ev).then(function (full) {
+			if (!full || m !== model) return;
+			model.events[i] = full;
+			if (state.selected !== i) return;
+			/* the details panel draws an event once: draw it again, in full */
+			var at = views.findIndex(function (v) { return v.isDetails; });
+			if (at >= 0) views[at] = detailsView();
+			render();
+		});
+	}
+
+	/* A timeline's whole text (kept for callers of Sockscope.app.load). */
+	function load(text, name, readMs) {
+		read(S.textChunks([text]), name, text.length, readMs);
 	}
 
 	function setHeader() {
@@ -171,17 +280,18 @@
 
 	function loadFile(file) {
 		if (!file) return;
-		setPageState('loading');
-		file.text().then(function (text) { load(text, file.name); },
-			function (e) { showError('Could not read ' + file.name + ': ' + e.message); });
+		read(S.fileChunks(file), file.name, file.size, 0, file);
 	}
 
 	/* preload.js has usually started the request already. */
 	function loadUrl(src) {
-		setPageState('loading');
-		var pre = S.preload && S.preload.src === src ? S.preload.text : null;
+		var pre = S.preload && S.preload.src === src ? S.preload.response : null;
 		S.preload = null;
-		(pre || S.fetchText(src)).then(function (text) { load(text, src, 0); }, function (e) {
+		setPageState('loading');
+		(pre || fetch(src)).then(function (r) {
+			var size = Number(r.headers.get('content-length')) || 0;
+			read(S.responseChunks(r), src, size);
+		}).catch(function (e) {
 			showError('Could not load ' + src + ': ' + e.message +
 				(location.protocol === 'file:' ? ' (pages opened from disk cannot fetch files; use Open… instead)' : ''));
 		});
@@ -190,8 +300,8 @@
 	/* The report's timeline, in one or more pieces (see src/timeline/report.c). */
 	function inlineTimeline() {
 		var pieces = document.querySelectorAll('script.sockscope-timeline'), parts = [];
-		for (var i = 0; i < pieces.length; i++) parts.push(pieces[i].textContent);
-		return parts.join('');
+		for (var i = 0; i < pieces.length; i++) if (pieces[i].textContent) parts.push(pieces[i].textContent);
+		return parts;
 	}
 
 	/* Only on the bare start page: a missing index.json is a 404 the console shows. */
@@ -228,7 +338,7 @@
 	};
 
 	function onKey(e) {
-		if (!state || document.body.dataset.state !== 'ready' || e.ctrlKey || e.metaKey || e.altKey) return;
+		if (!state || !/^(ready|partial)$/.test(document.body.dataset.state) || e.ctrlKey || e.metaKey || e.altKey) return;
 		var target = e.target, tag = target && target.tagName;
 		var typing = tag === 'INPUT' && !/^(checkbox|radio|button)$/.test(target.type);
 		if (typing || tag === 'SELECT' || tag === 'TEXTAREA' || (target && target.isContentEditable)) return;
@@ -250,6 +360,7 @@
 
 	function wireStart() {
 		var input = $('file-input');
+		input.accept = '.json,.jsonl,application/json,application/jsonl';
 		input.addEventListener('change', function () { loadFile(input.files[0]); input.value = ''; });
 		$('open-file').addEventListener('click', function () { input.click(); });
 		$('pick-file').addEventListener('click', function () { input.click(); });
@@ -272,7 +383,8 @@
 		wireStart();
 		var t0 = performance.now(), inline = inlineTimeline();
 		var src = new URLSearchParams(location.search).get('src');
-		if (inline && inline.trim()) load(inline, 'report', performance.now() - t0);
+		if (inline.length && /\S/.test(inline[0]))
+			read(S.textChunks(inline), 'report', 0, performance.now() - t0);
 		else if (src) loadUrl(src);
 		else showStart();
 	}

@@ -1,29 +1,374 @@
-/* sockscope viewer: starts loading ?src= as early as the page can.
+/* sockscope viewer: the loading path.  Starts the ?src= request as early as
+ * the page can, and reads a timeline as a stream, in either format.
  *
  * Loaded from <head>, so the request goes out before the body and the other
- * scripts are parsed.  main.js takes Sockscope.preload.text (a promise of the
- * timeline's text) when its src is the page's.
+ * scripts are parsed; main.js takes Sockscope.preload.response when its src is
+ * the page's.
  *
- * The body is taken as a Blob, then read as text: Chromium then keeps the
- * bytes out of the page while they arrive (the page goes on parsing its
- * scripts), and reads them in once; for a 60 MB timeline that is about 0.3 s
- * sooner than response.text() or arrayBuffer(), which copy each chunk in on
- * the page's main thread.
+ * Sockscope.readTimeline(chunks, handlers) reads the timeline's text as it
+ * arrives (File.stream() for a picked or dropped file, the fetch's body for
+ * ?src=, the report's inline pieces), a line at a time:
+ *   JSON Lines   {"kind":"header",...} then one event a line, flows, the end
+ *   a document   as sockscope writes it: one event a line between "events":[
+ *                and "],"; the rest (source, endpoints, flows) parsed at the end
+ * Anything else (a document on one line, pretty-printed) is parsed whole at
+ * the end.  Events are handed over in batches as they are parsed, so the page
+ * can draw the first screen long before the last byte; the work is cut into
+ * slices of about SLICE_MS so that the page answers keys and clicks meanwhile.
+ * A line that is not JSON, or a file cut short, ends the reading with what was
+ * read and a `problem` saying where and why.
  */
 (function (S) {
 	'use strict';
 
-	S.fetchText = function (src) {
-		return fetch(src).then(function (r) {
-			if (!r.ok) throw new Error('HTTP ' + r.status);
-			return r.blob();
-		}).then(function (blob) { return blob.text(); });
-	};
+	var SLICE_MS = 30;
+
+	/* ---- the early request ---- */
 
 	var src = new URLSearchParams(location.search).get('src');
-	if (!src || location.protocol === 'file:' || typeof fetch !== 'function')
-		return;
-	var text = S.fetchText(src);
-	text.catch(function () { /* main.js reports it */ });
-	S.preload = { src: src, text: text };
+	if (src && location.protocol !== 'file:' && typeof fetch === 'function') {
+		var response = fetch(src);
+		response.catch(function () { /* main.js reports it */ });
+		S.preload = { src: src, response: response };
+	}
+
+	/* ---- chunk sources: each an async next() -> string | Uint8Array | null ---- */
+
+	function readerChunks(stream) {
+		var reader = stream.getReader();
+		return function () {
+			return reader.read().then(function (r) { return r.done ? null : r.value; });
+		};
+	}
+
+	S.fileChunks = function (file) {
+		if (file.stream) return readerChunks(file.stream());
+		var done = false;   /* no File.stream(): the whole text at once */
+		return function () {
+			if (done) return Promise.resolve(null);
+			done = true;
+			return file.text();
+		};
+	};
+
+	S.responseChunks = function (r) {
+		if (!r.ok) throw new Error('HTTP ' + r.status);
+		return r.body && r.body.getReader ? readerChunks(r.body) : (function () {
+			var done = false;
+			return function () {
+				if (done) return Promise.resolve(null);
+				done = true;
+				return r.text();
+			};
+		})();
+	};
+
+	S.textChunks = function (pieces) {
+		var i = 0;
+		return function () { return Promise.resolve(i < pieces.length ? pieces[i++] : null); };
+	};
+
+	/* ---- the parser: text in, events out ---- */
+
+	var MODE_START = 0, MODE_LINES = 1, MODE_DOC_HEAD = 2, MODE_DOC_EVENTS = 3, MODE_DOC_TAIL = 4, MODE_WHOLE = 5;
+
+	function isObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
+
+	/* What a big file's events keep in memory: all the views draw from.  The
+	 * rest (explanation, payload, options, absolute time) is read again from the
+	 * file when the event is shown (`_at`, `_len`: its line's place in the file). */
+	function slimEvent(v, at, len) {
+		var out = { kind: v.kind, t: v.t, flow: v.flow, _at: at, _len: len };
+		for (var k in v)
+			if (k !== 'explain' && k !== 'payload' && k !== 'ts' && k !== 'detail') out[k] = v[k];
+		if (isObject(v.tcp) && v.tcp.options) {
+			var tcp = {};
+			for (var f in v.tcp) if (f !== 'options') tcp[f] = v.tcp[f];
+			out.tcp = tcp;
+		}
+		return out;
+	}
+
+	function Parser(slim) {
+		this.slim = !!slim;     /* keep slim events (see slimEvent) */
+		this.offset = 0;        /* bytes before the line being read (ASCII text: one a character) */
+		this.lineAt = 0;
+		this.mode = MODE_START;
+		this.line = 0;          /* lines read */
+		this.events = [];
+		this.head = null;       /* schema, demo (and source so far) */
+		this.end = null;        /* jsonl: the end line; a document: its tail */
+		this.flows = [];
+		this.tail = [];         /* a document's lines after its events */
+		this.whole = [];        /* everything, when parsed whole */
+		this.rest = '';
+		this.parts = [];
+		this.problem = null;    /* where reading stopped, and why */
+		this.fatal = null;      /* nothing can be shown */
+	}
+
+	/* The line mode a timeline's first line calls for. */
+	Parser.prototype.first = function (text) {
+		if (/^\{"kind":"header"/.test(text)) {
+			var head = this.json(text);
+			if (!head) { this.fatal = 'This file is not a sockscope timeline: ' + this.problem + '.'; return; }
+			this.head = head;
+			this.mode = MODE_LINES;
+			return;
+		}
+		var m = /^\{"schema":("[^"]*")(.*),$/.exec(text);
+		if (m) {
+			var h = null;
+			try { h = JSON.parse(text.slice(0, -1) + '}'); } catch (e) { h = null; }
+			if (isObject(h)) {
+				this.head = h;
+				this.mode = MODE_DOC_HEAD;
+				this.whole.push(text);
+				return;
+			}
+		}
+		this.mode = MODE_WHOLE;
+		this.whole.push(text);
+	};
+
+	/* JSON.parse of one line; on failure, the problem and null. */
+	Parser.prototype.json = function (text) {
+		try {
+			var v = JSON.parse(text);
+			if (isObject(v)) return v;
+			this.stop('line ' + this.line + ' is not a JSON object');
+		} catch (e) {
+			this.stop('line ' + this.line + ' is not JSON (' + e.message + ')');
+		}
+		return null;
+	};
+
+	Parser.prototype.stop = function (why) {
+		if (!this.problem) this.problem = why;
+	};
+
+	Parser.prototype.jsonlLine = function (text) {
+		if (this.end) { this.stop('line ' + this.line + ' comes after the end line'); return; }
+		var v = this.json(text);
+		if (!v) return;
+		if (v.kind === 'flow') {
+			delete v.kind;
+			this.flows.push(v);
+		} else if (v.kind === 'end') {
+			this.end = v;
+		} else if (v.kind === 'header') {
+			this.stop('line ' + this.line + ' is a second header');
+		} else {
+			this.events.push(this.slim ? slimEvent(v, this.lineAt, text.length) : v);
+		}
+	};
+
+	Parser.prototype.docLine = function (text) {
+		if (this.mode === MODE_DOC_HEAD) {
+			this.whole.push(text);
+			this.mode = text === '"events":[' ? MODE_DOC_EVENTS : MODE_WHOLE;
+			return;
+		}
+		if (this.mode === MODE_DOC_EVENTS) {
+			if (text.charAt(0) === ']') {
+				this.mode = MODE_DOC_TAIL;
+				this.whole = [];
+				this.tail.push(text.slice(1).replace(/^,/, ''));
+				return;
+			}
+			var v = this.json(text.charAt(text.length - 1) === ',' ? text.slice(0, -1) : text);
+			if (v) this.events.push(this.slim ? slimEvent(v, this.lineAt, text.length) : v);
+			return;
+		}
+		this.tail.push(text);
+	};
+
+	Parser.prototype.take = function (text) {
+		this.line++;
+		this.lineAt = this.offset;
+		this.offset += text.length + 1;
+		if (text.charAt(text.length - 1) === '\r') text = text.slice(0, -1);
+		if (this.mode === MODE_START) this.first(text);
+		else if (this.mode === MODE_LINES) this.jsonlLine(text);
+		else if (this.mode === MODE_WHOLE) this.whole.push(text);
+		else this.docLine(text);
+	};
+
+	/* Takes the complete lines of text (and keeps the last, unfinished one).
+	 * Text without a newline waits in `parts`, joined once its line ends: a
+	 * document on one line is then joined once, not once per chunk. */
+	Parser.prototype.feed = function (text, deadline) {
+		var start = 0, nl;
+		if (text.indexOf('\n') < 0) {
+			if (text) this.parts.push(text);
+			text = '';
+		}
+		if (this.parts.length && text) {
+			this.parts.push(text);
+			text = this.parts.join('');
+			this.parts = [];
+		}
+		text = this.rest + text;
+		this.rest = '';
+		while (!this.problem && (nl = text.indexOf('\n', start)) >= 0) {
+			this.take(text.slice(start, nl));
+			start = nl + 1;
+			if (deadline && (this.line & 255) === 0 && performance.now() > deadline) break;
+		}
+		this.rest = this.problem ? '' : text.slice(start);
+		return !this.problem && this.rest.indexOf('\n') >= 0;   /* more lines wait */
+	};
+
+	/* The unfinished last line, whole. */
+	Parser.prototype.lastLine = function () {
+		var last = this.rest + this.parts.join('');
+		this.rest = '';
+		this.parts = [];
+		return last;
+	};
+
+	/* The whole document, when the text did not have sockscope's layout. */
+	Parser.prototype.finishWhole = function () {
+		try {
+			var doc = JSON.parse(this.whole.join('\n'));
+			if (!isObject(doc)) throw new Error('not an object');
+			this.head = doc;
+			this.events = Array.isArray(doc.events) ? doc.events : null;
+			this.end = doc;
+			this.flows = doc.flows;
+		} catch (e) {
+			this.fatal = 'This file is not a sockscope timeline: it is not valid JSON (' + e.message + ').';
+		}
+	};
+
+	Parser.prototype.finishDoc = function () {
+		var text = this.tail.join('\n');
+		try {
+			var tail = JSON.parse('{' + text);
+			this.end = tail;
+			this.flows = tail.flows;
+		} catch (e) {
+			this.stop('the timeline is cut short after ' + this.events.length + ' events (' +
+				(this.mode === MODE_DOC_TAIL ? 'in its flows' : 'no end of its events') + ')');
+		}
+	};
+
+	/* After the last chunk: the unfinished line, the parts read at the end. */
+	Parser.prototype.finish = function () {
+		if (this.fatal) return;
+		var last = this.lastLine();
+		if (last && !this.problem) {
+			if (this.mode === MODE_LINES) {
+				this.line++;
+				var v = null;
+				try { v = JSON.parse(last); } catch (e) { v = null; }
+				if (isObject(v)) { this.line--; this.take(last); }
+				else this.stop('line ' + this.line + ' is cut short');
+			} else {
+				this.take(last);
+			}
+		}
+		if (this.mode === MODE_START && !this.whole.length) this.fatal = 'This file is empty.';
+		else if (this.mode === MODE_WHOLE || this.mode === MODE_DOC_HEAD) this.finishWhole();
+		else if (this.mode === MODE_DOC_EVENTS || this.mode === MODE_DOC_TAIL) this.finishDoc();
+		else if (this.mode === MODE_LINES && !this.end)
+			this.stop('the timeline ends without its end line: it was cut short');
+	};
+
+	/* The timeline document so far (or in full): what S.createModel reads. */
+	Parser.prototype.doc = function (complete) {
+		var head = this.head || {}, end = complete && this.end ? this.end : {};
+		var doc = { schema: head.schema, events: this.events };
+		if (head.demo !== undefined) doc.demo = head.demo;
+		doc.source = end.source !== undefined ? end.source : head.source;
+		if (complete && this.end) {
+			doc.endpoints = end.endpoints;
+			if (end.endpoints_cut) doc.endpoints_cut = true;
+			doc.flows = this.flows;
+		}
+		return doc;
+	};
+
+	function decoderFor() {
+		var decoder = new TextDecoder('utf-8');
+		return function (chunk) {
+			if (chunk === null) return decoder.decode();
+			return typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+		};
+	}
+
+	function yieldToPage() {
+		return new Promise(function (resolve) { setTimeout(resolve, 0); });
+	}
+
+	/*
+	 * Reads the chunks to the end.  handlers:
+	 *   head(doc)         the first events (and schema, demo) are in: draw them (may not come)
+	 *   progress(n, bytes) events and bytes read so far
+	 *   done(doc, problem) all read (problem: null, or where it stopped and why)
+	 *   fail(message)     nothing to show
+	 * firstBatch: how many events make the first screen.
+	 */
+	S.readTimeline = function (next, handlers, firstBatch, job) {
+		job = job || {};
+		var parser = new Parser(job.slim), decode = decoderFor(), bytes = 0, headSent = false;
+		firstBatch = firstBatch || 200;
+
+		function afterChunk() {
+			handlers.progress(parser.events ? parser.events.length : 0, bytes);
+			if (!headSent && !parser.fatal && parser.events && parser.events.length >= firstBatch && parser.head) {
+				headSent = true;
+				handlers.head(parser.doc(false));
+			}
+		}
+
+		function pump() {
+			if (job.cancelled) return Promise.resolve();
+			return next().then(function (chunk) {
+				if (job.cancelled) return;
+				if (chunk === null) return finish();
+				bytes += chunk.length;
+				var text = decode(chunk), deadline = performance.now() + SLICE_MS;
+				var more = parser.feed(text, deadline);
+				return slices(more).then(function () {
+					if (job.cancelled) return;
+					afterChunk();
+					if (parser.problem || parser.fatal) return finish();
+					return performance.now() > deadline ? yieldToPage().then(pump) : pump();
+				});
+			});
+		}
+
+		/* The rest of a big chunk, a slice at a time. */
+		function slices(more) {
+			if (!more || job.cancelled) return Promise.resolve();
+			return yieldToPage().then(function () {
+				if (job.cancelled) return;
+				afterChunk();
+				return slices(parser.feed('', performance.now() + SLICE_MS));
+			});
+		}
+
+		function finish() {
+			if (!parser.problem && !parser.fatal) parser.feed(decode(null));
+			parser.finish();
+			if (parser.fatal) return handlers.fail(parser.fatal);
+			handlers.progress(parser.events ? parser.events.length : 0, bytes);
+			handlers.done(parser.doc(true), parser.problem);
+		}
+
+		return pump().catch(function (e) { handlers.fail(e && e.message ? e.message : String(e)); });
+	};
+
+	/* An event of a slim timeline in full, read again from its file; null if it is not
+	 * the same event (the file changed, or its text was not ASCII). */
+	S.readFullEvent = function (file, ev) {
+		return file.slice(ev._at, ev._at + ev._len).text().then(function (text) {
+			var v = null;
+			try { v = JSON.parse(text.replace(/,\s*$/, '')); } catch (e) { v = null; }
+			return isObject(v) && v.t === ev.t && v.kind === ev.kind && v.frame === ev.frame ? v : null;
+		});
+	};
+
+	S.TimelineParser = Parser;
 })(window.Sockscope = window.Sockscope || {});

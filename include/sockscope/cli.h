@@ -13,6 +13,7 @@
 
 #include "sockscope/capture.h"
 #include "sockscope/demo.h"
+#include "sockscope/timeline.h"
 
 enum cli_exit { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
@@ -21,6 +22,16 @@ int cli_report(int argc, char **argv);  /* timeline or capture -> self-contained
 int cli_capture(int argc, char **argv); /* live capture, optionally around a command */
 int cli_demo(int argc, char **argv);    /* run a bundled demo under capture */
 int cli_list(int argc, char **argv);    /* list the demos */
+
+enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+
+/* --format, --color and -v, shared by every command that writes a timeline. */
+struct cli_format {
+	bool format_set;             /* else chosen by the output (see cli_run_pipeline) */
+	enum timeline_format format; /* with format_set */
+	enum cli_color color;
+	bool verbose;
+};
 
 /* What the pipeline writes and how. */
 struct cli_pipeline {
@@ -36,11 +47,14 @@ struct cli_pipeline {
 	 * then traces it): interface and kernel statistics.  NULL: the source. */
 	const char *live_interface;
 	const struct capture_stats *live_stats;
+	struct cli_format format;
 };
 
 /*
  * Runs source -> decode -> track -> annotate -> timeline until the source
- * ends (or max_packets).  Messages name the source and the packet.  Returns
+ * ends (or max_packets).  The format is pipeline->format's, or else text when
+ * the output is a terminal, jsonl for a path ending in .jsonl, json otherwise;
+ * a reader of stdout that goes away (EPIPE) ends the run quietly with CLI_OK.  Messages name the source and the packet.  Returns
  * a cli_exit code; a truncated file still yields a complete timeline of what
  * was read, a warning, and CLI_FAIL.
  */

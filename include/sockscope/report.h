@@ -26,4 +26,14 @@ extern const struct report_asset report_assets[];
  */
 int report_write(FILE *out, FILE *timeline, char *errbuf, size_t errsize);
 
+/*
+ * Reads a timeline in either format (docs/timeline.md) from `in` and writes
+ * it to `out` as the JSON document report_write inlines.  A document is
+ * checked for its schema and copied; JSON Lines are checked line by line
+ * (each a JSON object; a header with a known schema first; the end line
+ * last; every line whole) and assembled, event lines unchanged.  Returns 0,
+ * or -SS_EMALFORMED with "line N: why" in errbuf (-SS_EIO when writing failed).
+ */
+int report_read_timeline(FILE *in, FILE *out, char *errbuf, size_t errsize);
+
 #endif

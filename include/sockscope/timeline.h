@@ -1,17 +1,21 @@
 /*
- * timeline.h - the JSON timeline ("sockscope.timeline/1"), streamed.
+ * timeline.h - the timeline ("sockscope.timeline/1"), streamed in one of three
+ * formats by one writer.
  *
- * The writer emits the document as events arrive, so memory does not grow
- * with the number of packets: each event is built as a json-c object,
- * written and released.  Flow summaries arrive as flows end (in any order)
- * and are spooled to a temporary file until timeline_finish() writes them
- * after the events, with the source description and the endpoints.  Keys are
- * written in the order docs/timeline.md gives them:
- *   schema, demo, events, source, endpoints, flows
+ * The writer takes finished events and plain values: a packet with its
+ * decoded fields, track result, explanation and label; a socket call with the
+ * flow it belongs to (matched by the caller, which owns the flow table); a
+ * flow's summary when the flow ends; the source's description at the end.
+ * Times arrive already made relative to the trace's origin (`t`).  Events must
+ * be handed over in the order they are to appear (by time).
  *
- * Socket API calls (from a demo) are handed over once, before the first
- * packet; the writer merges them by time with the packets, and names the flow
- * of each call by asking the flow table.
+ * Back-ends (one file each, behind struct timeline_backend in parts.h):
+ *   json   one document: schema, demo, events, source, endpoints, flows
+ *   jsonl  one object a line: header, the events, one line per flow, end
+ *   text   one line per packet, as tcpdump prints, plus what sockscope adds
+ * Memory does not grow with the number of packets: flow summaries (which
+ * arrive as flows end, in any order) are spooled to a temporary file.
+ * docs/timeline.md documents every field of json and jsonl.
  */
 #ifndef SOCKSCOPE_TIMELINE_H
 #define SOCKSCOPE_TIMELINE_H
@@ -19,7 +23,6 @@
 #include <stdio.h>
 
 #include "sockscope/annotate.h"
-#include "sockscope/capture.h"
 #include "sockscope/decode.h"
 #include "sockscope/demo.h"
 #include "sockscope/track.h"
@@ -28,17 +31,48 @@
 #define TIMELINE_PAYLOAD_PREVIEW 64  /* bytes of payload shown per packet */
 #define TIMELINE_MAX_ENDPOINTS   256 /* endpoints listed; more are counted, not listed */
 
+enum timeline_format { TIMELINE_JSON, TIMELINE_JSONL, TIMELINE_TEXT };
+
 struct timeline_writer;
+struct timeline_source;
+
+/* How to write: the format; the demo (written as `demo`, or NULL); what is
+ * known of the source before the first packet (jsonl's header; read by
+ * timeline_open only; may be NULL); for text, colour (ANSI escapes) and
+ * verbosity (the explanation's summary, the flows' narratives); flush_lines
+ * writes each event out at once (for a terminal) instead of in large blocks. */
+struct timeline_options {
+	enum timeline_format format;
+	const struct demo *demo;
+	const struct timeline_source *source;
+	bool color;
+	bool verbose;
+	bool flush_lines;
+};
 
 /* One packet with everything known about it. */
 struct timeline_packet {
 	uint64_t frame; /* 1-based index in the source */
 	int64_t ts_sec;
 	uint32_t ts_nsec;
+	double t; /* seconds since the trace's origin */
 	const struct packet *pkt;
 	const struct track_result *track;
 	const struct annotation *explain;
 	const char *label; /* tcpdump-style label */
+};
+
+/* One socket call (or note), tied to its flow by the caller. */
+struct timeline_call {
+	const struct demo_call *call;
+	double t;      /* seconds since the trace's origin, at the call's return */
+	uint64_t flow; /* 0 when no flow is known */
+};
+
+/* The kernel's capture counters; the values mean nothing when !known. */
+struct timeline_stats {
+	bool known;
+	uint64_t received, dropped, if_dropped;
 };
 
 /* What the source was, written after the events (counts are known by then). */
@@ -49,32 +83,26 @@ struct timeline_source {
 	int snaplen;
 	const char *filter;
 	uint64_t packets;
-	struct capture_stats stats; /* dropped is null when !stats.known */
+	struct timeline_stats stats;
 };
 
-/* Starts the document on `out` (not closed by the writer).  demo may be NULL. */
-struct timeline_writer *timeline_open(FILE *out, const struct demo *demo);
+/* Starts the timeline on `out` (not closed by the writer); NULL when out of memory. */
+struct timeline_writer *timeline_open(FILE *out, const struct timeline_options *options);
 
-/* Socket calls to merge, sorted by return time; the array must outlive the writer. */
-void timeline_set_calls(struct timeline_writer *w, const struct demo_call *calls, size_t count,
-                        const struct track_table *flows);
-
-/* Seconds since the first event for a timestamp (fixes the origin on first use). */
-double timeline_relative_time(struct timeline_writer *w, int64_t ts_sec, uint32_t ts_nsec);
-
+/* Each returns 0, or -SS_EIO once writing has failed (errno says why). */
 int timeline_write_packet(struct timeline_writer *w, const struct timeline_packet *p);
-
-/* Writes the calls not yet written (those after the last packet), while the
- * flow table they are matched against still exists. */
-void timeline_flush_calls(struct timeline_writer *w);
-
+int timeline_write_call(struct timeline_writer *w, const struct timeline_call *c);
 /* A flow has ended; its summary is kept until timeline_finish. */
 int timeline_add_flow(struct timeline_writer *w, const struct track_flow_summary *flow);
 
-/* Writes the remaining calls, the source, endpoints and flows, and frees w. */
+/* Writes the source, endpoints and flows, flushes, and frees w. */
 int timeline_finish(struct timeline_writer *w, const struct timeline_source *source);
 
-/* Frees w without finishing the document (after an output error). */
+/* Frees w without finishing the timeline (after an output error). */
 void timeline_abort(struct timeline_writer *w);
+
+/* "json", "jsonl", "text" <-> the format; parse returns false for another name. */
+bool timeline_format_parse(const char *name, enum timeline_format *format);
+const char *timeline_format_name(enum timeline_format format);
 
 #endif

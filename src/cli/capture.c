@@ -35,6 +35,7 @@ static const char capture_usage[] =
     "  --html OUT  also write a self-contained HTML page (needs -o FILE)\n"
     "  -c COUNT    stop after COUNT packets\n"
     "  -s SNAPLEN  bytes to keep of each packet (default 262144)\n"
+    CLI_FORMAT_USAGE
     "  FILTER      a BPF filter expression, as for tcpdump\n"
     "  -- COMMAND  run COMMAND, capturing from just before it starts until it ends\n"
     "\n"
@@ -46,6 +47,7 @@ struct capture_args {
 	long count, snaplen;
 	char *filter;   /* malloc'd */
 	char **command; /* NULL-terminated, or NULL */
+	struct cli_format format;
 };
 
 static void on_interrupt(int signo)
@@ -110,7 +112,7 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 	    {"html", required_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0},
 	};
-	static const struct cli_options options = {capture_usage, "i:w:o:c:s:h", longopts};
+	const struct cli_options options = {capture_usage, "i:w:o:c:s:h", longopts, &args->format};
 	int status, end = argc;
 
 	for (int i = 1; i < argc; i++)
@@ -126,7 +128,7 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 		cli_error("capture: '--' must be followed by a command");
 		return CLI_USAGE;
 	}
-	status = cli_check_html_output("capture", args->html, args->output);
+	status = cli_check_html_output("capture", args->html, args->output, &args->format);
 	if (status != CLI_OK)
 		return status;
 	args->filter = cli_join_words(end - optind, argv + optind);
@@ -143,6 +145,7 @@ static int write_timeline(const struct capture_args *args, const char *pcap_path
 	    .filter = args->filter,
 	    .live_interface = rec->interface,
 	    .live_stats = &rec->stats,
+	    .format = args->format,
 	};
 	return cli_trace_file(pcap_path, NULL, &pipeline);
 }

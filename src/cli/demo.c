@@ -32,6 +32,8 @@ static const char demo_usage[] =
     "  -p PORT     first of the 16 ports the demo may use (default 47000);\n"
     "              the last one carries sockscope's capture markers\n"
     "  --list      list the demos and what each teaches\n"
+    "  --format F  json (default), jsonl or text: DIR/NAME.json, .jsonl or .txt\n"
+    "              (text has no page)\n"
     "\n"
     "Live capture needs root or CAP_NET_RAW; raw-icmp and tcp-loss need root.\n"
     "Exit status: 0 ok, 1 a demo or its capture failed, 2 usage.\n";
@@ -40,6 +42,7 @@ struct demo_args {
 	const char *dir;
 	long base_port;
 	bool list;
+	struct cli_format format;
 };
 
 /* Set when the capture itself was refused: `demo all` then stops after one message. */
@@ -76,11 +79,13 @@ int cli_list(int argc, char **argv)
 
 /* The pipeline over the saved file, with the calls and the live capture's facts. */
 static int write_timeline(const struct demo *demo, struct demo_log *log, const char *filter,
-                          const struct record_result *rec, const char *paths[3])
+                          const struct record_result *rec, const char *paths[3],
+                          const struct cli_format *format)
 {
 	struct cli_pipeline pipeline = {
 	    .json_path = paths[1],
-	    .html_path = paths[2],
+	    .html_path = paths[2][0] ? paths[2] : NULL,
+	    .format = *format,
 	    .calls = log,
 	    .demo = demo,
 	    .filter = filter,
@@ -118,8 +123,12 @@ static int record_demo(const struct demo *demo, struct demo_log *log, uint16_t b
 	return CLI_OK;
 }
 
-static int run_one(const struct demo *demo, const char *dir, uint16_t base_port)
+static int run_one(const struct demo *demo, const char *dir, uint16_t base_port,
+                   const struct cli_format *format)
 {
+	static const char *const suffix[] = {
+	    [TIMELINE_JSON] = "json", [TIMELINE_JSONL] = "jsonl", [TIMELINE_TEXT] = "txt"};
+	enum timeline_format f = format->format_set ? format->format : TIMELINE_JSON;
 	char pcap[4096], json[4096], html[4096], filter[512];
 	const char *paths[3] = {pcap, json, html};
 	struct record_result rec;
@@ -132,8 +141,10 @@ static int run_one(const struct demo *demo, const char *dir, uint16_t base_port)
 		return CLI_FAIL;
 	}
 	snprintf(pcap, sizeof(pcap), "%s/%s.pcap", dir, demo->name);
-	snprintf(json, sizeof(json), "%s/%s.json", dir, demo->name);
+	snprintf(json, sizeof(json), "%s/%s.%s", dir, demo->name, suffix[f]);
 	snprintf(html, sizeof(html), "%s/%s.html", dir, demo->name);
+	if (f == TIMELINE_TEXT)
+		html[0] = '\0'; /* a page needs a json or jsonl timeline */
 	status = record_demo(demo, log, base_port, pcap, filter, &rec);
 	if (status == CLI_OK && rec.work_ret < 0) {
 		const char *why = demo_log_error_text(log);
@@ -141,7 +152,7 @@ static int run_one(const struct demo *demo, const char *dir, uint16_t base_port)
 		status = CLI_FAIL;
 	}
 	if (rec.error == 0) {
-		int written = write_timeline(demo, log, filter, &rec, paths);
+		int written = write_timeline(demo, log, filter, &rec, paths, format);
 		if (written == CLI_OK)
 			printf("%s: %llu packets, %zu socket calls\n  %s\n  %s\n  %s\n", demo->name,
 			       (unsigned long long)rec.frames, demo_log_count(log), pcap, json,
@@ -182,19 +193,19 @@ static int parse_demo_args(int argc, char **argv, struct demo_args *args)
 	    {"list", no_argument, NULL, 'l'},
 	    {NULL, 0, NULL, 0},
 	};
-	static const struct cli_options options = {demo_usage, "o:p:h", longopts};
+	const struct cli_options options = {demo_usage, "o:p:h", longopts, &args->format};
 
 	return cli_parse_options(&options, argc, argv, parse_option, args);
 }
 
-static int run_all(const char *dir, uint16_t base_port)
+static int run_all(const char *dir, uint16_t base_port, const struct cli_format *format)
 {
 	size_t count;
 	const struct demo *demos = demo_registry(&count);
 	int status = CLI_OK;
 
 	for (size_t i = 0; i < count && !capture_refused; i++)
-		if (run_one(&demos[i], dir, base_port) != CLI_OK)
+		if (run_one(&demos[i], dir, base_port, format) != CLI_OK)
 			status = CLI_FAIL;
 	return status;
 }
@@ -218,11 +229,11 @@ int cli_demo(int argc, char **argv)
 		return CLI_FAIL;
 	}
 	if (strcmp(argv[optind], "all") == 0)
-		return run_all(args.dir, (uint16_t)args.base_port);
+		return run_all(args.dir, (uint16_t)args.base_port, &args.format);
 	demo = demo_find(argv[optind]);
 	if (!demo) {
 		cli_error("demo: no demo named '%s' (see sockscope demo --list)", argv[optind]);
 		return CLI_USAGE;
 	}
-	return run_one(demo, args.dir, (uint16_t)args.base_port);
+	return run_one(demo, args.dir, (uint16_t)args.base_port, &args.format);
 }

@@ -2,11 +2,16 @@
  * pipeline.c - source -> decode -> track -> annotate -> timeline, once per
  * frame, with nothing allocated per packet: the packet, track result and
  * annotation live in one `struct pipeline_state` reused for every frame.
+ *
+ * The pipeline also merges a demo's socket calls with the packets by time and
+ * ties each call to its flow while the flow table still holds it, so the
+ * writer receives finished events only.
  */
 #include "sockscope/cli.h"
 #include "sockscope/timeline.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,9 +24,16 @@ struct pipeline_state {
 	struct track_table *table;
 	FILE *out;
 	uint64_t frames;
+	const struct demo_call *calls; /* sorted by return time */
+	size_t call_count, next_call;
+	bool have_origin;
+	int64_t origin_sec;
+	uint32_t origin_nsec;
 	struct packet pkt;
 	struct track_result result;
 	struct annotation explain;
+	bool explain_wanted; /* every format but plain text shows the explanation */
+	bool pipe_closed;    /* stdout's reader has gone */
 	char label[160];
 	char errbuf[512];
 };
@@ -32,6 +44,54 @@ static void on_flow_end(const struct track_flow_summary *flow, void *ctx)
 	timeline_add_flow(st->writer, flow);
 }
 
+static bool time_before(int64_t a_sec, uint32_t a_nsec, int64_t b_sec, uint32_t b_nsec)
+{
+	return a_sec < b_sec || (a_sec == b_sec && a_nsec < b_nsec);
+}
+
+/* Seconds since the origin: the earliest of the first call and the first packet. */
+static double relative_time(struct pipeline_state *st, int64_t sec, uint32_t nsec)
+{
+	if (!st->have_origin) {
+		st->have_origin = true;
+		st->origin_sec = sec;
+		st->origin_nsec = nsec;
+		if (st->call_count && time_before(st->calls[0].ts_sec, st->calls[0].ts_nsec, sec,
+		                                  nsec)) {
+			st->origin_sec = st->calls[0].ts_sec;
+			st->origin_nsec = st->calls[0].ts_nsec;
+		}
+	}
+	return (double)(sec - st->origin_sec) + ((double)nsec - (double)st->origin_nsec) / 1e9;
+}
+
+static uint64_t call_flow(const struct pipeline_state *st, const struct demo_call *call)
+{
+	if (!call->has_tuple || !st->table)
+		return 0;
+	return track_find_flow(st->table, call->proto, &call->local, call->local_port,
+	                       &call->peer, call->peer_port);
+}
+
+/* Writes the calls that returned before (or at) the given time, or all of them. */
+static int write_calls_until(struct pipeline_state *st, int64_t sec, uint32_t nsec, bool all)
+{
+	while (st->next_call < st->call_count) {
+		const struct demo_call *call = &st->calls[st->next_call];
+		if (!all && time_before(sec, nsec, call->ts_sec, call->ts_nsec))
+			break;
+		struct timeline_call tc = {
+		    .call = call,
+		    .t = relative_time(st, call->ts_sec, call->ts_nsec),
+		    .flow = call_flow(st, call),
+		};
+		if (timeline_write_call(st->writer, &tc) < 0)
+			return -SS_EIO;
+		st->next_call++;
+	}
+	return 0;
+}
+
 static int handle_frame(struct pipeline_state *st, const struct capture_frame *frame)
 {
 	int linktype = capture_linktype(st->config->source);
@@ -39,21 +99,33 @@ static int handle_frame(struct pipeline_state *st, const struct capture_frame *f
 
 	st->frames++;
 	decode_frame(linktype, frame->data, frame->caplen, frame->wirelen, &st->pkt);
-	t = timeline_relative_time(st->writer, frame->ts_sec, frame->ts_nsec);
+	t = relative_time(st, frame->ts_sec, frame->ts_nsec);
 	if (track_packet(st->table, &st->pkt, t, st->frames, &st->result) < 0)
 		return -SS_ENOMEM;
-	annotate_packet(&st->pkt, &st->result, &st->explain);
+	if (st->explain_wanted)
+		annotate_packet(&st->pkt, &st->result, &st->explain);
 	annotate_label(&st->pkt, &st->result, st->label, sizeof st->label);
 	struct timeline_packet tp = {
 	    .frame = st->frames,
 	    .ts_sec = frame->ts_sec,
 	    .ts_nsec = frame->ts_nsec,
+	    .t = t,
 	    .pkt = &st->pkt,
 	    .track = &st->result,
-	    .explain = &st->explain,
+	    .explain = st->explain_wanted ? &st->explain : NULL,
 	    .label = st->label,
 	};
+	if (write_calls_until(st, frame->ts_sec, frame->ts_nsec, false) < 0)
+		return -SS_EIO;
 	return timeline_write_packet(st->writer, &tp);
+}
+
+/* The reader of stdout went away (`| head`): stop quietly, as tcpdump does. */
+static bool reader_gone(struct pipeline_state *st)
+{
+	if (errno == EPIPE && st->out == stdout)
+		st->pipe_closed = true;
+	return st->pipe_closed;
 }
 
 static void show_progress(struct pipeline_state *st, bool done)
@@ -92,6 +164,8 @@ static int read_source(struct pipeline_state *st)
 			return CLI_FAIL;
 		}
 		if (handle_frame(st, &frame) < 0) {
+			if (reader_gone(st))
+				return CLI_OK;
 			cli_error("%s: packet %llu: cannot write the timeline: %s",
 			          capture_name(pl->source), (unsigned long long)st->frames,
 			          errno ? strerror(errno) : "out of memory");
@@ -112,9 +186,11 @@ static FILE *open_output(const char *path)
 	return out;
 }
 
+/* What is known of the source; the counts only once it has ended. */
 static void describe_source(const struct pipeline_state *st, struct timeline_source *src)
 {
 	const struct cli_pipeline *pl = st->config;
+	struct capture_stats stats = {0};
 
 	memset(src, 0, sizeof *src);
 	src->live = pl->live_interface || capture_is_live(pl->source);
@@ -124,9 +200,11 @@ static void describe_source(const struct pipeline_state *st, struct timeline_sou
 	src->filter = pl->filter;
 	src->packets = st->frames;
 	if (pl->live_stats)
-		src->stats = *pl->live_stats;
+		stats = *pl->live_stats;
 	else
-		capture_get_stats(pl->source, &src->stats);
+		capture_get_stats(pl->source, &stats);
+	src->stats = (struct timeline_stats){stats.known, stats.received, stats.dropped,
+	                                     stats.if_dropped};
 }
 
 static int check_linktype(const struct cli_pipeline *pl)
@@ -144,11 +222,17 @@ static int finish(struct pipeline_state *st, int status)
 {
 	struct timeline_source src;
 
-	timeline_flush_calls(st->writer); /* calls after the last packet, while flows exist */
-	track_destroy(st->table);         /* ends every flow: summaries reach the writer */
+	/* calls after the last packet, while the flows they name still exist */
+	if (!st->pipe_closed && write_calls_until(st, 0, 0, true) < 0 && !reader_gone(st))
+		status = CLI_FAIL;
+	track_destroy(st->table); /* ends every flow: summaries reach the writer */
 	show_progress(st, true);
 	describe_source(st, &src);
-	if (timeline_finish(st->writer, &src) < 0) {
+	if (st->pipe_closed) {
+		timeline_abort(st->writer);
+		return CLI_OK;
+	}
+	if (timeline_finish(st->writer, &src) < 0 && !reader_gone(st)) {
 		cli_error("%s: cannot write the timeline: %s", st->config->json_path,
 		          strerror(errno));
 		status = CLI_FAIL;
@@ -158,6 +242,44 @@ static int finish(struct pipeline_state *st, int status)
 		status = CLI_FAIL;
 	}
 	return status;
+}
+
+/*
+ * The format asked for, else by the output: text for a terminal, jsonl for a
+ * FILE.jsonl, json otherwise.  Colour (auto) only on a terminal that has it.
+ */
+static struct timeline_options writer_options(const struct cli_pipeline *pl, FILE *out)
+{
+	const struct cli_format *f = &pl->format;
+	const char *term = getenv("TERM"), *dot = strrchr(pl->json_path, '.');
+	bool tty = isatty(fileno(out));
+	struct timeline_options opts = {.demo = pl->demo, .verbose = f->verbose};
+
+	if (f->format_set)
+		opts.format = f->format;
+	else if (tty)
+		opts.format = TIMELINE_TEXT;
+	else
+		opts.format = dot && strcmp(dot, ".jsonl") == 0 ? TIMELINE_JSONL : TIMELINE_JSON;
+	if (f->color == CLI_COLOR_AUTO)
+		opts.color = tty && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
+	else
+		opts.color = f->color == CLI_COLOR_ALWAYS;
+	opts.flush_lines = tty;
+	return opts;
+}
+
+static struct timeline_writer *open_writer(struct pipeline_state *st)
+{
+	struct timeline_source src;
+	struct timeline_options opts = writer_options(st->config, st->out);
+
+	describe_source(st, &src);
+	opts.source = &src;
+	st->explain_wanted = opts.format != TIMELINE_TEXT || opts.verbose;
+	if (st->out == stdout)
+		signal(SIGPIPE, SIG_IGN); /* a closed pipe is EPIPE: see reader_gone */
+	return timeline_open(st->out, &opts);
 }
 
 int cli_run_pipeline(const struct cli_pipeline *pl)
@@ -174,15 +296,16 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 	st->out = open_output(pl->json_path);
 	if (!st->out)
 		goto out_free;
-	st->writer = timeline_open(st->out, pl->demo);
+	if (pl->calls) {
+		st->calls = demo_log_calls(pl->calls);
+		st->call_count = demo_log_count(pl->calls);
+	}
+	st->writer = open_writer(st);
 	st->table = st->writer ? track_create(on_flow_end, st) : NULL;
 	if (!st->table) {
 		cli_error("out of memory");
 		goto out_free;
 	}
-	if (pl->calls)
-		timeline_set_calls(st->writer, demo_log_calls(pl->calls), demo_log_count(pl->calls),
-		                   st->table);
 	status = finish(st, read_source(st));
 	if (status == CLI_OK && pl->html_path)
 		status = cli_write_report(pl->json_path, pl->html_path);

@@ -9,26 +9,47 @@
 #include <unistd.h>
 
 static const char report_usage[] =
-    "usage: sockscope report (-r CAPTURE | -j TIMELINE.json) -o OUT.html [FILTER...]\n"
+    "usage: sockscope report (-r CAPTURE | -j TIMELINE.json|.jsonl) -o OUT.html [FILTER...]\n"
     "\n"
     "Writes one self-contained HTML file: the sockscope viewer with the timeline\n"
     "inlined.  It opens from disk in any browser and needs no network.\n"
     "\n"
     "  -r CAPTURE   a pcap or pcapng file: traced first, as 'sockscope trace' does\n"
-    "  -j FILE      an existing timeline (from 'sockscope trace -o FILE')\n"
+    "  -j FILE      an existing timeline, JSON or JSON Lines (from 'sockscope trace')\n"
     "  -o OUT.html  the page to write\n";
+
+/* The timeline, in either format, as the document the page reads (a temporary file). */
+static FILE *read_timeline(const char *json_path)
+{
+	char errbuf[256] = "";
+	FILE *in = fopen(json_path, "r"), *doc = in ? tmpfile() : NULL;
+
+	if (!in || !doc) {
+		cli_error("%s: %s", in ? "temporary file" : json_path, strerror(errno));
+		if (in)
+			fclose(in);
+		return NULL;
+	}
+	if (report_read_timeline(in, doc, errbuf, sizeof errbuf) < 0) {
+		cli_error("%s: %s", json_path, errbuf);
+		fclose(doc);
+		doc = NULL;
+	}
+	fclose(in);
+	if (doc)
+		rewind(doc);
+	return doc;
+}
 
 int cli_write_report(const char *json_path, const char *html_path)
 {
 	char errbuf[256] = "";
-	FILE *timeline = fopen(json_path, "r");
+	FILE *timeline = read_timeline(json_path);
 	FILE *out;
 	int rc;
 
-	if (!timeline) {
-		cli_error("%s: %s", json_path, strerror(errno));
+	if (!timeline)
 		return CLI_FAIL;
-	}
 	out = fopen(html_path, "w");
 	if (!out) {
 		cli_error("%s: cannot write: %s", html_path, strerror(errno));

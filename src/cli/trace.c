@@ -1,4 +1,4 @@
-/* trace.c - `sockscope trace -r FILE [-o OUT|-] [-c COUNT] [FILTER...]` */
+/* trace.c - `sockscope trace -r FILE [-o OUT|-] [-c COUNT] [--format F] [FILTER...]` */
 #include "sockscope/cli.h"
 #include "util.h"
 
@@ -15,6 +15,7 @@ static const char trace_usage[] =
     "  -c COUNT        stop after COUNT packets\n"
     "  --html OUT      also write a self-contained HTML page (needs -o FILE)\n"
     "  -q              no progress on stderr\n"
+    CLI_FORMAT_USAGE
     "  FILTER          a BPF filter expression, as for tcpdump (e.g. tcp port 7000)\n"
     "\n"
     "Exit status: 0 ok, 1 bad input or failure, 2 usage.\n";
@@ -23,6 +24,7 @@ struct trace_args {
 	const char *input, *output, *html;
 	long count;
 	bool quiet;
+	struct cli_format format;
 };
 
 static int parse_option(int opt, const char *arg, void *ctx)
@@ -59,7 +61,7 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *args)
 	    {"html", required_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0},
 	};
-	static const struct cli_options options = {trace_usage, "r:o:c:qh", longopts};
+	const struct cli_options options = {trace_usage, "r:o:c:qh", longopts, &args->format};
 	int status = cli_parse_options(&options, argc, argv, parse_option, args);
 
 	if (status != CLI_OK)
@@ -69,7 +71,7 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *args)
 		fputs(trace_usage, stderr);
 		return CLI_USAGE;
 	}
-	return cli_check_html_output("trace", args->html, args->output);
+	return cli_check_html_output("trace", args->html, args->output, &args->format);
 }
 
 int cli_trace(int argc, char **argv)
@@ -87,6 +89,7 @@ int cli_trace(int argc, char **argv)
 	    .max_packets = args.count,
 	    .progress = !args.quiet,
 	    .filter = filter,
+	    .format = args.format,
 	};
 	status = cli_trace_file(args.input, &opts, &pl);
 	free(filter);

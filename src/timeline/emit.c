@@ -1,6 +1,7 @@
 /* emit.c - the streaming JSON writer (see emit.h for why it exists). */
 #include "emit.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -11,13 +12,16 @@ void emit_init(struct emitter *e, FILE *out)
 	e->depth = 0;
 	e->after_key = false;
 	e->failed = false;
+	e->error = 0;
 	e->has_items[0] = false;
 }
 
 bool emit_flush(struct emitter *e)
 {
-	if (e->len && fwrite(e->buf, 1, e->len, e->out) != e->len)
+	if (e->len && fwrite(e->buf, 1, e->len, e->out) != e->len && !e->failed) {
 		e->failed = true;
+		e->error = errno;
+	}
 	e->len = 0;
 	return !e->failed;
 }
@@ -92,6 +96,12 @@ void emit_line_break(struct emitter *e)
 	else
 		put_char(e, '\n');
 	e->has_items[e->depth] = false; /* the comma is written: the next item adds none */
+}
+
+void emit_end_line(struct emitter *e)
+{
+	put_char(e, '\n');
+	e->has_items[e->depth] = false;
 }
 
 void emit_begin_object(struct emitter *e)

@@ -27,6 +27,7 @@ struct emitter {
 	int depth;
 	bool after_key;
 	bool failed;
+	int error; /* errno of the first failed write */
 	bool has_items[EMIT_MAX_DEPTH];
 	char buf[EMIT_BUFFER];
 };
@@ -44,6 +45,9 @@ void emit_key(struct emitter *e, const char *key);
 /* Starts a new line before the next item of the current object or array,
  * with the comma that separates it from the previous one ("\n" or ",\n"). */
 void emit_line_break(struct emitter *e);
+/* Ends a line after a complete top-level value: "\n", and the next value
+ * starts a new one, with no comma (JSON Lines). */
+void emit_end_line(struct emitter *e);
 
 void emit_string(struct emitter *e, const char *text);
 void emit_string_n(struct emitter *e, const char *text, size_t len);

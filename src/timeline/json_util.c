@@ -18,11 +18,8 @@ void timeline_emit_endpoint(struct emitter *e, const char *key, const struct ss_
 }
 
 /* The date and time change once a second at most: format them once per second. */
-void timeline_emit_iso_time(struct timeline_writer *w, int64_t sec, uint32_t nsec)
+const char *timeline_iso_prefix(struct timeline_writer *w, int64_t sec)
 {
-	char text[48];
-	uint32_t micros = nsec / 1000u;
-
 	if (sec != w->iso_sec || !w->iso_prefix[0]) {
 		struct tm tm;
 		time_t t = (time_t)sec;
@@ -31,8 +28,17 @@ void timeline_emit_iso_time(struct timeline_writer *w, int64_t sec, uint32_t nse
 			strftime(w->iso_prefix, sizeof w->iso_prefix, "%Y-%m-%dT%H:%M:%S", &tm);
 		w->iso_sec = sec;
 	}
-	size_t n = strlen(w->iso_prefix);
-	memcpy(text, w->iso_prefix, n);
+	return w->iso_prefix;
+}
+
+void timeline_emit_iso_time(struct timeline_writer *w, int64_t sec, uint32_t nsec)
+{
+	char text[48];
+	uint32_t micros = nsec / 1000u;
+	const char *prefix = timeline_iso_prefix(w, sec);
+	size_t n = strlen(prefix);
+
+	memcpy(text, prefix, n);
 	text[n] = '.';
 	for (int i = 6; i >= 1; i--, micros /= 10)
 		text[n + (size_t)i] = (char)('0' + micros % 10);

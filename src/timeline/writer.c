@@ -1,28 +1,50 @@
 /*
- * writer.c - the streamed timeline document: header, merged events, and the
- * trailer (source, endpoints, flows) once the source has ended.
+ * writer.c - what every format shares: the life cycle, the flow spool, the
+ * endpoints seen and the sides the socket calls named.  The format itself is
+ * a back-end (json.c, jsonl.c, text.c).
  */
 #include "parts.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void emit_demo(struct emitter *e, const struct demo *demo)
+static const struct timeline_backend *const backends[] = {
+    [TIMELINE_JSON] = &timeline_json_backend,
+    [TIMELINE_JSONL] = &timeline_jsonl_backend,
+    [TIMELINE_TEXT] = &timeline_text_backend,
+};
+static const char *const format_names[] = {
+    [TIMELINE_JSON] = "json",
+    [TIMELINE_JSONL] = "jsonl",
+    [TIMELINE_TEXT] = "text",
+};
+
+bool timeline_format_parse(const char *name, enum timeline_format *format)
 {
-	emit_key(e, "demo");
-	emit_begin_object(e);
-	emit_kv_string(e, "name", demo->name);
-	emit_kv_string(e, "description", demo->description);
-	emit_kv_string(e, "teaches", demo->teaches);
-	emit_end_object(e);
+	for (size_t i = 0; i < SS_ARRAY_SIZE(format_names); i++)
+		if (strcmp(name, format_names[i]) == 0) {
+			*format = (enum timeline_format)i;
+			return true;
+		}
+	return false;
 }
 
-struct timeline_writer *timeline_open(FILE *out, const struct demo *demo)
+const char *timeline_format_name(enum timeline_format format)
+{
+	return (size_t)format < SS_ARRAY_SIZE(format_names) ? format_names[format] : "json";
+}
+
+struct timeline_writer *timeline_open(FILE *out, const struct timeline_options *options)
 {
 	struct timeline_writer *w = calloc(1, sizeof *w);
 
 	if (!w)
 		return NULL;
+	w->options = *options;
+	if ((size_t)options->format >= SS_ARRAY_SIZE(backends))
+		w->options.format = TIMELINE_JSON;
+	w->backend = backends[w->options.format];
 	w->flow_spool = tmpfile();
 	if (!w->flow_spool) {
 		free(w);
@@ -30,82 +52,54 @@ struct timeline_writer *timeline_open(FILE *out, const struct demo *demo)
 	}
 	emit_init(&w->events, out);
 	emit_init(&w->flows, w->flow_spool);
-	emit_begin_object(&w->events);
-	emit_kv_string(&w->events, "schema", TIMELINE_SCHEMA);
-	if (demo)
-		emit_demo(&w->events, demo);
-	emit_line_break(&w->events);
-	emit_key(&w->events, "events");
-	emit_begin_array(&w->events);
+	w->backend->open(w);
 	return w;
 }
 
-void timeline_set_calls(struct timeline_writer *w, const struct demo_call *calls, size_t count,
-                        const struct track_table *flows)
+/* After a failed write, errno is the write's again (later calls may have changed it). */
+static int status_of(const struct emitter *e)
 {
-	w->calls = calls;
-	w->call_count = count;
-	w->next_call = 0;
-	w->table = flows;
-}
-
-static bool time_before(int64_t a_sec, uint32_t a_nsec, int64_t b_sec, uint32_t b_nsec)
-{
-	return a_sec < b_sec || (a_sec == b_sec && a_nsec < b_nsec);
-}
-
-/* The origin is the earliest of the first call and the first packet. */
-double timeline_relative_time(struct timeline_writer *w, int64_t ts_sec, uint32_t ts_nsec)
-{
-	if (!w->have_origin) {
-		w->have_origin = true;
-		w->origin_sec = ts_sec;
-		w->origin_nsec = ts_nsec;
-		if (w->call_count &&
-		    time_before(w->calls[0].ts_sec, w->calls[0].ts_nsec, ts_sec, ts_nsec)) {
-			w->origin_sec = w->calls[0].ts_sec;
-			w->origin_nsec = w->calls[0].ts_nsec;
-		}
-	}
-	return (double)(ts_sec - w->origin_sec) + ((double)ts_nsec - (double)w->origin_nsec) / 1e9;
-}
-
-static uint64_t call_flow(const struct timeline_writer *w, const struct demo_call *call)
-{
-	if (!call->has_tuple || !w->table)
+	if (!e->failed)
 		return 0;
-	return track_find_flow(w->table, call->proto, &call->local, call->local_port, &call->peer,
-	                       call->peer_port);
+	errno = e->error;
+	return -SS_EIO;
 }
 
-/* Writes the calls that returned before (or at) the given time. */
-static void flush_calls_until(struct timeline_writer *w, int64_t sec, uint32_t nsec, bool all)
+static int event_written(struct timeline_writer *w)
 {
-	while (w->next_call < w->call_count) {
-		const struct demo_call *call = &w->calls[w->next_call];
-		if (!all && time_before(sec, nsec, call->ts_sec, call->ts_nsec))
-			break;
-		double t = timeline_relative_time(w, call->ts_sec, call->ts_nsec);
-		emit_line_break(&w->events);
-		timeline_emit_call(w, call, t, call_flow(w, call));
-		w->next_call++;
+	if (w->options.flush_lines && emit_flush(&w->events) && fflush(w->events.out) == EOF) {
+		w->events.failed = true;
+		w->events.error = errno;
 	}
-}
-
-void timeline_flush_calls(struct timeline_writer *w)
-{
-	flush_calls_until(w, 0, 0, true);
-	w->table = NULL; /* the table is about to go; later calls name no flow */
+	return status_of(&w->events);
 }
 
 int timeline_write_packet(struct timeline_writer *w, const struct timeline_packet *p)
 {
-	double t = timeline_relative_time(w, p->ts_sec, p->ts_nsec);
+	w->backend->packet(w, p);
+	return event_written(w);
+}
 
-	flush_calls_until(w, p->ts_sec, p->ts_nsec, false);
-	emit_line_break(&w->events);
-	timeline_emit_packet(w, p, t);
-	return w->events.failed ? -SS_EIO : 0;
+/* The first call that names a local address names its side. */
+static void remember_side(struct timeline_writer *w, const struct demo_call *call)
+{
+	if (!call->has_tuple || w->side_count == TIMELINE_MAX_ENDPOINTS)
+		return;
+	for (size_t i = 0; i < w->side_count; i++)
+		if (w->sides[i].port == call->local_port &&
+		    ss_addr_equal(&w->sides[i].addr, &call->local))
+			return;
+	struct call_side *s = &w->sides[w->side_count++];
+	s->addr = call->local;
+	s->port = call->local_port;
+	snprintf(s->side, sizeof s->side, "%s", call->side);
+}
+
+int timeline_write_call(struct timeline_writer *w, const struct timeline_call *c)
+{
+	remember_side(w, c->call);
+	w->backend->call(w, c);
+	return event_written(w);
 }
 
 static void remember_endpoint(struct timeline_writer *w, const struct ss_addr *addr, uint16_t port,
@@ -128,24 +122,19 @@ static void remember_endpoint(struct timeline_writer *w, const struct ss_addr *a
 
 int timeline_add_flow(struct timeline_writer *w, const struct track_flow_summary *flow)
 {
-	emit_line_break(&w->flows);
-	timeline_emit_flow_summary(&w->flows, flow);
+	w->backend->flow(w, flow);
 	w->flow_count++;
 	if (!w->endpoints_cut) {
 		remember_endpoint(w, &flow->client_addr, flow->client_port, false, flow->id);
 		remember_endpoint(w, &flow->server_addr, flow->server_port, true, flow->id);
 	}
-	return w->flows.failed ? -SS_EIO : 0;
+	return status_of(&w->flows);
 }
 
-static void emit_stat(struct emitter *e, const char *key, const struct capture_stats *stats,
-                      uint64_t value)
+void timeline_emit_source(struct emitter *e, const struct timeline_source *src, bool final)
 {
-	emit_kv_int_or_null(e, key, stats->known, (int64_t)value);
-}
+	const struct timeline_stats *stats = &src->stats;
 
-static void emit_source(struct emitter *e, const struct timeline_source *src)
-{
 	emit_key(e, "source");
 	emit_begin_object(e);
 	emit_kv_string(e, "kind", src->live ? "live" : "file");
@@ -157,22 +146,23 @@ static void emit_source(struct emitter *e, const struct timeline_source *src)
 		emit_string(e, src->filter);
 	else
 		emit_null(e);
+	if (!final) {
+		emit_end_object(e);
+		return;
+	}
 	emit_kv_int(e, "packets", (int64_t)src->packets);
-	emit_stat(e, "received", &src->stats, src->stats.received);
-	emit_stat(e, "dropped", &src->stats, src->stats.dropped);
-	emit_stat(e, "if_dropped", &src->stats, src->stats.if_dropped);
+	emit_kv_int_or_null(e, "received", stats->known, (int64_t)stats->received);
+	emit_kv_int_or_null(e, "dropped", stats->known, (int64_t)stats->dropped);
+	emit_kv_int_or_null(e, "if_dropped", stats->known, (int64_t)stats->if_dropped);
 	emit_end_object(e);
 }
 
 /* The side of the demo whose socket had this address, if a call says so. */
 static const char *side_of(const struct timeline_writer *w, const struct endpoint_entry *ep)
 {
-	for (size_t i = 0; i < w->call_count; i++) {
-		const struct demo_call *call = &w->calls[i];
-		if (call->has_tuple && call->local_port == ep->port &&
-		    ss_addr_equal(&call->local, &ep->addr))
-			return call->side;
-	}
+	for (size_t i = 0; i < w->side_count; i++)
+		if (w->sides[i].port == ep->port && ss_addr_equal(&w->sides[i].addr, &ep->addr))
+			return w->sides[i].side;
 	return NULL;
 }
 
@@ -186,8 +176,9 @@ static int by_flow_id(const void *a, const void *b)
 
 /* Labels: the demo's name for the side when a socket call names it; otherwise
  * "client", or "client 1", "client 2", ... in order of first flow, and "server". */
-static void emit_endpoints(struct emitter *e, struct timeline_writer *w)
+void timeline_emit_endpoints(struct timeline_writer *w)
 {
+	struct emitter *e = &w->events;
 	size_t clients = 0, client_no = 0;
 
 	qsort(w->endpoints, w->endpoint_count, sizeof w->endpoints[0], by_flow_id);
@@ -212,18 +203,33 @@ static void emit_endpoints(struct emitter *e, struct timeline_writer *w)
 	emit_end_array(e);
 }
 
-/* The spooled flow summaries, already separated, copied in blocks. */
-static void emit_spooled_flows(struct timeline_writer *w)
+static void copy_spool_lines(struct timeline_writer *w, const char *brace)
+{
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t n;
+
+	while ((n = getline(&line, &size, w->flow_spool)) > 0) {
+		emit_raw(&w->events, brace);
+		emit_raw(&w->events, line[0] == '{' ? line + 1 : line);
+	}
+	free(line);
+}
+
+void timeline_copy_spool(struct timeline_writer *w, const char *brace)
 {
 	char block[16384];
 	size_t n;
 
 	emit_flush(&w->flows);
 	rewind(w->flow_spool);
-	while ((n = fread(block, 1, sizeof block - 1, w->flow_spool)) > 0) {
-		block[n] = '\0';
-		emit_raw(&w->events, block);
-	}
+	if (brace)
+		copy_spool_lines(w, brace);
+	else
+		while ((n = fread(block, 1, sizeof block - 1, w->flow_spool)) > 0) {
+			block[n] = '\0';
+			emit_raw(&w->events, block);
+		}
 	if (ferror(w->flow_spool))
 		w->events.failed = true;
 }
@@ -231,31 +237,14 @@ static void emit_spooled_flows(struct timeline_writer *w)
 int timeline_finish(struct timeline_writer *w, const struct timeline_source *source)
 {
 	struct emitter *e = &w->events;
-	int rc;
+	int rc = 0;
 
-	flush_calls_until(w, 0, 0, true);
-	emit_raw(e, "\n");
-	emit_end_array(e);
-	emit_line_break(e);
-	emit_source(e, source);
-	emit_line_break(e);
-	emit_endpoints(e, w);
-	if (w->endpoints_cut) {
-		emit_line_break(e);
-		emit_kv_bool(e, "endpoints_cut", true);
-	}
-	emit_line_break(e);
-	emit_key(e, "flows");
-	emit_begin_array(e);
-	emit_spooled_flows(w);
-	emit_raw(e, "\n");
-	emit_end_array(e);
-	emit_end_object(e);
-	emit_raw(e, "\n");
-	if (!emit_flush(e) || fflush(e->out) == EOF || ferror(e->out) || w->flows.failed)
+	w->backend->finish(w, source);
+	if (!emit_flush(e) || fflush(e->out) == EOF || ferror(e->out) || w->flows.failed) {
+		if (e->failed)
+			errno = e->error;
 		rc = -SS_EIO;
-	else
-		rc = 0;
+	}
 	timeline_abort(w);
 	return rc;
 }

@@ -620,6 +620,8 @@ for (const file of captureFiles) {
 	});
 }
 
+(await import('./stream.mjs')).register({ test, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport });
+
 /* ---- run ---- */
 
 /* node tests/web/run.mjs [PATTERN]: only the tests whose name matches PATTERN */

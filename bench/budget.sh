@@ -1,0 +1,66 @@
+#!/bin/sh
+# The speed budgets of the output formats (issue: big traces and the terminal),
+# asserted on the benchmark's synthetic capture at 100,000 packets:
+#   text output at least 3x faster than `tcpdump -nr` (one line per packet each)
+#   jsonl within 5% of json
+# Each command runs ROUNDS times, interleaved, and its fastest wall time counts,
+# so that the other work of a shared machine weighs as little as it can.
+# usage: bench/budget.sh BUILD [PACKETS]   (prints "budget: N passed, N failed" last)
+set -u
+build=${1:-build}
+packets=${2:-100000}
+rounds=${ROUNDS:-5}
+bin=$build/sockscope
+dir=$build/bench
+mkdir -p "$dir"
+if grep -q __asan_init "$bin" 2>/dev/null; then
+	echo "SKIPPED budget: $bin is a sanitizer build; only the optimised build is timed"
+	echo "budget: 0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
+if ! command -v tcpdump >/dev/null 2>&1; then
+	echo "SKIPPED budget: tcpdump is not installed (apt-get install tcpdump)"
+	echo "budget: 0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
+cc -O2 -Wall -Wextra -Werror -o "$dir/gencap" bench/gencap.c || exit 1
+pcap=$dir/budget-$packets.pcap
+[ -s "$pcap" ] || "$dir/gencap" "$pcap" "$packets" >/dev/null 2>&1 || exit 1
+
+now() { date +%s%N; }
+# best NAME COMMAND...: runs it once, keeps the fastest time (ns) in best_NAME
+run_once() {
+	name=$1; shift
+	start=$(now)
+	"$@" >/dev/null 2>&1
+	ns=$(($(now) - start))
+	eval "prev=\${best_$name:-}"
+	if [ -z "$prev" ] || [ "$ns" -lt "$prev" ]; then eval "best_$name=$ns"; fi
+}
+for _ in $(seq "$rounds"); do
+	run_once text "$bin" trace -q -r "$pcap" --format text -o /dev/null
+	run_once json "$bin" trace -q -r "$pcap" --format json -o /dev/null
+	run_once jsonl "$bin" trace -q -r "$pcap" --format jsonl -o /dev/null
+	run_once tcpdump tcpdump -nr "$pcap"
+done
+
+# ratio A B: A/B with two decimals
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+speedup=$(ratio "$best_tcpdump" "$best_text")
+overhead=$(ratio "$best_jsonl" "$best_json")
+printf '%s packets, fastest of %s (load %s):\n' "$packets" "$rounds" "$(cut -d' ' -f1 /proc/loadavg)"
+for n in text json jsonl tcpdump; do
+	eval "ns=\$best_$n"
+	awk -v n="$n" -v ns="$ns" 'BEGIN { printf "  %-8s %7.3f s\n", n, ns / 1e9 }'
+done
+passed=0 failed=0
+if awk -v r="$speedup" 'BEGIN { exit !(r >= 3) }'; then passed=$((passed + 1)); else
+	echo "FAIL budget: text is ${speedup}x as fast as tcpdump -nr (budget >= 3x)"; failed=$((failed + 1))
+fi
+echo "text vs tcpdump -nr: ${speedup}x faster (budget >= 3x)"
+if awk -v r="$overhead" 'BEGIN { exit !(r <= 1.05) }'; then passed=$((passed + 1)); else
+	echo "FAIL budget: jsonl takes ${overhead}x the time of json (budget <= 1.05)"; failed=$((failed + 1))
+fi
+echo "jsonl / json time: ${overhead} (budget <= 1.05)"
+echo "budget: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,202 @@
+// Browser tests of the streamed loading path (web/preload.js, main.js): JSON and
+// JSON Lines timelines written by sockscope from the benchmark's synthetic
+// capture, read as they arrive; the first screen drawn early (body[data-state]
+// "partial"), everything later ("ready"); bad JSON Lines shown up to where they
+// stop.  Registered by run.mjs, which owns the browser and the server.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+const PARTIAL_MS = 500, READY_MS = 2500;                 /* 100,000 events */
+const BIG_PARTIAL_MS = 1000, BIG_READY_MS = 25000;       /* 1,000,000 events from the file picker */
+const BIG_HEAP = 1.5 * 1024 ** 3, INTERACT_MS = 100;
+
+/* Records when body[data-state] changes, in ms after navigation start. */
+const WATCH_STATES = () => {
+	window.stateTimes = {};
+	new MutationObserver(() => {
+		const s = document.body && document.body.dataset.state;
+		if (s && !(s in window.stateTimes)) window.stateTimes[s] = performance.now();
+	}).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-state'] });
+};
+
+/* A budget for this machine idle grows with the load, as run.mjs's 100k test does:
+ * with more runnable tasks than cores, the browser gets that share of the CPU. */
+function scaled(ms) {
+	const load = parseFloat(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+	const share = Math.max(1, load / cpus().length);
+	return { budget: Math.round(ms * share), note: share > 1 ? ` (load ${load} on ${cpus().length} cores: x${share.toFixed(2)})` : '' };
+}
+
+export function register({ test, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport }) {
+	const dir = join(TMP, 'fixtures');
+	const made = new Map();
+
+	/* sockscope's own timeline of the first N synthetic packets, in a format. */
+	function timeline(packets, format) {
+		const key = packets + '.' + format;
+		if (made.has(key)) return made.get(key);
+		const gencap = join(TMP, 'gencap'), pcap = join(TMP, `synthetic-${packets}.pcap`);
+		if (!existsSync(gencap)) execFileSync('cc', ['-O2', '-o', gencap, join(ROOT, 'bench', 'gencap.c')]);
+		if (!existsSync(pcap)) execFileSync(gencap, [pcap, String(packets)], { stdio: 'ignore' });
+		mkdirSync(dir, { recursive: true });
+		const file = join(dir, `stream-${packets}.${format}`);
+		execFileSync(SOCKSCOPE, ['trace', '-q', '-r', pcap, '--format', format, '-o', file]);
+		made.set(key, file);
+		return file;
+	}
+
+	async function timesOf(s, timeout) {
+		equal(await s.waitState(timeout), 'ready', 'state');
+		return s.page.evaluate(() => ({ ...window.stateTimes, events: Number(document.body.dataset.events) }));
+	}
+
+	function checkBudgets(label, t, partialMs, readyMs) {
+		const p = scaled(partialMs), r = scaled(readyMs);
+		console.log(`    ${label}: partial ${t.partial === undefined ? '-' : t.partial.toFixed(0)} ms, ready ${t.ready.toFixed(0)} ms ` +
+			`after navigation start, ${t.events} events (budgets ${p.budget} / ${r.budget} ms${r.note})`);
+		assert(t.partial !== undefined && t.partial < t.ready, `${label}: no first screen before the end`);
+		assert(t.partial <= p.budget, `${label}: first screen at ${t.partial.toFixed(0)} ms, budget ${p.budget} ms`);
+		assert(t.ready <= r.budget, `${label}: ready at ${t.ready.toFixed(0)} ms, budget ${r.budget} ms`);
+	}
+
+	for (const format of ['json', 'jsonl']) {
+		test(`streamed: 100k-event ${format} timeline from ?src=, first screen and all within budget`, async () => {
+			const file = timeline(100000, format);
+			const events = readFileSync(file, 'utf8').split('\n').filter((l) => /^\{"kind":"(packet|app|note)"/.test(l)).length;
+			/* the test server compresses a big file on its first request: have that done before timing */
+			await (await fetch(`${ORIGIN}/__fixtures__/stream-100000.${format}`, { headers: { 'accept-encoding': 'gzip' } })).arrayBuffer();
+			const s = await open(`${ORIGIN}/web/index.html?src=${encodeURIComponent('/__fixtures__/stream-100000.' + format)}`,
+				{ initScript: WATCH_STATES });
+			try {
+				const t = await timesOf(s, 60000);
+				equal(t.events, events, 'events loaded');
+				checkBudgets(`100k ${format} ?src=`, t, PARTIAL_MS, READY_MS);
+				s.clean();
+			} finally { await s.close(); }
+		});
+	}
+
+	test('streamed: 100k-event report made from JSON Lines (file://)', async () => {
+		const url = writeReport('stream-100k', readFileSync(timeline(100000, 'jsonl'), 'utf8'));
+		const s = await open(url, { initScript: WATCH_STATES });
+		try {
+			const t = await timesOf(s, 60000);
+			checkBudgets('100k jsonl report', t, PARTIAL_MS, READY_MS);
+			s.clean();
+		} finally { await s.close(); }
+	});
+
+	test('streamed: JSON Lines from the file picker; keys work before the end', async () => {
+		const file = timeline(100000, 'jsonl');
+		const s = await open(`${ORIGIN}/web/index.html`, { initScript: WATCH_STATES });
+		const { page } = s;
+		try {
+			equal(await s.waitState(), 'start', 'start page');
+			await page.setInputFiles('#file-input', file);
+			await page.waitForFunction(() => ['partial', 'ready'].includes(document.body.dataset.state), null, { timeout: 20000, polling: 5 });
+			const during = await page.evaluate(() => ({ state: document.body.dataset.state, events: Number(document.body.dataset.events),
+				progress: (document.getElementById('load-progress') || {}).textContent || '' }));
+			if (during.state === 'partial') {
+				assert(during.events > 0 && during.events < 100000, 'events so far: ' + during.events);
+				await page.keyboard.press('j');
+				const sel = await page.evaluate(() => window.Sockscope.app.state().selected);
+				assert(sel >= 0, 'a key works while loading (selected ' + sel + ')');
+				console.log(`    picker: partial with ${during.events} events, "${during.progress}"; j selected ${sel}`);
+			} else {
+				console.log('    picker: NOTE the whole file was read before the first screen could be seen');
+			}
+			const t = await timesOf(s, 60000);
+			equal(t.events, 100000, 'events');
+			equal(await page.evaluate(() => window.Sockscope.app.state() !== null), true, 'state kept');
+			s.clean();
+		} finally { await s.close(); }
+	});
+
+	test('streamed: a big file keeps slim events and reads the shown one again in full', async () => {
+		const file = timeline(100000, 'jsonl');
+		const want = JSON.parse(readFileSync(file, 'utf8').split('\n')[3]).explain.summary;   /* the third event */
+		const s = await open(`${ORIGIN}/web/index.html`, { initScript: () => { window.SockscopeSlimBytes = 1; } });
+		const { page } = s;
+		try {
+			equal(await s.waitState(), 'start', 'start page');
+			await page.setInputFiles('#file-input', file);
+			equal(await s.waitState(60000), 'ready', 'state');
+			await page.evaluate(() => window.Sockscope.app.dispatch({ type: 'select', index: 2 }));
+			await page.waitForFunction((text) => document.getElementById('details').textContent.includes(text), want, { timeout: 5000 });
+			s.clean();
+		} finally { await s.close(); }
+	});
+
+	/* Bad JSON Lines: what was read is shown, and the page says where and why it stopped. */
+	const lines = () => readFileSync(timeline(100000, 'jsonl'), 'utf8').split('\n').slice(0, 400);
+	const BAD = {
+		'cut mid-line': () => lines().slice(0, 300).join('\n') + '\n' + lines()[300].slice(0, 50),
+		'a line that is not JSON': () => lines().slice(0, 300).join('\n') + '\nnot json\n' + lines().slice(300).join('\n') + '\n',
+	};
+	for (const [what, make] of Object.entries(BAD)) {
+		test(`streamed: JSON Lines ${what}: shows the events before it and says where it stopped`, async () => {
+			const file = join(dir, `bad-${what.replace(/\W+/g, '-')}.jsonl`);
+			writeFileSync(file, make());
+			const s = await open(`${ORIGIN}/web/index.html`);
+			try {
+				equal(await s.waitState(), 'start', 'start page');
+				await s.page.setInputFiles('#file-input', file);
+				equal(await s.waitState(20000), 'ready', 'state');
+				const r = await s.page.evaluate(() => ({ events: Number(document.body.dataset.events), stopped: document.body.dataset.stopped,
+					text: document.getElementById('load-progress').textContent }));
+				equal(r.events, 299, 'events shown (the lines before the bad one, less the header)');
+				assert(/line 301/.test(r.stopped), 'names the line: ' + r.stopped);
+				assert(r.text.includes('line 301') && r.text.includes('299 events'), 'tells the reader: ' + r.text);
+				s.clean();
+			} finally { await s.close(); }
+		});
+	}
+
+	test('streamed: JSON Lines with an unknown schema is refused with a clear message', async () => {
+		const file = join(dir, 'bad-schema.jsonl');
+		writeFileSync(file, lines().join('\n').replace('sockscope.timeline/1', 'sockscope.timeline/7') + '\n');
+		const s = await open(`${ORIGIN}/web/index.html`, { expectErrors: true });
+		try {
+			equal(await s.waitState(), 'start', 'start page');
+			await s.page.setInputFiles('#file-input', file);
+			equal(await s.waitState(20000), 'error', 'state');
+			const message = await s.page.evaluate(() => document.getElementById('error').textContent);
+			assert(/sockscope\.timeline\/7/.test(message), 'message names the schema: ' + message);
+		} finally { await s.close(); }
+	});
+
+	/* 1,000,000 events: a 1 GB file; opt-in, since writing it takes a while on a busy machine. */
+	if (!process.env.SOCKSCOPE_WEB_1M) {
+		console.log('SKIPPED streamed 1M-event test: it runs only with SOCKSCOPE_WEB_1M=1 (writes a 1 GB timeline)');
+		return;
+	}
+	test('streamed: 1,000,000-event JSON Lines from the file picker', async () => {
+		const file = timeline(1000000, 'jsonl');
+		const s = await open(`${ORIGIN}/web/index.html`, { initScript: WATCH_STATES });
+		const { page } = s;
+		try {
+			equal(await s.waitState(), 'start', 'start page');
+			const start = await page.evaluate(() => performance.now());
+			await page.setInputFiles('#file-input', file);
+			const t = await timesOf(s, 120000);
+			const cdp = await page.context().newCDPSession(page);
+			const heap = await cdp.send('Runtime.getHeapUsage');
+			const rel = { partial: t.partial - start, ready: t.ready - start, events: t.events };
+			console.log(`    1M: JS heap ${(heap.usedSize / 1024 ** 3).toFixed(2)} GB`);
+			checkBudgets('1M jsonl picker', rel, BIG_PARTIAL_MS, BIG_READY_MS);
+			assert(heap.usedSize <= BIG_HEAP, `JS heap ${heap.usedSize} > ${BIG_HEAP}`);
+			for (const [key, what] of [['End', 'scroll to the end'], ['k', 'step'], ['+', 'zoom']]) {
+				const t0 = await page.evaluate(() => performance.now());
+				await page.keyboard.press(key);
+				const ms = await page.evaluate((since) => new Promise((ok) =>
+					requestAnimationFrame(() => requestAnimationFrame(() => ok(performance.now() - since)))), t0);
+				console.log(`    1M: ${what} answered in ${ms.toFixed(0)} ms`);
+				assert(ms <= scaled(INTERACT_MS).budget, `${what}: ${ms.toFixed(0)} ms`);
+			}
+			s.clean();
+		} finally { await s.close(); }
+	});
+}
