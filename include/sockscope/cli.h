@@ -23,6 +23,8 @@ int cli_demo(int argc, char **argv);    /* run a bundled demo under capture */
 int cli_list(int argc, char **argv);    /* list the demos */
 
 /* What the pipeline writes and how. */
+struct timeline_kernel;
+
 struct cli_pipeline {
 	struct capture *source;  /* open file or live source; not closed by the pipeline */
 	const char *json_path;   /* "-" for stdout; NULL to write no timeline */
@@ -36,6 +38,7 @@ struct cli_pipeline {
 	 * then traces it): interface and kernel statistics.  NULL: the source. */
 	const char *live_interface;
 	const struct capture_stats *live_stats;
+	const struct timeline_kernel *kernel; /* the kernel's records to merge, or NULL */
 };
 
 /*

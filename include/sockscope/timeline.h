@@ -59,6 +59,20 @@ struct timeline_writer *timeline_open(FILE *out, const struct demo *demo);
 void timeline_set_calls(struct timeline_writer *w, const struct demo_call *calls, size_t count,
                         const struct track_table *flows);
 
+/* The kernel's view (include/sockscope/kernel.h), merged by time like the calls. */
+struct kernel_record;
+struct timeline_kernel {
+	const struct kernel_record *records; /* in time order; must outlive the writer */
+	size_t count;
+	const char *scope;  /* source.counters_scope: "demo namespace" or "machine" */
+	const char *status; /* "" or why sock_diag gave no socket records (said loudly) */
+	bool match_flows;   /* write only sockets of captured flows (capture -- CMD) */
+	unsigned interval_us;
+	uint64_t samples;
+	double sampling_seconds; /* time the sampler's thread spent sampling */
+};
+void timeline_set_kernel(struct timeline_writer *w, const struct timeline_kernel *kernel);
+
 /* Seconds since the first event for a timestamp (fixes the origin on first use). */
 double timeline_relative_time(struct timeline_writer *w, int64_t ts_sec, uint32_t ts_nsec);
 

@@ -54,7 +54,8 @@ static bool is_listener(const struct kernel_record *rec)
 static bool is_waiting_sender(const struct kernel_record *rec)
 {
 	const struct kernel_tcpi *i = &rec->sock.info;
-	return rec->sock.has_info && (i->known & (1u << KTI_RTO)) &&
+	return rec->sock.state != KTCP_LISTEN && rec->sock.has_info &&
+	       (i->known & (1u << KTI_RTO)) &&
 	       (i->known & (1u << KTI_UNACKED)) && i->value[KTI_UNACKED] > 0;
 }
 
@@ -66,8 +67,8 @@ static void explain_overflow(const struct kernel_record *recs, size_t at, int64_
 	if (l)
 		snprintf(text, size,
 		         "the kernel counted ListenOverflows +%lld at t=%%T: the accept queue of port "
-		         "%u (%u of %u) was full, so the SYN was dropped; the client's SYN timer "
-		         "resends it",
+		         "%u held %u connections with a backlog of %u (Linux counts it full above the "
+		         "backlog), so the SYN was dropped; the client's SYN timer resends it",
 		         (long long)n, l->sock.local_port, l->sock.rqueue, l->sock.wqueue);
 	else
 		snprintf(text, size,

@@ -31,6 +31,7 @@ struct timeline_writer {
 	struct endpoint_entry endpoints[TIMELINE_MAX_ENDPOINTS];
 	size_t endpoint_count;
 	bool endpoints_cut;
+	struct timeline_kernel_state *kernel; /* kernel_json.c; NULL when none */
 };
 
 /* {"addr": "...", "port": N} as the value of `key`; port left out when has_port is false. */
@@ -45,6 +46,10 @@ const char *timeline_proto_name(enum decode_l4 proto);
 void timeline_emit_packet(struct timeline_writer *w, const struct timeline_packet *p, double t);
 void timeline_emit_call(struct timeline_writer *w, const struct demo_call *call, double t,
                         uint64_t flow);
+/* kernel_json.c: kernel records up to a time (or all), source fields, release. */
+void timeline_flush_kernel(struct timeline_writer *w, int64_t sec, uint32_t nsec, bool all);
+void timeline_emit_kernel_source(struct emitter *e, const struct timeline_writer *w);
+void timeline_kernel_free(struct timeline_writer *w);
 void timeline_emit_flow_summary(struct emitter *e, const struct track_flow_summary *flow);
 
 #endif

@@ -85,6 +85,7 @@ static void flush_calls_until(struct timeline_writer *w, int64_t sec, uint32_t n
 		const struct demo_call *call = &w->calls[w->next_call];
 		if (!all && time_before(sec, nsec, call->ts_sec, call->ts_nsec))
 			break;
+		timeline_flush_kernel(w, call->ts_sec, call->ts_nsec, false);
 		double t = timeline_relative_time(w, call->ts_sec, call->ts_nsec);
 		emit_line_break(&w->events);
 		timeline_emit_call(w, call, t, call_flow(w, call));
@@ -95,6 +96,7 @@ static void flush_calls_until(struct timeline_writer *w, int64_t sec, uint32_t n
 void timeline_flush_calls(struct timeline_writer *w)
 {
 	flush_calls_until(w, 0, 0, true);
+	timeline_flush_kernel(w, 0, 0, true);
 	w->table = NULL; /* the table is about to go; later calls name no flow */
 }
 
@@ -103,6 +105,7 @@ int timeline_write_packet(struct timeline_writer *w, const struct timeline_packe
 	double t = timeline_relative_time(w, p->ts_sec, p->ts_nsec);
 
 	flush_calls_until(w, p->ts_sec, p->ts_nsec, false);
+	timeline_flush_kernel(w, p->ts_sec, p->ts_nsec, false);
 	emit_line_break(&w->events);
 	timeline_emit_packet(w, p, t);
 	return w->events.failed ? -SS_EIO : 0;
@@ -144,7 +147,8 @@ static void emit_stat(struct emitter *e, const char *key, const struct capture_s
 	emit_kv_int_or_null(e, key, stats->known, (int64_t)value);
 }
 
-static void emit_source(struct emitter *e, const struct timeline_source *src)
+static void emit_source(struct emitter *e, const struct timeline_writer *w,
+                        const struct timeline_source *src)
 {
 	emit_key(e, "source");
 	emit_begin_object(e);
@@ -161,6 +165,7 @@ static void emit_source(struct emitter *e, const struct timeline_source *src)
 	emit_stat(e, "received", &src->stats, src->stats.received);
 	emit_stat(e, "dropped", &src->stats, src->stats.dropped);
 	emit_stat(e, "if_dropped", &src->stats, src->stats.if_dropped);
+	timeline_emit_kernel_source(e, w);
 	emit_end_object(e);
 }
 
@@ -234,10 +239,11 @@ int timeline_finish(struct timeline_writer *w, const struct timeline_source *sou
 	int rc;
 
 	flush_calls_until(w, 0, 0, true);
+	timeline_flush_kernel(w, 0, 0, true);
 	emit_raw(e, "\n");
 	emit_end_array(e);
 	emit_line_break(e);
-	emit_source(e, source);
+	emit_source(e, w, source);
 	emit_line_break(e);
 	emit_endpoints(e, w);
 	if (w->endpoints_cut) {
@@ -266,5 +272,6 @@ void timeline_abort(struct timeline_writer *w)
 		return;
 	if (w->flow_spool)
 		fclose(w->flow_spool);
+	timeline_kernel_free(w);
 	free(w);
 }
