@@ -105,6 +105,7 @@ struct demo {
 	const char *filter;
 	int (*run)(struct demo_log *log, const struct demo_env *env);
 	unsigned flags; /* enum demo_flags */
+	int snaplen;    /* bytes kept per frame; 0: the default (bulk demos keep headers) */
 };
 
 const struct demo *demo_find(const char *name);

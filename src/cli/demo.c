@@ -131,6 +131,7 @@ static int record_demo(struct demo_work *work, uint16_t base_port, const char *p
 	struct record_options opts = {
 	    .iface = demo->interface,
 	    .filter = filter,
+	    .snaplen = demo->snaplen,
 	    .pcap_path = pcap_path,
 	    .marker_port = (uint16_t)(base_port + DEMO_MARKER_PORT_OFFSET),
 	    /* every demo in a namespace of its own, so its counters are its own; only
