@@ -65,9 +65,10 @@ void demo_call_peer(struct demo_call *call, const void *sockaddr);
 void demo_log_finish(struct demo_log *log, struct demo_call *call, long ret, int err,
                      const char *args_format, ...) __attribute__((format(printf, 5, 6)));
 
-/* fn(arg) is called by the logging thread after each call or note is logged
- * (the kernel sampler samples right after a socket call); NULL fn: none. */
-void demo_log_set_observer(struct demo_log *log, void (*fn)(void *arg), void *arg);
+/* fn(arg, call) is called by the logging thread after each call or note is
+ * logged (the kernel sampler samples right after a socket call); NULL fn: none. */
+void demo_log_set_observer(struct demo_log *log,
+                           void (*fn)(void *arg, const struct demo_call *call), void *arg);
 
 /* A free-text note on the timeline ("the server drops this datagram on purpose"):
  * stored as a demo_call with call "note" and the text in args. */

@@ -194,6 +194,15 @@ struct kernel_sampler *kernel_sampler_start(const struct kernel_options *opts);
 /* A socket call just returned: sample now.  Async with respect to the caller. */
 void kernel_sampler_poke(void *sampler);
 
+/*
+ * A socket was just created by connect() or accept(): waits (at most
+ * KERNEL_SYNC_WAIT_US) until a sample that began after this call is done, so
+ * that even a connection that lives less than a sampling interval is seen once.
+ * The cost to the caller is one sample's time; docs/kernel.md measures it.
+ */
+#define KERNEL_SYNC_WAIT_US 50000
+void kernel_sampler_sync(void *sampler);
+
 /* Takes a last sample and stops the thread; records stay until free. */
 void kernel_sampler_stop(struct kernel_sampler *s);
 
@@ -221,7 +230,7 @@ struct kernel_note {
 /*
  * Sentences that cite the kernel: a ListenOverflows delta with the accept
  * queue the listener had, a TCPTimeouts or TCPLossProbes delta with the RTO
- * the sender had.  Returns a malloc'd array (count in *count; NULL when none).
+ * the sender had, a TCPWinProbe delta with the zero window the sender saw.  Returns a malloc'd array (count in *count; NULL when none).
  */
 struct kernel_note *kernel_explain(const struct kernel_record *recs, size_t count,
                                    size_t *note_count);

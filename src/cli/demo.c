@@ -61,6 +61,19 @@ struct demo_work {
 
 static unsigned kernel_interval_us = KERNEL_DEFAULT_INTERVAL_US;
 
+/* After each logged call: a new connection is sampled before the demo goes on
+ * (it may live less than an interval); any other call only wakes the sampler. */
+static void sample_after_call(void *sampler, const struct demo_call *call)
+{
+	bool new_socket = call->ret >= 0 && call->proto == L4_TCP &&
+	                  (strcmp(call->call, "connect") == 0 || strcmp(call->call, "accept") == 0);
+
+	if (new_socket)
+		kernel_sampler_sync(sampler);
+	else
+		kernel_sampler_poke(sampler);
+}
+
 /* Runs on the recording thread, in the demo's namespace: the sampler's thread inherits it. */
 static int run_demo_work(void *arg)
 {
@@ -71,7 +84,7 @@ static int run_demo_work(void *arg)
 	if (work->kernel_interval_us)
 		work->sampler = kernel_sampler_start(&kopts);
 	if (work->sampler)
-		demo_log_set_observer(work->log, kernel_sampler_poke, work->sampler);
+		demo_log_set_observer(work->log, sample_after_call, work->sampler);
 	ret = work->demo->run(work->log, &work->env);
 	demo_log_set_observer(work->log, NULL, NULL);
 	kernel_sampler_stop(work->sampler);

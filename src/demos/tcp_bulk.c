@@ -1,5 +1,5 @@
 /*
- * tcp-bulk - a multi-megabyte transfer through a bottleneck, with drops.
+ * tcp-bulk - a multi-megabyte transfer (2 MiB) through a bottleneck, with drops.
  *
  * In its private namespace the demo gives loopback an Ethernet-sized MTU
  * (1500 bytes, so the transfer is thousands of segments, not a few 64 KiB
@@ -18,10 +18,10 @@
 #include <stdio.h>
 #include <time.h>
 
-#define TOTAL   (4 * 1024 * 1024)
+#define TOTAL   (2 * 1024 * 1024)
 #define CHUNK   (256 * 1024)
 #define MTU     1500
-#define DROP_EVERY 700 /* of the data segments to the server, drop one in this many */
+#define DROP_EVERY 400 /* of the data segments to the server, drop one in this many */
 
 struct bulk_server {
 	struct actor self;

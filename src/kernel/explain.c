@@ -94,6 +94,31 @@ static void explain_timer(const struct kernel_record *recs, size_t at, const cha
 		         what, (long long)n);
 }
 
+/* A sender that sees a zero window from its peer. */
+static bool is_zero_window_sender(const struct kernel_record *rec)
+{
+	const struct kernel_tcpi *i = &rec->sock.info;
+	return rec->sock.has_info && (i->known & (1u << KTI_SND_WND)) && i->value[KTI_SND_WND] == 0;
+}
+
+static void explain_window_probe(const struct kernel_record *recs, size_t at, int64_t n,
+                                 char *text, size_t size)
+{
+	const struct kernel_record *s = last_socket(recs, at, is_zero_window_sender);
+
+	if (s)
+		snprintf(text, size,
+		         "the kernel counted TCPWinProbe +%lld at t=%%T: port %u's peer advertised a "
+		         "zero window (snd_wnd 0 in its tcp_info, %u bytes not yet acknowledged), so "
+		         "its persist timer sent a zero-window probe (RFC 9293 3.8.6.1)",
+		         (long long)n, s->sock.local_port, s->sock.wqueue);
+	else
+		snprintf(text, size,
+		         "the kernel counted TCPWinProbe +%lld at t=%%T: a zero-window probe was sent "
+		         "(the sender's window was not sampled)",
+		         (long long)n);
+}
+
 /* A new note for record `index`, or NULL when out of memory. */
 static struct kernel_note *add_note(struct kernel_note **notes, size_t *count,
                                     const struct kernel_record *rec, size_t index)
@@ -127,6 +152,9 @@ struct kernel_note *kernel_explain(const struct kernel_record *recs, size_t coun
 		int64_t n = kernel_record_delta(&recs[i], "TcpExtListenOverflows");
 		if (n > 0 && (note = add_note(&notes, note_count, &recs[i], i)))
 			explain_overflow(recs, i, n, note->text, sizeof note->text);
+		n = kernel_record_delta(&recs[i], "TcpExtTCPWinProbe");
+		if (n > 0 && (note = add_note(&notes, note_count, &recs[i], i)))
+			explain_window_probe(recs, i, n, note->text, sizeof note->text);
 		for (size_t k = 0; k < SS_ARRAY_SIZE(timer_counters); k++) {
 			n = kernel_record_delta(&recs[i], timer_counters[k].counter);
 			if (n > 0 && (note = add_note(&notes, note_count, &recs[i], i)))

@@ -33,6 +33,8 @@ struct kernel_sampler {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stopping, poked, started, sync_ready;
+	uint64_t begun, done; /* samples started and finished, under lock */
+	pthread_cond_t sampled; /* signalled when a sample finishes */
 	int nl;
 	uint32_t seq;
 	char status[256];
@@ -337,9 +339,12 @@ static void *sampler_thread(void *arg)
 		       pthread_cond_timedwait(&s->wake, &s->lock, &deadline) == 0)
 			;
 		s->poked = false;
+		s->begun++;
 		pthread_mutex_unlock(&s->lock);
 		sample(s);
 		pthread_mutex_lock(&s->lock);
+		s->done++;
+		pthread_cond_broadcast(&s->sampled);
 	}
 	pthread_mutex_unlock(&s->lock);
 	sample(s); /* the end: what the last calls left behind */
@@ -369,6 +374,7 @@ struct kernel_sampler *kernel_sampler_start(const struct kernel_options *opts)
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->wake, &attr);
+	pthread_cond_init(&s->sampled, &attr);
 	pthread_condattr_destroy(&attr);
 	s->sync_ready = true;
 	s->started = pthread_create(&s->thread, NULL, sampler_thread, s) == 0;
@@ -384,6 +390,24 @@ void kernel_sampler_poke(void *sampler)
 	pthread_mutex_lock(&s->lock);
 	s->poked = true;
 	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void kernel_sampler_sync(void *sampler)
+{
+	struct kernel_sampler *s = sampler;
+	struct timespec deadline;
+
+	if (!s->started)
+		return;
+	after_interval(&deadline, KERNEL_SYNC_WAIT_US);
+	pthread_mutex_lock(&s->lock);
+	uint64_t want = s->begun + 1; /* a sample that starts after this moment */
+	s->poked = true;
+	pthread_cond_signal(&s->wake);
+	while (s->done < want && !s->stopping &&
+	       pthread_cond_timedwait(&s->sampled, &s->lock, &deadline) == 0)
+		;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -445,6 +469,7 @@ void kernel_sampler_free(struct kernel_sampler *s)
 	kernel_counters_free(&s->prev);
 	if (s->sync_ready) {
 		pthread_cond_destroy(&s->wake);
+		pthread_cond_destroy(&s->sampled);
 		pthread_mutex_destroy(&s->lock);
 	}
 	free(s);

@@ -1,0 +1,26 @@
+# Sourced by tests/e2e/run.sh once: the kernel sampler's limits.
+# sock_diag refused: the timeline is still written, with a loud source note.
+if SOCKSCOPE_NO_SOCK_DIAG=1 "$bin" demo tcp-upper -o "$out/nodiag" -p "$port" >"$out/nodiag.log" 2>&1 &&
+	python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+k = d['source']['kernel']
+assert k['sock_diag'] == 'unavailable' and 'sock_diag' in k['note'], k
+assert not [e for e in d['events'] if e['kind'] == 'kernel'], 'kernel events without sock_diag'
+assert [e for e in d['events'] if e['kind'] == 'packet'], 'no packets'
+" "$out/nodiag/tcp-upper.json" && grep -q "warning: sock_diag" "$out/nodiag.log"; then
+	pass "kernel: without sock_diag the timeline is written with a loud note"
+else
+	fail "kernel: without sock_diag: $(cat "$out/nodiag.log")"
+fi
+# --kernel-interval 0: no sampling at all, and no kernel section.
+if "$bin" demo tcp-upper -o "$out/nokernel" -p "$port" --kernel-interval 0 >/dev/null 2>&1 &&
+	python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert 'kernel' not in d['source'] and not [e for e in d['events'] if e['kind'] in ('kernel', 'counters')]
+" "$out/nokernel/tcp-upper.json"; then
+	pass "kernel: --kernel-interval 0 samples nothing"
+else
+	fail "kernel: --kernel-interval 0"
+fi
