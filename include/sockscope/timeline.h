@@ -71,7 +71,12 @@ struct timeline_kernel {
 	uint64_t samples;
 	double sampling_seconds; /* time the sampler's thread spent sampling */
 };
-void timeline_set_kernel(struct timeline_writer *w, const struct timeline_kernel *kernel);
+void timeline_set_kernel(struct timeline_writer *w, const struct timeline_kernel *kernel,
+                         const struct track_table *flows);
+/* Fills records, status and cost from a stopped sampler (scope and match_flows stay). */
+struct kernel_sampler;
+void timeline_kernel_from_sampler(struct timeline_kernel *kernel,
+                                  const struct kernel_sampler *sampler, unsigned interval_us);
 
 /* Seconds since the first event for a timestamp (fixes the origin on first use). */
 double timeline_relative_time(struct timeline_writer *w, int64_t ts_sec, uint32_t ts_nsec);

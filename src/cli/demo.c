@@ -115,7 +115,6 @@ static int write_timeline(const struct demo *demo, struct demo_log *log, const c
 {
 	struct timeline_kernel kernel = {
 	    .scope = rec->in_private_netns ? "demo namespace" : "machine",
-	    .interval_us = kernel_interval_us,
 	};
 	struct cli_pipeline pipeline = {
 	    .json_path = paths[1],
@@ -128,9 +127,7 @@ static int write_timeline(const struct demo *demo, struct demo_log *log, const c
 	    .kernel = sampler ? &kernel : NULL,
 	};
 	if (sampler) {
-		kernel.records = kernel_sampler_records(sampler, &kernel.count);
-		kernel.status = kernel_sampler_status(sampler);
-		kernel_sampler_cost(sampler, &kernel.samples, &kernel.sampling_seconds);
+		timeline_kernel_from_sampler(&kernel, sampler, kernel_interval_us);
 		if (*kernel.status)
 			cli_error("%s: warning: %s", demo->name, kernel.status);
 	}

@@ -184,7 +184,7 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 		timeline_set_calls(st->writer, demo_log_calls(pl->calls), demo_log_count(pl->calls),
 		                   st->table);
 	if (pl->kernel)
-		timeline_set_kernel(st->writer, pl->kernel);
+		timeline_set_kernel(st->writer, pl->kernel, st->table);
 	status = finish(st, read_source(st));
 	if (status == CLI_OK && pl->html_path)
 		status = cli_write_report(pl->json_path, pl->html_path);

@@ -17,7 +17,8 @@ struct timeline_kernel_state {
 	size_t note_count, next_note;
 };
 
-void timeline_set_kernel(struct timeline_writer *w, const struct timeline_kernel *kernel)
+void timeline_set_kernel(struct timeline_writer *w, const struct timeline_kernel *kernel,
+                         const struct track_table *flows)
 {
 	struct timeline_kernel_state *k = calloc(1, sizeof *k);
 
@@ -27,6 +28,16 @@ void timeline_set_kernel(struct timeline_writer *w, const struct timeline_kernel
 	k->config = *kernel;
 	k->notes = kernel_explain(kernel->records, kernel->count, &k->note_count);
 	w->kernel = k;
+	w->table = flows; /* shared with the calls: the same table names their flows */
+}
+
+void timeline_kernel_from_sampler(struct timeline_kernel *kernel,
+                                  const struct kernel_sampler *sampler, unsigned interval_us)
+{
+	kernel->records = kernel_sampler_records(sampler, &kernel->count);
+	kernel->status = kernel_sampler_status(sampler);
+	kernel->interval_us = interval_us;
+	kernel_sampler_cost(sampler, &kernel->samples, &kernel->sampling_seconds);
 }
 
 void timeline_kernel_free(struct timeline_writer *w)

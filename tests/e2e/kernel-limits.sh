@@ -24,3 +24,24 @@ assert 'kernel' not in d['source'] and not [e for e in d['events'] if e['kind'] 
 else
 	fail "kernel: --kernel-interval 0"
 fi
+# capture -- COMMAND: the host's namespace, machine-wide counters, and only the
+# sockets of the captured flows.
+kport=$((port + 2))
+if "$bin" capture -o "$out/kcap.json" "tcp port $kport" -- python3 -c "
+import socket, time
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(('127.0.0.1', $kport)); l.listen(1)
+c = socket.create_connection(('127.0.0.1', $kport)); s, _ = l.accept()
+c.sendall(b'k' * 10000); time.sleep(0.05); s.recv(10000); time.sleep(0.05); c.close(); s.close()
+" 2>"$out/kcap.log" && python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['source']['counters_scope'] == 'machine', d['source']
+k = [e for e in d['events'] if e['kind'] == 'kernel']
+assert k and all(e['flow'] for e in k), 'kernel events outside the captured flows'
+assert {e['side'] for e in k} >= {'client', 'server'}, {e['side'] for e in k}
+" "$out/kcap.json"; then
+	pass "kernel: capture -- COMMAND samples the captured flows' sockets, counters machine-wide"
+else
+	fail "kernel: capture -- COMMAND: $(cat "$out/kcap.log")"
+fi
