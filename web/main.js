@@ -132,7 +132,7 @@
 		try {
 			doc = S.parseJson(text);
 			var json = performance.now();
-			model = S.createModel(doc);
+			model = S.createModel(S.kernelPrepare(doc));
 		} catch (e) {
 			showError(e.message);
 			return;
@@ -147,7 +147,7 @@
 		ladder = S.createLadder($('ladder'), model, dispatch);
 		views = [ladder, S.createList($('list'), model, dispatch), S.createDetails($('details'), model, dispatch),
 			S.createFlows($('flows'), model, dispatch), S.createStevens($('stevens'), model, dispatch),
-			S.createTeach($('steps'), $('stage'), model, dispatch)];
+			S.createTeach($('steps'), $('stage'), model, dispatch), S.createKernel($('kernel'), model, dispatch)];
 		S.measureScrollers();
 		render();
 		var done = performance.now();

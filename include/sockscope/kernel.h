@@ -114,7 +114,8 @@ int kernel_diag_parse(const uint8_t *buf, size_t len, uint32_t seq, kernel_socke
 /* Fills info from an INET_DIAG_INFO payload of len bytes (any length). */
 void kernel_tcpi_from_bytes(const uint8_t *payload, size_t len, struct kernel_tcpi *info);
 
-/* "ESTABLISHED", "TIME_WAIT", ...; "UNKNOWN" outside the table. */
+/* RFC 9293 names ("ESTABLISHED", "FIN_WAIT_1", "SYN_RECEIVED", "TIME_WAIT"), plus
+ * "NEW_SYN_RECV"; "UNKNOWN" outside the table. */
 const char *kernel_tcp_state_name(unsigned state);
 /* "open", "disorder", "cwr", "recovery", "loss" (the kernel's tcp_ca_state). */
 const char *kernel_ca_state_name(unsigned state);

@@ -95,10 +95,12 @@ void kernel_tcpi_from_bytes(const uint8_t *payload, size_t len, struct kernel_tc
 	}
 }
 
+/* RFC 9293's names, as the states inferred from the wire are named; NEW_SYN_RECV
+ * (a request a listener keeps before the handshake completes) has no RFC name. */
 static const char *const tcp_states[] = {
     [KTCP_ESTABLISHED] = "ESTABLISHED", [KTCP_SYN_SENT] = "SYN_SENT",
-    [KTCP_SYN_RECV] = "SYN_RECV",       [KTCP_FIN_WAIT1] = "FIN_WAIT1",
-    [KTCP_FIN_WAIT2] = "FIN_WAIT2",     [KTCP_TIME_WAIT] = "TIME_WAIT",
+    [KTCP_SYN_RECV] = "SYN_RECEIVED",       [KTCP_FIN_WAIT1] = "FIN_WAIT_1",
+    [KTCP_FIN_WAIT2] = "FIN_WAIT_2",     [KTCP_TIME_WAIT] = "TIME_WAIT",
     [KTCP_CLOSE] = "CLOSED",            [KTCP_CLOSE_WAIT] = "CLOSE_WAIT",
     [KTCP_LAST_ACK] = "LAST_ACK",       [KTCP_LISTEN] = "LISTEN",
     [KTCP_CLOSING] = "CLOSING",         [KTCP_NEW_SYN_RECV] = "NEW_SYN_RECV",

@@ -620,6 +620,8 @@ for (const file of captureFiles) {
 	});
 }
 
+(await import('./kernel.mjs')).register({ test, assert, equal, open, ORIGIN, TMP });
+
 /* ---- run ---- */
 
 /* node tests/web/run.mjs [PATTERN]: only the tests whose name matches PATTERN */
