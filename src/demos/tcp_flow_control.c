@@ -2,8 +2,8 @@
  * tcp-flow-control - a slow reader closes the window.
  *
  * The server asks for a small receive buffer (SO_RCVBUF, set on the listener
- * so the accepted socket inherits it before the handshake fixes its window
- * scale) and does not read for a while.  The client's data fills that buffer;
+ * before the client connects, so the accepted socket inherits it and the
+ * handshake's window scale is already the small buffer's) and does not read for a while.  The client's data fills that buffer;
  * the server's TCP advertises a window that shrinks to zero (RFC 9293
  * §3.8.6); the client's TCP stops and, while the window stays zero, sends
  * zero-window probes on its persist timer (§3.8.6.1).  When the reader starts
@@ -28,20 +28,15 @@ struct fc_server {
 	int listener;
 };
 
+/* A listener whose connections get a small receive buffer: set before any SYN arrives,
+ * so the window scale of the handshake is already the small buffer's. */
 static int open_small_listener(const struct actor *server, const struct sockaddr_storage *addr)
 {
-	int one = 1, size = RCVBUF;
-	int fd = demo_socket(server, AF_INET, SOCK_STREAM, 0);
+	int size = RCVBUF;
+	int fd = demo_open_listener(server, addr, 4);
 
-	if (fd < 0)
-		return demo_fail(server, "socket");
-	demo_setsockopt(server, fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one), "SO_REUSEADDR 1");
-	demo_setsockopt(server, fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size), "SO_RCVBUF 2048");
-	if (demo_bind(server, fd, addr) < 0 || demo_listen(server, fd, 4) < 0) {
-		int ret = demo_fail(server, "bind/listen");
-		close(fd);
-		return ret;
-	}
+	if (fd >= 0)
+		demo_setsockopt(server, fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size), "SO_RCVBUF 2048");
 	return fd;
 }
 

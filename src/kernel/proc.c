@@ -9,6 +9,7 @@
  * values line that does not match its names line adds nothing.
  */
 #include "sockscope/kernel.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +17,19 @@
 #include <string.h>
 
 #define LINE_MAX_LEN 8192
+
+bool kernel_reserve(void **items, size_t *capacity, size_t count, size_t item_size, size_t first)
+{
+	if (count < *capacity)
+		return true;
+	size_t more = *capacity ? *capacity * 2 : first;
+	void *grown = realloc(*items, more * item_size);
+	if (!grown)
+		return false;
+	*items = grown;
+	*capacity = more;
+	return true;
+}
 
 void kernel_counters_free(struct kernel_counters *c)
 {
@@ -28,14 +42,8 @@ static int add_counter(struct kernel_counters *c, const char *prefix, size_t pre
 {
 	if (prefix_len + name_len + 1 > KERNEL_COUNTER_NAME_MAX || name_len == 0)
 		return 0; /* a name too long for nstat's table is not one of its counters */
-	if (c->count == c->capacity) {
-		size_t capacity = c->capacity ? c->capacity * 2 : 256;
-		struct kernel_counter *items = realloc(c->items, capacity * sizeof *items);
-		if (!items)
-			return -SS_ENOMEM;
-		c->items = items;
-		c->capacity = capacity;
-	}
+	if (!kernel_reserve((void **)&c->items, &c->capacity, c->count, sizeof *c->items, 256))
+		return -SS_ENOMEM;
 	struct kernel_counter *k = &c->items[c->count++];
 	memcpy(k->name, prefix, prefix_len);
 	memcpy(k->name + prefix_len, name, name_len);

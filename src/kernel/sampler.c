@@ -3,6 +3,7 @@
  * a timer and on demand, kept only when something changed (see kernel.h).
  */
 #include "sockscope/kernel.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <linux/inet_diag.h>
@@ -65,14 +66,8 @@ static struct kernel_record *new_record(struct kernel_sampler *s, enum kernel_re
 		s->full = true;
 		return NULL;
 	}
-	if (s->count == s->capacity) {
-		size_t capacity = s->capacity ? s->capacity * 2 : 256;
-		struct kernel_record *recs = realloc(s->recs, capacity * sizeof *recs);
-		if (!recs)
-			return NULL;
-		s->recs = recs;
-		s->capacity = capacity;
-	}
+	if (!kernel_reserve((void **)&s->recs, &s->capacity, s->count, sizeof *s->recs, 256))
+		return NULL;
 	struct kernel_record *rec = &s->recs[s->count++];
 	memset(rec, 0, sizeof *rec);
 	rec->kind = kind;
@@ -110,14 +105,8 @@ static struct tracked *find_tracked(struct kernel_sampler *s, uint64_t cookie, b
 		else
 			hi = mid;
 	}
-	if (s->nsocks == s->capsocks) {
-		size_t capacity = s->capsocks ? s->capsocks * 2 : 64;
-		struct tracked *socks = realloc(s->socks, capacity * sizeof *socks);
-		if (!socks)
-			return NULL;
-		s->socks = socks;
-		s->capsocks = capacity;
-	}
+	if (!kernel_reserve((void **)&s->socks, &s->capsocks, s->nsocks, sizeof *s->socks, 64))
+		return NULL;
 	memmove(&s->socks[lo + 1], &s->socks[lo], (s->nsocks - lo) * sizeof *s->socks);
 	s->nsocks++;
 	s->socks[lo].cookie = cookie;
@@ -264,16 +253,14 @@ static int by_delta_name(const void *a, const void *b)
 static void record_deltas(struct kernel_sampler *s, const struct kernel_counters *cur)
 {
 	struct kernel_delta *deltas = NULL;
-	size_t n = 0;
+	size_t n = 0, capacity = 0;
 
 	for (size_t i = 0; i < cur->count; i++) {
 		int64_t d = cur->items[i].value - previous_value(&s->prev, i, cur->items[i].name);
 		if (d == 0)
 			continue;
-		struct kernel_delta *more = realloc(deltas, (n + 1) * sizeof *deltas);
-		if (!more)
+		if (!kernel_reserve((void **)&deltas, &capacity, n, sizeof *deltas, 16))
 			break;
-		deltas = more;
 		memcpy(deltas[n].name, cur->items[i].name, KERNEL_COUNTER_NAME_MAX);
 		deltas[n++].delta = d;
 	}
