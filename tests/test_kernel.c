@@ -407,9 +407,21 @@ static void test_explain_overflow_and_timeout(void **state)
 	assert_int_equal(notes[0].record, 1);
 	assert_non_null(strstr(notes[0].text, "ListenOverflows +1 at t=%T"));
 	assert_non_null(strstr(notes[0].text, "held 2 connections with a backlog of 1"));
+	assert_non_null(strstr(notes[0].text, "no SYN retransmission was counted"));
 	assert_int_equal(notes[1].record, 3);
 	assert_non_null(strstr(notes[1].text, "TCPTimeouts +1"));
-	assert_non_null(strstr(notes[1].text, "RTO was 0.204 s"));
+	assert_non_null(strstr(notes[1].text, "RTO was 0.204 s (port 50000, ESTABLISHED, 1 segment"));
+	free(notes);
+	/* a SYN retransmission counted 1.02 s after the overflow is its outcome */
+	struct kernel_delta syn = {"TcpExtTCPSynRetrans", 1};
+	recs[3].deltas = &syn;
+	recs[1].ts_sec = 10;
+	recs[1].ts_nsec = 500000000;
+	recs[3].ts_sec = 11;
+	recs[3].ts_nsec = 520000000;
+	notes = kernel_explain(recs, 4, &n);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(notes[0].text, "resent it (TCPSynRetrans +1 counted 1.020 s later)"));
 	free(notes);
 	/* without the samples, the sentences say what is unknown */
 	notes = kernel_explain(recs + 1, 1, &n);

@@ -225,7 +225,7 @@ struct kernel_note {
 	size_t record;  /* index of the counters record it explains */
 	int64_t ts_sec; /* when: that record's time */
 	uint32_t ts_nsec;
-	char text[320]; /* with "%T" where the writer puts the relative time */
+	char text[512]; /* with "%T" where the writer puts the relative time */
 };
 
 /*

@@ -59,22 +59,45 @@ static bool is_waiting_sender(const struct kernel_record *rec)
 	       (i->known & (1u << KTI_UNACKED)) && i->value[KTI_UNACKED] > 0;
 }
 
-static void explain_overflow(const struct kernel_record *recs, size_t at, int64_t n, char *text,
+static double seconds_between(const struct kernel_record *a, const struct kernel_record *b)
+{
+	return (double)(b->ts_sec - a->ts_sec) + ((double)b->ts_nsec - (double)a->ts_nsec) / 1e9;
+}
+
+/* What became of the dropped SYN: the next SYN retransmission the kernel counted. */
+static void overflow_outcome(const struct kernel_record *recs, size_t count, size_t at, char *text,
                              size_t size)
 {
-	const struct kernel_record *l = last_socket(recs, at, is_listener);
+	for (size_t i = at + 1; i < count; i++)
+		if (kernel_record_delta(&recs[i], "TcpExtTCPSynRetrans") > 0) {
+			snprintf(text, size,
+			         "; the client's SYN timer resent it (TCPSynRetrans +%lld counted %.3f s "
+			         "later)",
+			         (long long)kernel_record_delta(&recs[i], "TcpExtTCPSynRetrans"),
+			         seconds_between(&recs[at], &recs[i]));
+			return;
+		}
+	snprintf(text, size, "; no SYN retransmission was counted afterwards");
+}
 
+static void explain_overflow(const struct kernel_record *recs, size_t count, size_t at, int64_t n,
+                             char *text, size_t size)
+{
+	const struct kernel_record *l = last_socket(recs, at, is_listener);
+	char outcome[128];
+
+	overflow_outcome(recs, count, at, outcome, sizeof outcome);
 	if (l)
 		snprintf(text, size,
 		         "the kernel counted ListenOverflows +%lld at t=%%T: the accept queue of port "
 		         "%u held %u connections with a backlog of %u (Linux counts it full above the "
-		         "backlog), so the SYN was dropped; the client's SYN timer resends it",
-		         (long long)n, l->sock.local_port, l->sock.rqueue, l->sock.wqueue);
+		         "backlog), so the SYN was dropped%s",
+		         (long long)n, l->sock.local_port, l->sock.rqueue, l->sock.wqueue, outcome);
 	else
 		snprintf(text, size,
 		         "the kernel counted ListenOverflows +%lld at t=%%T: a listener's accept "
-		         "queue was full, so the SYN was dropped (the listener was not sampled)",
-		         (long long)n);
+		         "queue was full, so the SYN was dropped (the listener was not sampled)%s",
+		         (long long)n, outcome);
 }
 
 static void explain_timer(const struct kernel_record *recs, size_t at, const char *what,
@@ -84,10 +107,11 @@ static void explain_timer(const struct kernel_record *recs, size_t at, const cha
 
 	if (s)
 		snprintf(text, size,
-		         "%s +%lld at t=%%T; the kernel's RTO was %.3f s (port %u, %llu segment%s "
+		         "%s +%lld at t=%%T; the kernel's RTO was %.3f s (port %u, %s, %llu segment%s "
 		         "unacknowledged)",
 		         what, (long long)n, (double)s->sock.info.value[KTI_RTO] / 1e6,
-		         s->sock.local_port, (unsigned long long)s->sock.info.value[KTI_UNACKED],
+		         s->sock.local_port, kernel_tcp_state_name(s->sock.state),
+		         (unsigned long long)s->sock.info.value[KTI_UNACKED],
 		         s->sock.info.value[KTI_UNACKED] == 1 ? "" : "s");
 	else
 		snprintf(text, size, "%s +%lld at t=%%T; the sender's RTO is unknown (not sampled)",
@@ -151,7 +175,7 @@ struct kernel_note *kernel_explain(const struct kernel_record *recs, size_t coun
 	for (size_t i = 0; i < count; i++) {
 		int64_t n = kernel_record_delta(&recs[i], "TcpExtListenOverflows");
 		if (n > 0 && (note = add_note(&notes, note_count, &recs[i], i)))
-			explain_overflow(recs, i, n, note->text, sizeof note->text);
+			explain_overflow(recs, count, i, n, note->text, sizeof note->text);
 		n = kernel_record_delta(&recs[i], "TcpExtTCPWinProbe");
 		if (n > 0 && (note = add_note(&notes, note_count, &recs[i], i)))
 			explain_window_probe(recs, i, n, note->text, sizeof note->text);
