@@ -223,22 +223,24 @@
 			el('text', { x: L - 4, y: y(top * k / 5) + 3, 'text-anchor': 'end', 'font-size': 10, fill: '#475569' }, frag)
 				.textContent = String(Math.round(top * k / 5));
 			el('text', { x: L + pw + 4, y: yr(rttTop * k / 5) + 3, 'font-size': 10, fill: COLOUR.rtt }, frag)
-				.textContent = (rttTop * k / 5).toFixed(rttTop < 5 ? 2 : 0);
+				.textContent = String(Number((rttTop * k / 5).toPrecision(2)));
 		}
 		el('text', { x: L + pw / 2, y: H - 4, 'text-anchor': 'middle', 'font-size': 11, fill: '#475569' }, frag)
 			.textContent = 'seconds since the flow\'s first packet (as in the time-sequence graph)';
 		SERIES.forEach(function (p) {
-			var name = p[0], pts = [], prev = null;
+			var name = p[0], pts = [], prev = null, n = 0;
 			shown.forEach(function (ev) {
-				var v = seriesValue(ev, name);
+				var v = seriesValue(ev, name), px = x(ev.t).toFixed(1);
+				/* a step: a value holds until the next sample (samples are kept only on change) */
+				if (prev !== null) pts.push(px + ',' + prev);
+				prev = v === null ? null : (name === 'rtt' ? yr(v) : y(v)).toFixed(1);
 				if (v === null) return;
-				var px = x(ev.t).toFixed(1), py = (name === 'rtt' ? yr(v) : y(v)).toFixed(1);
-				if (prev !== null) pts.push(px + ',' + prev); /* a step: the value holds until the next sample */
-				pts.push(px + ',' + py);
-				prev = py;
+				pts.push(px + ',' + prev);
+				n++;
 			});
+			if (prev !== null) pts.push(x(t1).toFixed(1) + ',' + prev); /* unchanged to the flow's end */
 			var line = el('polyline', { points: pts.join(' '), fill: 'none', stroke: COLOUR[name], 'stroke-width': 1.5,
-				'data-series': name, 'data-points': String(shown.filter(function (ev) { return seriesValue(ev, name) !== null; }).length) }, frag);
+				'data-series': name, 'data-points': String(n) }, frag);
 			el('title', {}, line).textContent = p[1];
 		});
 		var cursor = el('line', { class: 'kernel-cursor', y1: T, y2: T + ph, stroke: COLOUR.cursor, 'stroke-dasharray': '3 3' }, frag);
