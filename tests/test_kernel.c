@@ -328,6 +328,12 @@ static void test_proc_malformed_lines(void **state)
 	assert_int_equal(kernel_counters_parse_pairs(&c, longer), 1);
 	assert_int_equal(kernel_counters_find(&c, "TcpExtB")->value, 2);
 	kernel_counters_free(&c);
+	/* names are letters, digits and '_' only: a quote or a control byte is not a counter */
+	assert_int_equal(kernel_counters_parse_pairs(&c, "Tcp\": A\"B C\x01 D\nTcp\": 1 2 3\n"
+	                                                  "Udp: A\"B C\x01 D\nUdp: 1 2 3\n"), 1);
+	assert_int_equal(kernel_counters_find(&c, "UdpD")->value, 3);
+	assert_int_equal(kernel_counters_parse_flat(&c, "Ip6\\x 5\nIp6Ok 6\n"), 1);
+	kernel_counters_free(&c);
 }
 
 static void test_proc_flat(void **state)

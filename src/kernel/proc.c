@@ -11,6 +11,7 @@
 #include "sockscope/kernel.h"
 #include "internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,11 +38,22 @@ void kernel_counters_free(struct kernel_counters *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* nstat's names are letters, digits and '_': anything else is not a counter (and
+ * could not be written as a JSON key unescaped). */
+static bool plain_name(const char *name, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_')
+			return false;
+	return len > 0;
+}
+
 static int add_counter(struct kernel_counters *c, const char *prefix, size_t prefix_len,
                        const char *name, size_t name_len, int64_t value)
 {
-	if (prefix_len + name_len + 1 > KERNEL_COUNTER_NAME_MAX || name_len == 0)
-		return 0; /* a name too long for nstat's table is not one of its counters */
+	if (prefix_len + name_len + 1 > KERNEL_COUNTER_NAME_MAX || !plain_name(name, name_len) ||
+	    (prefix_len && !plain_name(prefix, prefix_len)))
+		return 0; /* too long for nstat's table, or not a name at all */
 	if (!kernel_reserve((void **)&c->items, &c->capacity, c->count, sizeof *c->items, 256))
 		return -SS_ENOMEM;
 	struct kernel_counter *k = &c->items[c->count++];
