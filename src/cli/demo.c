@@ -113,8 +113,10 @@ static int write_timeline(const struct demo *demo, struct demo_log *log, const c
                           const struct record_result *rec, const char *paths[3],
                           const struct kernel_sampler *sampler)
 {
+	/* in the host's namespace the sampler sees every socket of the machine: keep the demo's */
 	struct timeline_kernel kernel = {
 	    .scope = rec->in_private_netns ? "demo namespace" : "machine",
+	    .match_flows = !rec->in_private_netns,
 	};
 	struct cli_pipeline pipeline = {
 	    .json_path = paths[1],
