@@ -45,3 +45,19 @@ assert {e['side'] for e in k} >= {'client', 'server'}, {e['side'] for e in k}
 else
 	fail "kernel: capture -- COMMAND: $(cat "$out/kcap.log")"
 fi
+# Without the right to make a namespace (no CAP_SYS_ADMIN), a demo that does not need
+# one runs in the host's: its counters are machine-wide and only its own sockets are kept.
+if ! command -v setpriv >/dev/null 2>&1; then
+	skip "kernel: no setpriv to drop CAP_SYS_ADMIN: the host-namespace fallback is untested"
+elif setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin "$bin" demo tcp-upper -o "$out/hostns" \
+	-p "$port" >"$out/hostns.log" 2>&1 && python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['source']['counters_scope'] == 'machine', d['source']
+k = [e for e in d['events'] if e['kind'] == 'kernel']
+assert k and all(e['flow'] for e in k), 'sockets of other programs in the timeline'
+" "$out/hostns/tcp-upper.json"; then
+	pass "kernel: without CAP_SYS_ADMIN a demo runs in the host's namespace and says so"
+else
+	fail "kernel: host-namespace fallback: $(cat "$out/hostns.log")"
+fi
