@@ -1,5 +1,5 @@
 /*
- * internal.h - the kernel module's private helpers.
+ * internal.h - the kernel module's private functions.
  */
 #ifndef SOCKSCOPE_KERNEL_INTERNAL_H
 #define SOCKSCOPE_KERNEL_INTERNAL_H
