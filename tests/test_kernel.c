@@ -94,8 +94,8 @@ static size_t put_socket(struct reply *r, uint8_t state, uint16_t sport, uint16_
 
 static void put_done(struct reply *r)
 {
-	struct nlmsghdr h = {.nlmsg_len = NLMSG_LENGTH(4), .nlmsg_type = NLMSG_DONE,
-	                     .nlmsg_seq = SEQ};
+	struct nlmsghdr h = {
+	    .nlmsg_len = NLMSG_LENGTH(4), .nlmsg_type = NLMSG_DONE, .nlmsg_seq = SEQ};
 	int32_t zero = 0;
 	put(r, &h, sizeof h);
 	put(r, &zero, sizeof zero);
@@ -241,8 +241,8 @@ static void test_diag_errors_and_other_messages(void **state)
 {
 	struct reply r = {0};
 	struct seen seen = {0};
-	struct nlmsghdr h = {.nlmsg_len = NLMSG_LENGTH(4), .nlmsg_type = NLMSG_ERROR,
-	                     .nlmsg_seq = SEQ};
+	struct nlmsghdr h = {
+	    .nlmsg_len = NLMSG_LENGTH(4), .nlmsg_type = NLMSG_ERROR, .nlmsg_seq = SEQ};
 	int32_t err = -EPERM;
 
 	(void)state;
@@ -307,7 +307,7 @@ static void test_proc_malformed_lines(void **state)
 	                   "Icmp: 12x\n" /* not a number: skipped */
 	                   "Ip: Forwarding\n"
 	                   "Udp: 5\n" /* values of another prefix: skipped */
-                       ": 1\n"
+	                   ": 1\n"
 	                   "Ip: InReceives\n"
 	                   "Ip: 99999999999999999999999\n" /* overflows: skipped */
 	                   "UdpLite: InDatagrams\n"
@@ -330,7 +330,8 @@ static void test_proc_malformed_lines(void **state)
 	kernel_counters_free(&c);
 	/* names are letters, digits and '_' only: a quote or a control byte is not a counter */
 	assert_int_equal(kernel_counters_parse_pairs(&c, "Tcp\": A\"B C\x01 D\nTcp\": 1 2 3\n"
-	                                                  "Udp: A\"B C\x01 D\nUdp: 1 2 3\n"), 1);
+	                                                 "Udp: A\"B C\x01 D\nUdp: 1 2 3\n"),
+	                 1);
 	assert_int_equal(kernel_counters_find(&c, "UdpD")->value, 3);
 	assert_int_equal(kernel_counters_parse_flat(&c, "Ip6\\x 5\nIp6Ok 6\n"), 1);
 	kernel_counters_free(&c);
@@ -416,7 +417,8 @@ static void test_explain_overflow_and_timeout(void **state)
 	assert_non_null(strstr(notes[0].text, "no SYN retransmission was counted"));
 	assert_int_equal(notes[1].record, 3);
 	assert_non_null(strstr(notes[1].text, "TCPTimeouts +1"));
-	assert_non_null(strstr(notes[1].text, "RTO was 0.204 s (port 50000, ESTABLISHED, 1 segment"));
+	assert_non_null(
+	    strstr(notes[1].text, "RTO was 0.204 s (port 50000, ESTABLISHED, 1 segment"));
 	free(notes);
 	/* a SYN retransmission counted 1.02 s after the overflow is its outcome */
 	struct kernel_delta syn = {"TcpExtTCPSynRetrans", 1};
@@ -427,7 +429,8 @@ static void test_explain_overflow_and_timeout(void **state)
 	recs[3].ts_nsec = 520000000;
 	notes = kernel_explain(recs, 4, &n);
 	assert_int_equal(n, 1);
-	assert_non_null(strstr(notes[0].text, "resent it (TCPSynRetrans +1 counted 1.020 s later)"));
+	assert_non_null(
+	    strstr(notes[0].text, "resent it (TCPSynRetrans +1 counted 1.020 s later)"));
 	free(notes);
 	/* without the samples, the sentences say what is unknown */
 	notes = kernel_explain(recs + 1, 1, &n);
@@ -470,7 +473,8 @@ static void test_sampler_sees_a_listener(void **state)
 	}
 	recs = kernel_sampler_records(s, &count);
 	for (size_t i = 0; i < count; i++)
-		if (recs[i].kind == KREC_SOCKET && recs[i].sock.local_port == ntohs(addr.sin_port)) {
+		if (recs[i].kind == KREC_SOCKET &&
+		    recs[i].sock.local_port == ntohs(addr.sin_port)) {
 			found = true;
 			assert_string_equal(kernel_record_side(&recs[i]), "listener");
 			assert_int_equal(recs[i].sock.wqueue, 3); /* the backlog limit */

@@ -79,8 +79,8 @@ enum kernel_tcpi_field {
 };
 
 struct kernel_tcpi {
-	uint32_t known;                      /* bit (1u << enum kernel_tcpi_field) */
-	uint64_t value[KTI_FIELD_COUNT];     /* as the kernel reports: µs, segments, bytes */
+	uint32_t known;                  /* bit (1u << enum kernel_tcpi_field) */
+	uint64_t value[KTI_FIELD_COUNT]; /* as the kernel reports: µs, segments, bytes */
 };
 
 /* JSON names of the fields ("snd_cwnd"), by enum kernel_tcpi_field. */
@@ -108,8 +108,7 @@ typedef void (*kernel_socket_fn)(const struct kernel_socket *sock, void *ctx);
  * -SS_EIO for an NLMSG_ERROR, -SS_ETRUNC / -SS_EMALFORMED when a length lies.
  * Sockets parsed before the damage have been handed to fn.
  */
-int kernel_diag_parse(const uint8_t *buf, size_t len, uint32_t seq, kernel_socket_fn fn,
-                      void *ctx);
+int kernel_diag_parse(const uint8_t *buf, size_t len, uint32_t seq, kernel_socket_fn fn, void *ctx);
 
 /* Fills info from an INET_DIAG_INFO payload of len bytes (any length). */
 void kernel_tcpi_from_bytes(const uint8_t *payload, size_t len, struct kernel_tcpi *info);
@@ -161,9 +160,9 @@ struct kernel_record {
 	enum kernel_record_kind kind;
 	int64_t ts_sec;
 	uint32_t ts_nsec;
-	struct kernel_socket sock; /* KREC_SOCKET */
-	bool listener_port;        /* KREC_SOCKET: local port is one a listener had */
-	bool peer_listener_port;   /* KREC_SOCKET: remote port is one a listener had */
+	struct kernel_socket sock;   /* KREC_SOCKET */
+	bool listener_port;          /* KREC_SOCKET: local port is one a listener had */
+	bool peer_listener_port;     /* KREC_SOCKET: remote port is one a listener had */
 	struct kernel_delta *deltas; /* KREC_COUNTERS, sorted by name */
 	size_t delta_count;
 };
@@ -208,8 +207,7 @@ void kernel_sampler_sync(void *sampler);
 void kernel_sampler_stop(struct kernel_sampler *s);
 
 /* Records in time order (valid after stop). */
-const struct kernel_record *kernel_sampler_records(const struct kernel_sampler *s,
-                                                   size_t *count);
+const struct kernel_record *kernel_sampler_records(const struct kernel_sampler *s, size_t *count);
 
 /* "" when sock_diag answered; otherwise why there are no socket records. */
 const char *kernel_sampler_status(const struct kernel_sampler *s);
@@ -231,7 +229,8 @@ struct kernel_note {
 /*
  * Sentences that cite the kernel: a ListenOverflows delta with the accept
  * queue the listener had, a TCPTimeouts or TCPLossProbes delta with the RTO
- * the sender had, a TCPWinProbe delta with the zero window the sender saw.  Returns a malloc'd array (count in *count; NULL when none).
+ * the sender had, a TCPWinProbe delta with the zero window the sender saw.  Returns a malloc'd
+ * array (count in *count; NULL when none).
  */
 struct kernel_note *kernel_explain(const struct kernel_record *recs, size_t count,
                                    size_t *note_count);

@@ -18,9 +18,9 @@
 #include <stdio.h>
 #include <time.h>
 
-#define TOTAL   (2 * 1024 * 1024)
-#define CHUNK   (256 * 1024)
-#define MTU     1500
+#define TOTAL      (2 * 1024 * 1024)
+#define CHUNK      (256 * 1024)
+#define MTU        1500
 #define DROP_EVERY 400 /* of the data segments to the server, drop one in this many */
 
 struct bulk_server {
@@ -30,8 +30,8 @@ struct bulk_server {
 
 static int shape_network(uint16_t port)
 {
-	char *tc[] = {"tc", "qdisc", "replace", "dev", "lo", "root", "tbf", "rate", "100mbit",
-	              "burst", "32kb", "latency", "200ms", NULL};
+	char *tc[] = {"tc",   "qdisc",   "replace", "dev",  "lo",      "root",  "tbf",
+	              "rate", "100mbit", "burst",   "32kb", "latency", "200ms", NULL};
 	char rules[512];
 	char *nft[] = {"nft", rules, NULL};
 
@@ -90,7 +90,8 @@ static void bulk_client_run(const struct actor *client, const struct sockaddr_st
 		demo_shutdown(client, fd, SHUT_WR);
 		if (demo_recv(client, fd, reply, sizeof(reply), 0) > 0) {
 			double s = seconds_since(&start);
-			demo_note(client, "%d bytes acknowledged and answered in %.3f s: %.1f Mbit/s",
+			demo_note(client,
+			          "%d bytes acknowledged and answered in %.3f s: %.1f Mbit/s",
 			          TOTAL, s, TOTAL * 8 / s / 1e6);
 		}
 	}
@@ -114,8 +115,9 @@ int demo_run_tcp_bulk(struct demo_log *log, const struct demo_env *env)
 		                    "needs root, iproute2 (tc, tbf) and nftables");
 		return -SS_EPERM;
 	}
-	demo_note(&client, "loopback here: MTU %d, 100 Mbit/s token bucket, nftables drops one "
-	                   "data segment in %d",
+	demo_note(&client,
+	          "loopback here: MTU %d, 100 Mbit/s token bucket, nftables drops one "
+	          "data segment in %d",
 	          MTU, DROP_EVERY);
 	server.listener = demo_open_listener(&server.self, &addr, 4);
 	if (server.listener < 0)

@@ -3,13 +3,12 @@
  *
  * The server asks for a small receive buffer (SO_RCVBUF, set on the listener
  * before the client connects, so the accepted socket inherits it and the
- * handshake's window scale is already the small buffer's) and does not read for a while.  The client's data fills that buffer;
- * the server's TCP advertises a window that shrinks to zero (RFC 9293
- * §3.8.6); the client's TCP stops and, while the window stays zero, sends
- * zero-window probes on its persist timer (§3.8.6.1).  When the reader starts
- * reading, the window reopens and the rest flows.  The kernel's view shows it
- * from both ends: rcv_wnd / snd_wnd and the receive queue in tcp_info, and
- * the counters TCPToZeroWindowAdv, TCPWinProbe, TCPFromZeroWindowAdv.
+ * handshake's window scale is already the small buffer's) and does not read for a while.  The
+ * client's data fills that buffer; the server's TCP advertises a window that shrinks to zero (RFC
+ * 9293 §3.8.6); the client's TCP stops and, while the window stays zero, sends zero-window probes
+ * on its persist timer (§3.8.6.1).  When the reader starts reading, the window reopens and the rest
+ * flows.  The kernel's view shows it from both ends: rcv_wnd / snd_wnd and the receive queue in
+ * tcp_info, and the counters TCPToZeroWindowAdv, TCPWinProbe, TCPFromZeroWindowAdv.
  */
 #include "calls.h"
 #include "demos.h"
@@ -17,11 +16,11 @@
 #include <netinet/in.h>
 #include <stdio.h>
 
-#define RCVBUF       2048  /* asked for (as in the logged call); Linux doubles it */
-#define TOTAL        32768 /* bytes the client sends */
-#define CHUNK        4096  /* bytes per read once reading */
-#define STALL_MS     900   /* the reader's pause: long enough for zero-window probes */
-#define READ_GAP_MS  40
+#define RCVBUF      2048  /* asked for (as in the logged call); Linux doubles it */
+#define TOTAL       32768 /* bytes the client sends */
+#define CHUNK       4096  /* bytes per read once reading */
+#define STALL_MS    900   /* the reader's pause: long enough for zero-window probes */
+#define READ_GAP_MS 40
 
 struct fc_server {
 	struct actor self;
@@ -36,7 +35,8 @@ static int open_small_listener(const struct actor *server, const struct sockaddr
 	int fd = demo_open_listener(server, addr, 4);
 
 	if (fd >= 0)
-		demo_setsockopt(server, fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size), "SO_RCVBUF 2048");
+		demo_setsockopt(server, fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size),
+		                "SO_RCVBUF 2048");
 	return fd;
 }
 
@@ -73,8 +73,9 @@ static void fc_client_run(const struct actor *client, const struct sockaddr_stor
 		return;
 	memset(data, 'w', sizeof(data));
 	if (demo_connect(client, fd, addr) == 0) {
-		demo_note(client, "send() of %d bytes: it returns once the kernel has queued them; "
-		                  "the receiver's window decides when they leave",
+		demo_note(client,
+		          "send() of %d bytes: it returns once the kernel has queued them; "
+		          "the receiver's window decides when they leave",
 		          TOTAL);
 		demo_send(client, fd, data, sizeof(data), 0);
 		demo_shutdown(client, fd, SHUT_WR);

@@ -24,17 +24,20 @@
 #define TCPI_COPY_MAX       512 /* more than any kernel's struct tcp_info so far */
 
 const char *const kernel_tcpi_names[KTI_FIELD_COUNT] = {
-    "state",         "ca_state",      "rto",       "rtt",          "rttvar",
-    "snd_cwnd",      "snd_ssthresh",  "unacked",   "sacked",       "lost",
-    "retrans",       "total_retrans", "snd_wnd",   "rcv_wnd",      "rcv_space",
-    "delivery_rate", "busy_time",     "rwnd_limited", "sndbuf_limited",
+    "state",          "ca_state", "rto",       "rtt",           "rttvar",    "snd_cwnd",
+    "snd_ssthresh",   "unacked",  "sacked",    "lost",          "retrans",   "total_retrans",
+    "snd_wnd",        "rcv_wnd",  "rcv_space", "delivery_rate", "busy_time", "rwnd_limited",
+    "sndbuf_limited",
 };
 
 struct tcpi_field {
 	size_t offset, size;
 };
 
-#define TCPI(f) {offsetof(struct tcp_info, f), sizeof(((struct tcp_info *)0)->f)}
+#define TCPI(f)                                                                                    \
+	{                                                                                          \
+		offsetof(struct tcp_info, f), sizeof(((struct tcp_info *)0)->f)                    \
+	}
 
 static const struct tcpi_field tcpi_fields[KTI_FIELD_COUNT] = {
     [KTI_STATE] = TCPI(tcpi_state),
@@ -98,12 +101,18 @@ void kernel_tcpi_from_bytes(const uint8_t *payload, size_t len, struct kernel_tc
 /* RFC 9293's names, as the states inferred from the wire are named; NEW_SYN_RECV
  * (a request a listener keeps before the handshake completes) has no RFC name. */
 static const char *const tcp_states[] = {
-    [KTCP_ESTABLISHED] = "ESTABLISHED", [KTCP_SYN_SENT] = "SYN_SENT",
-    [KTCP_SYN_RECV] = "SYN_RECEIVED",       [KTCP_FIN_WAIT1] = "FIN_WAIT_1",
-    [KTCP_FIN_WAIT2] = "FIN_WAIT_2",     [KTCP_TIME_WAIT] = "TIME_WAIT",
-    [KTCP_CLOSE] = "CLOSED",            [KTCP_CLOSE_WAIT] = "CLOSE_WAIT",
-    [KTCP_LAST_ACK] = "LAST_ACK",       [KTCP_LISTEN] = "LISTEN",
-    [KTCP_CLOSING] = "CLOSING",         [KTCP_NEW_SYN_RECV] = "NEW_SYN_RECV",
+    [KTCP_ESTABLISHED] = "ESTABLISHED",
+    [KTCP_SYN_SENT] = "SYN_SENT",
+    [KTCP_SYN_RECV] = "SYN_RECEIVED",
+    [KTCP_FIN_WAIT1] = "FIN_WAIT_1",
+    [KTCP_FIN_WAIT2] = "FIN_WAIT_2",
+    [KTCP_TIME_WAIT] = "TIME_WAIT",
+    [KTCP_CLOSE] = "CLOSED",
+    [KTCP_CLOSE_WAIT] = "CLOSE_WAIT",
+    [KTCP_LAST_ACK] = "LAST_ACK",
+    [KTCP_LISTEN] = "LISTEN",
+    [KTCP_CLOSING] = "CLOSING",
+    [KTCP_NEW_SYN_RECV] = "NEW_SYN_RECV",
 };
 
 const char *kernel_tcp_state_name(unsigned state)
@@ -208,8 +217,7 @@ static int error_code(const uint8_t *payload, size_t len)
 	return err == -EPERM || err == -EACCES ? -SS_EPERM : -SS_EIO;
 }
 
-int kernel_diag_parse(const uint8_t *buf, size_t len, uint32_t seq, kernel_socket_fn fn,
-                      void *ctx)
+int kernel_diag_parse(const uint8_t *buf, size_t len, uint32_t seq, kernel_socket_fn fn, void *ctx)
 {
 	size_t off = 0;
 

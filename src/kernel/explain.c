@@ -55,8 +55,8 @@ static bool is_waiting_sender(const struct kernel_record *rec)
 {
 	const struct kernel_tcpi *i = &rec->sock.info;
 	return rec->sock.state != KTCP_LISTEN && rec->sock.has_info &&
-	       (i->known & (1u << KTI_RTO)) &&
-	       (i->known & (1u << KTI_UNACKED)) && i->value[KTI_UNACKED] > 0;
+	       (i->known & (1u << KTI_RTO)) && (i->known & (1u << KTI_UNACKED)) &&
+	       i->value[KTI_UNACKED] > 0;
 }
 
 static double seconds_between(const struct kernel_record *a, const struct kernel_record *b)
@@ -71,7 +71,8 @@ static void overflow_outcome(const struct kernel_record *recs, size_t count, siz
 	for (size_t i = at + 1; i < count; i++)
 		if (kernel_record_delta(&recs[i], "TcpExtTCPSynRetrans") > 0) {
 			snprintf(text, size,
-			         "; the client's SYN timer resent it (TCPSynRetrans +%lld counted %.3f s "
+			         "; the client's SYN timer resent it (TCPSynRetrans +%lld counted "
+			         "%.3f s "
 			         "later)",
 			         (long long)kernel_record_delta(&recs[i], "TcpExtTCPSynRetrans"),
 			         seconds_between(&recs[at], &recs[i]));
@@ -88,11 +89,12 @@ static void explain_overflow(const struct kernel_record *recs, size_t count, siz
 
 	overflow_outcome(recs, count, at, outcome, sizeof outcome);
 	if (l)
-		snprintf(text, size,
-		         "the kernel counted ListenOverflows +%lld at t=%%T: the accept queue of port "
-		         "%u held %u connections with a backlog of %u (Linux counts it full above the "
-		         "backlog), so the SYN was dropped%s",
-		         (long long)n, l->sock.local_port, l->sock.rqueue, l->sock.wqueue, outcome);
+		snprintf(
+		    text, size,
+		    "the kernel counted ListenOverflows +%lld at t=%%T: the accept queue of port "
+		    "%u held %u connections with a backlog of %u (Linux counts it full above the "
+		    "backlog), so the SYN was dropped%s",
+		    (long long)n, l->sock.local_port, l->sock.rqueue, l->sock.wqueue, outcome);
 	else
 		snprintf(text, size,
 		         "the kernel counted ListenOverflows +%lld at t=%%T: a listener's accept "
@@ -100,19 +102,20 @@ static void explain_overflow(const struct kernel_record *recs, size_t count, siz
 		         (long long)n, outcome);
 }
 
-static void explain_timer(const struct kernel_record *recs, size_t at, const char *what,
-                          int64_t n, char *text, size_t size)
+static void explain_timer(const struct kernel_record *recs, size_t at, const char *what, int64_t n,
+                          char *text, size_t size)
 {
 	const struct kernel_record *s = last_socket(recs, at, is_waiting_sender);
 
 	if (s)
-		snprintf(text, size,
-		         "%s +%lld at t=%%T; the kernel's RTO was %.3f s (port %u, %s, %llu segment%s "
-		         "unacknowledged)",
-		         what, (long long)n, (double)s->sock.info.value[KTI_RTO] / 1e6,
-		         s->sock.local_port, kernel_tcp_state_name(s->sock.state),
-		         (unsigned long long)s->sock.info.value[KTI_UNACKED],
-		         s->sock.info.value[KTI_UNACKED] == 1 ? "" : "s");
+		snprintf(
+		    text, size,
+		    "%s +%lld at t=%%T; the kernel's RTO was %.3f s (port %u, %s, %llu segment%s "
+		    "unacknowledged)",
+		    what, (long long)n, (double)s->sock.info.value[KTI_RTO] / 1e6,
+		    s->sock.local_port, kernel_tcp_state_name(s->sock.state),
+		    (unsigned long long)s->sock.info.value[KTI_UNACKED],
+		    s->sock.info.value[KTI_UNACKED] == 1 ? "" : "s");
 	else
 		snprintf(text, size, "%s +%lld at t=%%T; the sender's RTO is unknown (not sampled)",
 		         what, (long long)n);
@@ -125,22 +128,24 @@ static bool is_zero_window_sender(const struct kernel_record *rec)
 	return rec->sock.has_info && (i->known & (1u << KTI_SND_WND)) && i->value[KTI_SND_WND] == 0;
 }
 
-static void explain_window_probe(const struct kernel_record *recs, size_t at, int64_t n,
-                                 char *text, size_t size)
+static void explain_window_probe(const struct kernel_record *recs, size_t at, int64_t n, char *text,
+                                 size_t size)
 {
 	const struct kernel_record *s = last_socket(recs, at, is_zero_window_sender);
 
 	if (s)
-		snprintf(text, size,
-		         "the kernel counted TCPWinProbe +%lld at t=%%T: port %u's peer advertised a "
-		         "zero window (snd_wnd 0 in its tcp_info, %u bytes not yet acknowledged), so "
-		         "its persist timer sent a zero-window probe (RFC 9293 3.8.6.1)",
-		         (long long)n, s->sock.local_port, s->sock.wqueue);
+		snprintf(
+		    text, size,
+		    "the kernel counted TCPWinProbe +%lld at t=%%T: port %u's peer advertised a "
+		    "zero window (snd_wnd 0 in its tcp_info, %u bytes not yet acknowledged), so "
+		    "its persist timer sent a zero-window probe (RFC 9293 3.8.6.1)",
+		    (long long)n, s->sock.local_port, s->sock.wqueue);
 	else
-		snprintf(text, size,
-		         "the kernel counted TCPWinProbe +%lld at t=%%T: a zero-window probe was sent "
-		         "(the sender's window was not sampled)",
-		         (long long)n);
+		snprintf(
+		    text, size,
+		    "the kernel counted TCPWinProbe +%lld at t=%%T: a zero-window probe was sent "
+		    "(the sender's window was not sampled)",
+		    (long long)n);
 }
 
 /* A new note for record `index`, or NULL when out of memory. */
@@ -152,8 +157,8 @@ static struct kernel_note *add_note(struct kernel_note **notes, size_t *count,
 	if (!more)
 		return NULL;
 	*notes = more;
-	more[*count] = (struct kernel_note){.record = index, .ts_sec = rec->ts_sec,
-	                                    .ts_nsec = rec->ts_nsec};
+	more[*count] =
+	    (struct kernel_note){.record = index, .ts_sec = rec->ts_sec, .ts_nsec = rec->ts_nsec};
 	return &more[(*count)++];
 }
 

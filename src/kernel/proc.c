@@ -147,7 +147,8 @@ static int add_pair(struct kernel_counters *out, const char *names, const char *
 	if (count_tokens(n, names_end) != count_tokens(v, values_end) ||
 	    !values_line_ok(v, values_end))
 		return 0;
-	while (next_token(&n, names_end, &ntok, &nlen) && next_token(&v, values_end, &vtok, &vlen)) {
+	while (next_token(&n, names_end, &ntok, &nlen) &&
+	       next_token(&v, values_end, &vtok, &vlen)) {
 		int64_t value = 0;
 		parse_value(vtok, vlen, &value);
 		int rc = add_counter(out, names, prefix_len, ntok, nlen, value);
@@ -177,7 +178,8 @@ int kernel_counters_parse_pairs(struct kernel_counters *out, const char *text)
 			continue;
 		}
 		const char *vend = line_end(next);
-		if (!line_prefix(next, vend, &plen2) || plen2 != plen || memcmp(p, next, plen) != 0) {
+		if (!line_prefix(next, vend, &plen2) || plen2 != plen ||
+		    memcmp(p, next, plen) != 0) {
 			p = next; /* not a pair: try again from the second line */
 			continue;
 		}
@@ -211,8 +213,7 @@ int kernel_counters_parse_flat(struct kernel_counters *out, const char *text)
 	return added;
 }
 
-const struct kernel_counter *kernel_counters_find(const struct kernel_counters *c,
-                                                  const char *name)
+const struct kernel_counter *kernel_counters_find(const struct kernel_counters *c, const char *name)
 {
 	for (size_t i = 0; i < c->count; i++)
 		if (strcmp(c->items[i].name, name) == 0)

@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RECV_BUFFER   65536
-#define PROC_MAX      (256 * 1024) /* larger than any kernel's /proc/net/netstat */
-#define LISTEN_PORTS  64
+#define RECV_BUFFER    65536
+#define PROC_MAX       (256 * 1024) /* larger than any kernel's /proc/net/netstat */
+#define LISTEN_PORTS   64
 #define ALL_TCP_STATES 0xffffffffu
 
 struct tracked {
@@ -34,7 +34,7 @@ struct kernel_sampler {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stopping, poked, started, sync_ready;
-	uint64_t begun, done; /* samples started and finished, under lock */
+	uint64_t begun, done;   /* samples started and finished, under lock */
 	pthread_cond_t sampled; /* signalled when a sample finishes */
 	int nl;
 	uint32_t seq;
@@ -60,9 +60,10 @@ static struct kernel_record *new_record(struct kernel_sampler *s, enum kernel_re
 {
 	if (s->count == KERNEL_MAX_RECORDS) {
 		if (!s->full)
-			snprintf(s->status + strlen(s->status), sizeof s->status - strlen(s->status),
-			         "%sonly the first %d kernel records were kept", s->status[0] ? "; " : "",
-			         KERNEL_MAX_RECORDS);
+			snprintf(s->status + strlen(s->status),
+			         sizeof s->status - strlen(s->status),
+			         "%sonly the first %d kernel records were kept",
+			         s->status[0] ? "; " : "", KERNEL_MAX_RECORDS);
 		s->full = true;
 		return NULL;
 	}
@@ -145,13 +146,15 @@ static int open_diag(char *status, size_t size)
 	int fd;
 
 	if (getenv("SOCKSCOPE_NO_SOCK_DIAG")) {
-		snprintf(status, size, "sock_diag was not used (SOCKSCOPE_NO_SOCK_DIAG is set): "
-		                       "no kernel socket records");
+		snprintf(status, size,
+		         "sock_diag was not used (SOCKSCOPE_NO_SOCK_DIAG is set): "
+		         "no kernel socket records");
 		return -1;
 	}
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (fd < 0) {
-		snprintf(status, size, "sock_diag is unavailable (socket: %s): no kernel socket records",
+		snprintf(status, size,
+		         "sock_diag is unavailable (socket: %s): no kernel socket records",
 		         strerror(errno));
 		return -1;
 	}
@@ -247,7 +250,8 @@ static int64_t previous_value(const struct kernel_counters *prev, size_t i, cons
 
 static int by_delta_name(const void *a, const void *b)
 {
-	return strcmp(((const struct kernel_delta *)a)->name, ((const struct kernel_delta *)b)->name);
+	return strcmp(((const struct kernel_delta *)a)->name,
+	              ((const struct kernel_delta *)b)->name);
 }
 
 static void record_deltas(struct kernel_sampler *s, const struct kernel_counters *cur)
@@ -366,7 +370,8 @@ struct kernel_sampler *kernel_sampler_start(const struct kernel_options *opts)
 	s->sync_ready = true;
 	s->started = pthread_create(&s->thread, NULL, sampler_thread, s) == 0;
 	if (!s->started)
-		snprintf(s->status, sizeof s->status, "the kernel sampler could not start a thread");
+		snprintf(s->status, sizeof s->status,
+		         "the kernel sampler could not start a thread");
 	return s;
 }
 

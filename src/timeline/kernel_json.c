@@ -12,7 +12,7 @@
 
 struct timeline_kernel_state {
 	struct timeline_kernel config;
-	size_t next;              /* next record to write */
+	size_t next; /* next record to write */
 	struct kernel_note *notes;
 	size_t note_count, next_note;
 };
@@ -222,7 +222,8 @@ static void emit_glossary(struct emitter *e, const struct timeline_kernel *confi
 	for (size_t i = 0; i < config->count; i++) {
 		const struct kernel_record *rec = &config->records[i];
 		for (size_t j = 0; j < rec->delta_count; j++) {
-			const char *name = rec->deltas[j].name, *text = kernel_counter_explain(name);
+			const char *name = rec->deltas[j].name,
+			           *text = kernel_counter_explain(name);
 			if (!text || listed(names, n, name))
 				continue;
 			const char **more = realloc(names, (n + 1) * sizeof *names);
