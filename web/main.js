@@ -137,7 +137,7 @@
 	function show(doc, complete, problem) {
 		var started = performance.now(), previous = state;
 		try {
-			model = S.createModel(doc);
+			model = S.createModel(S.kernelPrepare(doc));
 		} catch (e) {
 			if (job) job.cancelled = true;
 			hideProgress();
@@ -156,7 +156,7 @@
 		ladder = S.createLadder($('ladder'), model, dispatch);
 		views = [ladder, S.createList($('list'), model, dispatch), detailsView(),
 			S.createFlows($('flows'), model, dispatch), S.createStevens($('stevens'), model, dispatch),
-			S.createTeach($('steps'), $('stage'), model, dispatch)];
+			S.createTeach($('steps'), $('stage'), model, dispatch), S.createKernel($('kernel'), model, dispatch)];
 		S.measureScrollers();
 		render();
 		var done = performance.now();

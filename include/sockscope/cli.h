@@ -34,6 +34,8 @@ struct cli_format {
 };
 
 /* What the pipeline writes and how. */
+struct timeline_kernel;
+
 struct cli_pipeline {
 	struct capture *source;  /* open file or live source; not closed by the pipeline */
 	const char *json_path;   /* "-" for stdout; NULL to write no timeline */
@@ -48,6 +50,7 @@ struct cli_pipeline {
 	const char *live_interface;
 	const struct capture_stats *live_stats;
 	struct cli_format format;
+	const struct timeline_kernel *kernel; /* the kernel's records to merge, or NULL */
 };
 
 /*

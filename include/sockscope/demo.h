@@ -65,6 +65,11 @@ void demo_call_peer(struct demo_call *call, const void *sockaddr);
 void demo_log_finish(struct demo_log *log, struct demo_call *call, long ret, int err,
                      const char *args_format, ...) __attribute__((format(printf, 5, 6)));
 
+/* fn(arg, call) is called by the logging thread after each call or note is
+ * logged (the kernel sampler samples right after a socket call); NULL fn: none. */
+void demo_log_set_observer(struct demo_log *log,
+                           void (*fn)(void *arg, const struct demo_call *call), void *arg);
+
 /* A free-text note on the timeline ("the server drops this datagram on purpose"):
  * stored as a demo_call with call "note" and the text in args. */
 void demo_log_note(struct demo_log *log, const char *side, const char *text);
@@ -101,6 +106,7 @@ struct demo {
 	const char *filter;
 	int (*run)(struct demo_log *log, const struct demo_env *env);
 	unsigned flags; /* enum demo_flags */
+	int snaplen;    /* bytes kept per frame; 0: the default (bulk demos keep headers) */
 };
 
 const struct demo *demo_find(const char *name);

@@ -69,6 +69,39 @@ struct timeline_call {
 	uint64_t flow; /* 0 when no flow is known */
 };
 
+/*
+ * The kernel's view (include/sockscope/kernel.h) of a run: its records in time
+ * order and what `source` says of them.  Plain values; the records must
+ * outlive the writer.
+ */
+struct kernel_record;
+struct kernel_note;
+struct kernel_sampler;
+struct timeline_kernel {
+	const struct kernel_record *records; /* in time order */
+	size_t count;
+	const char *scope;  /* source.counters_scope: "demo namespace" or "machine" */
+	const char *status; /* "" or why sock_diag gave no socket records (said loudly) */
+	bool match_flows;   /* write only sockets of captured flows (capture -- CMD) */
+	unsigned interval_us;
+	uint64_t samples;
+	double sampling_seconds; /* time the sampler's thread spent sampling */
+};
+/* Fills records, status and cost from a stopped sampler (scope and match_flows stay). */
+void timeline_kernel_from_sampler(struct timeline_kernel *kernel,
+                                  const struct kernel_sampler *sampler, unsigned interval_us);
+
+/* One kernel record (a socket sample or counter deltas), tied to its flow by
+ * the caller, with the notes that cite it (kernel_explain).  record NULL: the
+ * notes only (the caller leaves out a socket that is none of its flows'). */
+struct timeline_kernel_event {
+	const struct kernel_record *record;
+	double t;      /* seconds since the trace's origin */
+	uint64_t flow; /* 0 when no flow is known */
+	const struct kernel_note *notes;
+	size_t note_count;
+};
+
 /* The kernel's capture counters; the values mean nothing when !known. */
 struct timeline_stats {
 	bool known;
@@ -84,6 +117,7 @@ struct timeline_source {
 	const char *filter;
 	uint64_t packets;
 	struct timeline_stats stats;
+	const struct timeline_kernel *kernel; /* the kernel's view, or NULL */
 };
 
 /* Starts the timeline on `out` (not closed by the writer); NULL when out of memory. */
@@ -92,6 +126,7 @@ struct timeline_writer *timeline_open(FILE *out, const struct timeline_options *
 /* Each returns 0, or -SS_EIO once writing has failed (errno says why). */
 int timeline_write_packet(struct timeline_writer *w, const struct timeline_packet *p);
 int timeline_write_call(struct timeline_writer *w, const struct timeline_call *c);
+int timeline_write_kernel(struct timeline_writer *w, const struct timeline_kernel_event *k);
 /* A flow has ended; its summary is kept until timeline_finish. */
 int timeline_add_flow(struct timeline_writer *w, const struct track_flow_summary *flow);
 

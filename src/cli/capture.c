@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "record.h"
+#include "sockscope/kernel.h"
+#include "sockscope/timeline.h"
 
 static const char capture_usage[] =
     "usage: sockscope capture [-i IFACE] [-w FILE] [-o OUT.json|-] [--html OUT.html]\n"
@@ -75,6 +77,24 @@ static int run_command(void *arg)
 		if (errno != EINTR) /* only a signal (Ctrl-C) may interrupt the wait */
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* COMMAND with the kernel sampled around it, in the host's namespace. */
+struct command_work {
+	char **command;
+	struct kernel_sampler *sampler;
+};
+
+static int run_sampled_command(void *arg)
+{
+	struct command_work *work = arg;
+	struct kernel_options kopts = {.counters = true};
+	int ret;
+
+	work->sampler = kernel_sampler_start(&kopts);
+	ret = run_command(work->command);
+	kernel_sampler_stop(work->sampler);
+	return ret;
 }
 
 static int parse_option(int opt, const char *arg, void *ctx)
@@ -137,8 +157,9 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 
 /* The pipeline over the recorded file. */
 static int write_timeline(const struct capture_args *args, const char *pcap_path,
-                          const struct record_result *rec)
+                          const struct record_result *rec, const struct kernel_sampler *sampler)
 {
+	struct timeline_kernel kernel = {.scope = "machine", .match_flows = true};
 	struct cli_pipeline pipeline = {
 	    .json_path = args->output,
 	    .html_path = args->html,
@@ -146,12 +167,16 @@ static int write_timeline(const struct capture_args *args, const char *pcap_path
 	    .live_interface = rec->interface,
 	    .live_stats = &rec->stats,
 	    .format = args->format,
+	    .kernel = sampler ? &kernel : NULL,
 	};
+	if (sampler)
+		timeline_kernel_from_sampler(&kernel, sampler, KERNEL_DEFAULT_INTERVAL_US);
 	return cli_trace_file(pcap_path, NULL, &pipeline);
 }
 
 static int record_and_write(const struct capture_args *args, const char *pcap_path)
 {
+	struct command_work work = {args->command, NULL};
 	struct record_options opts = {
 	    .iface = args->iface,
 	    .filter = args->filter,
@@ -159,16 +184,18 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 	    .pcap_path = pcap_path,
 	    .max_packets = args->count,
 	    .drop_privileges = true,
-	    .work = args->command ? run_command : NULL,
-	    .work_arg = args->command,
+	    .work = args->command ? run_sampled_command : NULL,
+	    .work_arg = &work,
 	};
 	struct record_result rec;
 	char errbuf[512];
+	int status;
 
 	signal(SIGINT, on_interrupt);
 	signal(SIGTERM, on_interrupt);
 	if (record_run(&opts, &rec, errbuf, sizeof(errbuf)) < 0) {
 		cli_error("%s", errbuf);
+		kernel_sampler_free(work.sampler);
 		return CLI_FAIL;
 	}
 	if (args->command && rec.work_ret != 0)
@@ -176,7 +203,9 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 		        rec.work_ret);
 	fprintf(stderr, "sockscope: %llu packets captured, %llu dropped\n",
 	        (unsigned long long)rec.frames, (unsigned long long)rec.stats.dropped);
-	return write_timeline(args, pcap_path, &rec);
+	status = write_timeline(args, pcap_path, &rec, work.sampler);
+	kernel_sampler_free(work.sampler);
+	return status;
 }
 
 int cli_capture(int argc, char **argv)

@@ -8,6 +8,7 @@
  * writer receives finished events only.
  */
 #include "sockscope/cli.h"
+#include "sockscope/kernel.h"
 #include "sockscope/timeline.h"
 
 #include <errno.h>
@@ -26,6 +27,10 @@ struct pipeline_state {
 	uint64_t frames;
 	const struct demo_call *calls; /* sorted by return time */
 	size_t call_count, next_call;
+	const struct timeline_kernel *kernel; /* records in time order, or NULL */
+	size_t next_record;
+	struct kernel_note *notes; /* kernel_explain's, in record order */
+	size_t note_count, next_note;
 	bool have_origin;
 	int64_t origin_sec;
 	uint32_t origin_nsec;
@@ -73,21 +78,71 @@ static uint64_t call_flow(const struct pipeline_state *st, const struct demo_cal
 	                       &call->peer, call->peer_port);
 }
 
-/* Writes the calls that returned before (or at) the given time, or all of them. */
-static int write_calls_until(struct pipeline_state *st, int64_t sec, uint32_t nsec, bool all)
+static int write_call(struct pipeline_state *st, const struct demo_call *call)
 {
-	while (st->next_call < st->call_count) {
-		const struct demo_call *call = &st->calls[st->next_call];
-		if (!all && time_before(sec, nsec, call->ts_sec, call->ts_nsec))
+	struct timeline_call tc = {
+	    .call = call,
+	    .t = relative_time(st, call->ts_sec, call->ts_nsec),
+	    .flow = call_flow(st, call),
+	};
+	st->next_call++;
+	return timeline_write_call(st->writer, &tc);
+}
+
+/* A kernel record with its notes; a socket of none of the captured flows is
+ * left out when the run asks for those only (capture -- CMD). */
+static int write_kernel_record(struct pipeline_state *st, const struct kernel_record *rec)
+{
+	size_t index = st->next_record++;
+	struct timeline_kernel_event ke = {
+	    .record = rec,
+	    .t = relative_time(st, rec->ts_sec, rec->ts_nsec),
+	    .notes = st->notes + st->next_note,
+	};
+	if (rec->kind == KREC_SOCKET && rec->sock.state != KTCP_LISTEN && st->table)
+		ke.flow = track_find_flow(st->table, L4_TCP, &rec->sock.local, rec->sock.local_port,
+		                          &rec->sock.remote, rec->sock.remote_port);
+	if (rec->kind == KREC_SOCKET && st->kernel->match_flows && ke.flow == 0)
+		ke.record = NULL;
+	while (st->next_note < st->note_count && st->notes[st->next_note].record == index) {
+		ke.note_count++;
+		st->next_note++;
+	}
+	if (!ke.record && !ke.note_count)
+		return 0;
+	return timeline_write_kernel(st->writer, &ke);
+}
+
+/* The next call or kernel record in time (a record first at the same time),
+ * or NULL for both when none is left. */
+static void next_evidence(const struct pipeline_state *st, const struct demo_call **call,
+                          const struct kernel_record **rec)
+{
+	*call = st->next_call < st->call_count ? &st->calls[st->next_call] : NULL;
+	*rec = st->kernel && st->next_record < st->kernel->count
+	           ? &st->kernel->records[st->next_record]
+	           : NULL;
+	if (*call && *rec) {
+		if (time_before((*call)->ts_sec, (*call)->ts_nsec, (*rec)->ts_sec, (*rec)->ts_nsec))
+			*rec = NULL;
+		else
+			*call = NULL;
+	}
+}
+
+/* Writes the calls and kernel records up to (and at) the given time, or all of them. */
+static int write_evidence_until(struct pipeline_state *st, int64_t sec, uint32_t nsec, bool all)
+{
+	const struct demo_call *call;
+	const struct kernel_record *rec;
+
+	for (next_evidence(st, &call, &rec); call || rec; next_evidence(st, &call, &rec)) {
+		int64_t at_sec = call ? call->ts_sec : rec->ts_sec;
+		uint32_t at_nsec = call ? call->ts_nsec : rec->ts_nsec;
+		if (!all && time_before(sec, nsec, at_sec, at_nsec))
 			break;
-		struct timeline_call tc = {
-		    .call = call,
-		    .t = relative_time(st, call->ts_sec, call->ts_nsec),
-		    .flow = call_flow(st, call),
-		};
-		if (timeline_write_call(st->writer, &tc) < 0)
+		if ((call ? write_call(st, call) : write_kernel_record(st, rec)) < 0)
 			return -SS_EIO;
-		st->next_call++;
 	}
 	return 0;
 }
@@ -115,7 +170,7 @@ static int handle_frame(struct pipeline_state *st, const struct capture_frame *f
 	    .explain = st->explain_wanted ? &st->explain : NULL,
 	    .label = st->label,
 	};
-	if (write_calls_until(st, frame->ts_sec, frame->ts_nsec, false) < 0)
+	if (write_evidence_until(st, frame->ts_sec, frame->ts_nsec, false) < 0)
 		return -SS_EIO;
 	return timeline_write_packet(st->writer, &tp);
 }
@@ -205,6 +260,7 @@ static void describe_source(const struct pipeline_state *st, struct timeline_sou
 		capture_get_stats(pl->source, &stats);
 	src->stats = (struct timeline_stats){stats.known, stats.received, stats.dropped,
 	                                     stats.if_dropped};
+	src->kernel = pl->kernel;
 }
 
 static int check_linktype(const struct cli_pipeline *pl)
@@ -222,8 +278,8 @@ static int finish(struct pipeline_state *st, int status)
 {
 	struct timeline_source src;
 
-	/* calls after the last packet, while the flows they name still exist */
-	if (!st->pipe_closed && write_calls_until(st, 0, 0, true) < 0 && !reader_gone(st))
+	/* calls and kernel records after the last packet, while their flows still exist */
+	if (!st->pipe_closed && write_evidence_until(st, 0, 0, true) < 0 && !reader_gone(st))
 		status = CLI_FAIL;
 	track_destroy(st->table); /* ends every flow: summaries reach the writer */
 	show_progress(st, true);
@@ -300,6 +356,10 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 		st->calls = demo_log_calls(pl->calls);
 		st->call_count = demo_log_count(pl->calls);
 	}
+	if (pl->kernel) {
+		st->kernel = pl->kernel;
+		st->notes = kernel_explain(pl->kernel->records, pl->kernel->count, &st->note_count);
+	}
 	st->writer = open_writer(st);
 	st->table = st->writer ? track_create(on_flow_end, st) : NULL;
 	if (!st->table) {
@@ -309,6 +369,7 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 	status = finish(st, read_source(st));
 	if (status == CLI_OK && pl->html_path)
 		status = cli_write_report(pl->json_path, pl->html_path);
+	free(st->notes);
 	free(st);
 	return status;
 
@@ -316,6 +377,7 @@ out_free:
 	timeline_abort(st->writer);
 	if (st->out && st->out != stdout)
 		fclose(st->out);
+	free(st->notes);
 	free(st);
 	return CLI_FAIL;
 }

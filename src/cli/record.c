@@ -298,6 +298,11 @@ static void *record_thread(void *arg)
 	snprintf(rec->result->interface, sizeof(rec->result->interface), "%s", iface);
 	if (rec->opts->private_netns)
 		ret = demo_enter_private_netns(rec->errbuf, rec->errsize);
+	rec->result->in_private_netns = rec->opts->private_netns && ret == 0;
+	if (ret < 0 && rec->opts->netns_optional) { /* the host's namespace will do */
+		ret = 0;
+		rec->errbuf[0] = '\0';
+	}
 	if (ret == 0 && uses_loopback(iface))
 		ret = open_marker_sockets(rec);
 	if (ret == 0)

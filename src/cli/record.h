@@ -25,6 +25,7 @@ struct record_options {
 	long max_packets;      /* stop after this many frames; 0: no limit */
 	uint16_t marker_port;  /* UDP port on 127.0.0.1 for the markers; 0: any free one */
 	bool private_netns;    /* enter a new network namespace before opening the capture */
+	bool netns_optional;   /* ... but stay in the host's when that is refused */
 	bool drop_privileges;  /* after opening: become SUDO_UID/SUDO_GID when run via sudo */
 	/* the work; NULL: record until record_interrupt() or max_packets */
 	int (*work)(void *arg);
@@ -37,6 +38,7 @@ struct record_result {
 	bool markers;               /* start and end were proven by markers */
 	int work_ret;               /* what work() returned */
 	int error;                  /* 0, or the SS_E* code of a capture failure */
+	bool in_private_netns;      /* the work ran in a namespace of its own */
 	char interface[64];
 };
 

@@ -23,5 +23,12 @@ int demo_run_unix_seqpacket(struct demo_log *log, const struct demo_env *env);
 int demo_run_tcp_teardown(struct demo_log *log, const struct demo_env *env);
 int demo_run_tcp_loss(struct demo_log *log, const struct demo_env *env);
 int demo_run_tcp_fast_retransmit(struct demo_log *log, const struct demo_env *env);
+int demo_run_tcp_flow_control(struct demo_log *log, const struct demo_env *env);
+int demo_run_tcp_bulk(struct demo_log *log, const struct demo_env *env);
+
+/* Inside a demo's private namespace (netns.c): runs argv ("nft", "tc", ...) from
+ * PATH and returns its exit status or -1; sets the loopback's MTU. */
+int demo_netns_run(char *const argv[]);
+int demo_netns_loopback_mtu(int mtu);
 
 #endif

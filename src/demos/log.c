@@ -32,7 +32,18 @@ struct demo_log {
 	size_t count, capacity;
 	uint64_t next_seq;
 	char error[DEMO_TEXT_MAX * 2];
+	void (*observer)(void *arg, const struct demo_call *call); /* the kernel sampler */
+	void *observer_arg;
 };
+
+void demo_log_set_observer(struct demo_log *log,
+                           void (*fn)(void *arg, const struct demo_call *call), void *arg)
+{
+	pthread_mutex_lock(&log->lock);
+	log->observer = fn;
+	log->observer_arg = arg;
+	pthread_mutex_unlock(&log->lock);
+}
 
 struct demo_log *demo_log_create(void)
 {
@@ -105,7 +116,11 @@ static void log_append(struct demo_log *log, const struct demo_call *call)
 	log->items[log->count].call = *call;
 	log->items[log->count].seq = log->next_seq++;
 	log->count++;
+	void (*observer)(void *, const struct demo_call *) = log->observer;
+	void *observer_arg = log->observer_arg;
 	pthread_mutex_unlock(&log->lock);
+	if (observer)
+		observer(observer_arg, call);
 }
 
 static void stamp(int64_t *sec, uint32_t *nsec)

@@ -73,6 +73,14 @@ static const struct demo demos[] = {
      "what it holds; after three duplicate ACKs the sender resends at once, long before its "
      "timer",
      "lo", TCP_RANGE, demo_run_tcp_fast_retransmit, DEMO_NEEDS_ROOT | DEMO_OWN_NETNS},
+    {"tcp-flow-control", "a slow reader with a small receive buffer",
+     "the receive window shrinks to zero, the sender probes it on its persist timer, the "
+     "window reopens when the reader reads",
+     "lo", TCP_RANGE, demo_run_tcp_flow_control, 0},
+    {"tcp-bulk", "2 MiB through a 100 Mbit/s bottleneck with a few drops, in a private namespace",
+     "slow start, cwnd growth, fast retransmit and fast recovery: the Stevens graph and the "
+     "kernel's cwnd tell one story",
+     "lo", TCP_RANGE, demo_run_tcp_bulk, DEMO_NEEDS_ROOT | DEMO_OWN_NETNS, 96},
 };
 
 const struct demo *demo_registry(size_t *count)

@@ -15,13 +15,9 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <spawn.h>
 #include <stdio.h>
-#include <sys/wait.h>
 
 #define BLOCK 1220 /* payload bytes: IP length 1260-1272 with or without timestamps */
-
-extern char **environ;
 
 struct loss_server {
 	struct actor self;
@@ -32,14 +28,7 @@ struct loss_server {
 static int run_nft(const char *commands)
 {
 	char *argv[] = {"nft", (char *)commands, NULL};
-	pid_t pid;
-	int status;
-
-	if (posix_spawnp(&pid, "nft", NULL, NULL, argv, environ) != 0)
-		return -1;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return demo_netns_run(argv);
 }
 
 /* Drops the first data segment of BLOCK bytes to the server: quota lets one through free. */

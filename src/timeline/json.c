@@ -51,6 +51,11 @@ static void json_call(struct timeline_writer *w, const struct timeline_call *c)
 	timeline_emit_call(w, c->call, c->t, c->flow);
 }
 
+static void json_kernel(struct timeline_writer *w, const struct timeline_kernel_event *k)
+{
+	timeline_emit_kernel(w, k, false);
+}
+
 static void json_flow(struct timeline_writer *w, const struct track_flow_summary *flow)
 {
 	emit_line_break(&w->flows);
@@ -85,6 +90,7 @@ const struct timeline_backend timeline_json_backend = {
     .open = json_open,
     .packet = json_packet,
     .call = json_call,
+    .kernel = json_kernel,
     .flow = json_flow,
     .finish = json_finish,
 };

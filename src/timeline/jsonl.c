@@ -38,6 +38,11 @@ static void jsonl_call(struct timeline_writer *w, const struct timeline_call *c)
 	w->event_count++;
 }
 
+static void jsonl_kernel(struct timeline_writer *w, const struct timeline_kernel_event *k)
+{
+	timeline_emit_kernel(w, k, true);
+}
+
 static void jsonl_flow(struct timeline_writer *w, const struct track_flow_summary *flow)
 {
 	timeline_emit_flow_summary(&w->flows, flow);
@@ -65,6 +70,7 @@ const struct timeline_backend timeline_jsonl_backend = {
     .open = jsonl_open,
     .packet = jsonl_packet,
     .call = jsonl_call,
+    .kernel = jsonl_kernel,
     .flow = jsonl_flow,
     .finish = jsonl_finish,
 };

@@ -33,6 +33,7 @@ struct timeline_backend {
 	void (*open)(struct timeline_writer *w);
 	void (*packet)(struct timeline_writer *w, const struct timeline_packet *p);
 	void (*call)(struct timeline_writer *w, const struct timeline_call *c);
+	void (*kernel)(struct timeline_writer *w, const struct timeline_kernel_event *k);
 	void (*flow)(struct timeline_writer *w, const struct track_flow_summary *flow);
 	void (*finish)(struct timeline_writer *w, const struct timeline_source *src);
 };
@@ -72,6 +73,15 @@ const char *timeline_proto_name(enum decode_l4 proto);
 void timeline_emit_packet(struct timeline_writer *w, const struct timeline_packet *p, double t);
 void timeline_emit_call(struct timeline_writer *w, const struct demo_call *call, double t,
                         uint64_t flow);
+/* kernel_json.c: one kernel record and its notes as events, each on a line of
+ * its own: the json document's (a separator before each) or, with `lines`,
+ * jsonl's (an end of line after each, counted); the kernel's fields of
+ * `source`. */
+void timeline_emit_kernel(struct timeline_writer *w, const struct timeline_kernel_event *k,
+                          bool lines);
+void timeline_emit_kernel_source(struct emitter *e, const struct timeline_kernel *kernel);
+/* A kernel note's sentence with its time filled in (json, jsonl and text share it). */
+void timeline_kernel_note_text(const struct kernel_note *note, double t, char *text, size_t size);
 void timeline_emit_flow_summary(struct emitter *e, const struct track_flow_summary *flow);
 
 /* "source": {...}; without `final`, only what is known before the first

@@ -13,6 +13,7 @@
  * holds numbers and names only, and summaries are sockscope's own sentences.
  */
 #include "parts.h"
+#include "sockscope/kernel.h"
 
 #include <string.h>
 
@@ -206,6 +207,42 @@ static void text_call(struct timeline_writer *w, const struct timeline_call *c)
 	emit_raw(&w->events, l.buf);
 }
 
+/* Counter deltas and the notes citing them; a socket's sample only when verbose. */
+static void text_kernel(struct timeline_writer *w, const struct timeline_kernel_event *k)
+{
+	const struct kernel_record *rec = k->record;
+	struct line l = {.len = 0};
+	char text[640];
+
+	if (rec && (rec->kind != KREC_SOCKET || w->options.verbose)) {
+		put_time(&l, w, rec->ts_sec, rec->ts_nsec);
+		put(&l, " kernel ");
+		if (rec->kind == KREC_SOCKET) {
+			put(&l, kernel_record_side(rec));
+			put(&l, " ");
+			put(&l, kernel_tcp_state_name(rec->sock.state));
+		} else {
+			for (size_t i = 0; i < rec->delta_count; i++) {
+				snprintf(text, sizeof text, "%s%s %+lld", i ? ", " : "",
+				         rec->deltas[i].name, (long long)rec->deltas[i].delta);
+				put(&l, text);
+			}
+		}
+		if (k->flow) {
+			put(&l, "  flow ");
+			put_u64(&l, k->flow);
+		}
+		put(&l, "\n");
+	}
+	for (size_t i = 0; i < k->note_count; i++) {
+		timeline_kernel_note_text(&k->notes[i], k->t, text, sizeof text);
+		put(&l, "    kernel note: ");
+		put(&l, text);
+		put(&l, "\n");
+	}
+	emit_raw(&w->events, l.buf);
+}
+
 static void put_flow_counts(struct line *l, const struct track_flow_summary *flow)
 {
 	put(l, ", ");
@@ -267,6 +304,7 @@ const struct timeline_backend timeline_text_backend = {
     .open = text_open,
     .packet = text_packet,
     .call = text_call,
+    .kernel = text_kernel,
     .flow = text_flow,
     .finish = text_finish,
 };

@@ -102,6 +102,12 @@ int timeline_write_call(struct timeline_writer *w, const struct timeline_call *c
 	return event_written(w);
 }
 
+int timeline_write_kernel(struct timeline_writer *w, const struct timeline_kernel_event *k)
+{
+	w->backend->kernel(w, k);
+	return event_written(w);
+}
+
 static void remember_endpoint(struct timeline_writer *w, const struct ss_addr *addr, uint16_t port,
                               bool server, uint64_t flow_id)
 {
@@ -154,6 +160,7 @@ void timeline_emit_source(struct emitter *e, const struct timeline_source *src, 
 	emit_kv_int_or_null(e, "received", stats->known, (int64_t)stats->received);
 	emit_kv_int_or_null(e, "dropped", stats->known, (int64_t)stats->dropped);
 	emit_kv_int_or_null(e, "if_dropped", stats->known, (int64_t)stats->if_dropped);
+	timeline_emit_kernel_source(e, src->kernel);
 	emit_end_object(e);
 }
 

@@ -248,6 +248,34 @@ def check_tcp_fast_retransmit(d, fail):
         fail("the client's one send() does not match the bytes on the wire")
 
 
+def check_tcp_flow_control(d, fail):
+    s2c = [p for p in packets(d) if p.get("dir") == "s2c" and p.get("tcp")]
+    zero = [p for p in s2c if p["tcp"].get("win_scaled", p["tcp"].get("win")) == 0]
+    if not zero:
+        return fail("the server never advertised a zero window")
+    later = [p for p in s2c if index(d, p) > index(d, zero[0])
+             and p["tcp"].get("win_scaled", p["tcp"].get("win")) > 0]
+    if not later:
+        fail("the window never reopened")
+    sent = sum((p.get("tcp") or {}).get("len", 0) for p in packets(d) if p.get("dir") == "c2s")
+    if sent < 32768:
+        fail("the client's 32768 bytes did not all cross: %d" % sent)
+    if not any(c["ret"] > 0 and "32768" in c["args"] for c in calls(d, "recv", "client")) and \
+            not any("got 32768" in payload_text(p) for p in packets(d)):
+        fail("the server did not report 32768 bytes")
+
+
+def check_tcp_bulk(d, fail):
+    data = [p for p in packets(d) if p.get("dir") == "c2s" and (p.get("tcp") or {}).get("len", 0) > 0]
+    if sum(p["tcp"]["len"] for p in data) < 2 * 1024 * 1024:
+        fail("less than 2 MiB of data crossed")
+    resent = [p for p in data if any("retransmission" in a for a in analysis(p))]
+    if not resent:
+        fail("no retransmission after the drops")
+    if not any("Mbit/s" in n["text"] for n in notes(d)):
+        fail("no throughput note")
+
+
 def main():
     name, path = sys.argv[1], sys.argv[2]
     with open(path) as f:

@@ -76,7 +76,9 @@ for demo in $demos; do
 		fail "$demo: wire story"
 	fi
 	[ -s "$out/$demo.pcap" ] || [ "$demo" = unix-seqpacket ] || fail "$demo: no pcap file"
+	[ -s "$out/$demo.json" ] && . "$here/kernel.sh"
 done
+. "$here/kernel-limits.sh"
 
 # capture around a command: the command's traffic is all there.
 if "$bin" capture -o "$out/around.json" "udp port $port" -- \

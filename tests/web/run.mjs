@@ -621,6 +621,7 @@ for (const file of captureFiles) {
 }
 
 (await import('./stream.mjs')).register({ test, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport });
+(await import('./kernel.mjs')).register({ test, assert, equal, open, ORIGIN, TMP });
 
 /* ---- run ---- */
 
