@@ -13,6 +13,7 @@
 
 #include "sockscope/capture.h"
 #include "sockscope/demo.h"
+#include "sockscope/timeline.h"
 
 enum cli_exit { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
@@ -36,6 +37,7 @@ struct cli_pipeline {
 	 * then traces it): interface and kernel statistics.  NULL: the source. */
 	const char *live_interface;
 	const struct capture_stats *live_stats;
+	const struct timeline_calls_source *calls_source; /* source.calls, or NULL */
 };
 
 /*

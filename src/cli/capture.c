@@ -19,11 +19,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "calls.h"
 #include "record.h"
 
 static const char capture_usage[] =
     "usage: sockscope capture [-i IFACE] [-w FILE] [-o OUT.json|-] [--html OUT.html]\n"
-    "                         [-c COUNT] [-s SNAPLEN] [FILTER...] [-- COMMAND [ARGS...]]\n"
+    "                         [-c COUNT] [-s SNAPLEN] [--no-calls] [-p PID]\n"
+    "                         [FILTER...] [-- COMMAND [ARGS...]]\n"
     "\n"
     "Captures live traffic and writes the annotated JSON timeline: until Ctrl-C,\n"
     "until COUNT packets, or for as long as COMMAND runs.  Nothing captured is\n"
@@ -36,7 +38,10 @@ static const char capture_usage[] =
     "  -c COUNT    stop after COUNT packets\n"
     "  -s SNAPLEN  bytes to keep of each packet (default 262144)\n"
     "  FILTER      a BPF filter expression, as for tcpdump\n"
-    "  -- COMMAND  run COMMAND, capturing from just before it starts until it ends\n"
+    "  -- COMMAND  run COMMAND, capturing from just before it starts until it ends;\n"
+    "              its socket calls are traced onto the timeline\n"
+    "  --no-calls  run COMMAND without tracing its socket calls\n"
+    "  -p PID      trace the socket calls of running process PID until it ends or Ctrl-C\n"
     "\n"
     "Needs root or CAP_NET_RAW.  Under sudo, root is dropped once capture starts.\n"
     "Exit status: 0 ok, 1 capture or input failure, 2 usage.\n";
@@ -46,11 +51,14 @@ struct capture_args {
 	long count, snaplen;
 	char *filter;   /* malloc'd */
 	char **command; /* NULL-terminated, or NULL */
+	bool no_calls;  /* --no-calls */
+	long attach;    /* -p PID, or 0 */
 };
 
 static void on_interrupt(int signo)
 {
 	(void)signo;
+	syscalls_interrupt(); /* Ctrl-C reaches the traced program first */
 	record_interrupt();
 }
 
@@ -92,6 +100,15 @@ static int parse_option(int opt, const char *arg, void *ctx)
 	case 'H':
 		args->html = arg;
 		break;
+	case 'N':
+		args->no_calls = true;
+		break;
+	case 'p':
+		if (!cli_parse_count(arg, &args->attach)) {
+			cli_error("capture: -p wants a process id, not '%s'", arg);
+			return CLI_USAGE;
+		}
+		break;
 	case 'c':
 	case 's':
 		if (!cli_parse_count(arg, opt == 'c' ? &args->count : &args->snaplen)) {
@@ -108,9 +125,10 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"html", required_argument, NULL, 'H'},
+	    {"no-calls", no_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
-	static const struct cli_options options = {capture_usage, "i:w:o:c:s:h", longopts};
+	static const struct cli_options options = {capture_usage, "i:w:o:c:s:p:h", longopts};
 	int status, end = argc;
 
 	for (int i = 1; i < argc; i++)
@@ -122,6 +140,10 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 	status = cli_parse_options(&options, end, argv, parse_option, args);
 	if (status != CLI_OK)
 		return status;
+	if (args->attach && args->command) {
+		cli_error("capture: -p and '-- COMMAND' cannot go together");
+		return CLI_USAGE;
+	}
 	if (end < argc && !args->command) {
 		cli_error("capture: '--' must be followed by a command");
 		return CLI_USAGE;
@@ -135,7 +157,7 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 
 /* The pipeline over the recorded file. */
 static int write_timeline(const struct capture_args *args, const char *pcap_path,
-                          const struct record_result *rec)
+                          const struct record_result *rec, const struct cli_calls *calls)
 {
 	struct cli_pipeline pipeline = {
 	    .json_path = args->output,
@@ -143,11 +165,14 @@ static int write_timeline(const struct capture_args *args, const char *pcap_path
 	    .filter = args->filter,
 	    .live_interface = rec->interface,
 	    .live_stats = &rec->stats,
+	    .calls = calls->log,
+	    .calls_source = calls->active ? &calls->source : NULL,
 	};
 	return cli_trace_file(pcap_path, NULL, &pipeline);
 }
 
-static int record_and_write(const struct capture_args *args, const char *pcap_path)
+static int record_and_write(const struct capture_args *args, const char *pcap_path,
+                            struct cli_calls *calls)
 {
 	struct record_options opts = {
 	    .iface = args->iface,
@@ -156,8 +181,8 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 	    .pcap_path = pcap_path,
 	    .max_packets = args->count,
 	    .drop_privileges = true,
-	    .work = args->command ? run_command : NULL,
-	    .work_arg = args->command,
+	    .work = calls->active ? cli_calls_work : args->command ? run_command : NULL,
+	    .work_arg = calls->active ? (void *)calls : (void *)args->command,
 	};
 	struct record_result rec;
 	char errbuf[512];
@@ -168,12 +193,16 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 		cli_error("%s", errbuf);
 		return CLI_FAIL;
 	}
-	if (args->command && rec.work_ret != 0)
+	if (args->command && !calls->active && rec.work_ret != 0)
 		fprintf(stderr, "sockscope: %s exited with status %d\n", args->command[0],
 		        rec.work_ret);
-	fprintf(stderr, "sockscope: %llu packets captured, %llu dropped\n",
+	cli_calls_report(calls);
+	fprintf(stderr, "sockscope: %llu packets captured, %llu dropped",
 	        (unsigned long long)rec.frames, (unsigned long long)rec.stats.dropped);
-	return write_timeline(args, pcap_path, &rec);
+	if (calls->active)
+		fprintf(stderr, ", %llu socket calls traced", (unsigned long long)calls->result.calls);
+	fputc('\n', stderr);
+	return write_timeline(args, pcap_path, &rec, calls);
 }
 
 int cli_capture(int argc, char **argv)
@@ -199,7 +228,11 @@ int cli_capture(int argc, char **argv)
 		close(fd);
 		pcap_path = temp_path;
 	}
-	status = record_and_write(&args, pcap_path);
+	struct cli_calls calls;
+	status = cli_calls_init(&calls, args.command, args.attach, !args.no_calls);
+	if (status == CLI_OK)
+		status = record_and_write(&args, pcap_path, &calls);
+	cli_calls_free(&calls);
 	if (!args.write_path)
 		unlink(temp_path);
 	free(args.filter);

@@ -255,6 +255,11 @@ void demo_log_call(struct demo_log *log, const char *side, const char *call, int
 	va_end(ap);
 }
 
+void demo_log_add(struct demo_log *log, const struct demo_call *call)
+{
+	log_append(log, call);
+}
+
 void demo_log_note(struct demo_log *log, const char *side, const char *text)
 {
 	struct demo_call c;

@@ -144,6 +144,26 @@ static void emit_stat(struct emitter *e, const char *key, const struct capture_s
 	emit_kv_int_or_null(e, key, stats->known, (int64_t)value);
 }
 
+static void emit_optional_string(struct emitter *e, const char *key, const char *text)
+{
+	emit_key(e, key);
+	if (text && *text)
+		emit_string(e, text);
+	else
+		emit_null(e);
+}
+
+static void emit_calls_source(struct emitter *e, const struct timeline_calls_source *calls)
+{
+	emit_key(e, "calls");
+	emit_begin_object(e);
+	emit_kv_bool(e, "traced", calls->traced);
+	emit_optional_string(e, "why", calls->why);
+	emit_kv_int(e, "count", (int64_t)calls->count);
+	emit_optional_string(e, "command", calls->command);
+	emit_end_object(e);
+}
+
 static void emit_source(struct emitter *e, const struct timeline_source *src)
 {
 	emit_key(e, "source");
@@ -161,6 +181,8 @@ static void emit_source(struct emitter *e, const struct timeline_source *src)
 	emit_stat(e, "received", &src->stats, src->stats.received);
 	emit_stat(e, "dropped", &src->stats, src->stats.dropped);
 	emit_stat(e, "if_dropped", &src->stats, src->stats.if_dropped);
+	if (src->calls)
+		emit_calls_source(e, src->calls);
 	emit_end_object(e);
 }
 
