@@ -1,0 +1,130 @@
+#!/bin/sh
+# Socket calls of a traced program: the textbook TCP and UDP upper-case pairs
+# and curl against python3 -m http.server, each under
+# `sockscope capture -- sh -c '...'`, checked against the wire by
+# check_calls.py; plus a capture where ptrace is forbidden, which must still
+# write its timeline and say why the calls are missing.
+# usage: tests/e2e/calls.sh BUILD
+set -u
+build=${1:-build}
+bin=$(cd "$build" && pwd)/sockscope
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(mktemp -d /tmp/sockscope-calls.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+passed=0 failed=0 skipped=0
+base=${SOCKSCOPE_CALLS_PORT:-47300}
+tcp_port=$base udp_port=$((base + 1)) http_port=$((base + 2))
+
+pass() { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+skip() { echo "SKIPPED: $1"; skipped=$((skipped + 1)); }
+
+# Waits (in the traced shell) until a socket listens on the port (TCP state 0A,
+# LISTEN; an unconnected UDP socket shows 07): /proc only, no socket call, and
+# not fooled by a TIME_WAIT left by an earlier run.
+wait_port='w() { h=$(printf "%04X" "$2"); i=0; while ! grep -qi ":$h 00000000:0000 $3" /proc/net/$1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; }'
+
+checked() { # checked NAME STATUS OUTPUT
+	echo "$3" | grep -E "^(ok|FAIL) " | sed 's/^/    /'
+	if [ "$2" = 0 ]; then pass "$1"; else fail "$1"; fi
+}
+
+textbook() {
+	cd "$here/textbook" || return
+	"$bin" capture -o "$out/textbook.json" "port $tcp_port or port $udp_port" -- sh -c "$wait_port
+		python3 tcp_server.py $tcp_port & w tcp $tcp_port 0A; python3 tcp_client.py $tcp_port
+		python3 udp_server.py $udp_port & w udp $udp_port 07; python3 udp_client.py $udp_port" \
+		>"$out/textbook.out" 2>"$out/textbook.err"
+	status=$?
+	cd - >/dev/null || return
+	if [ $status != 0 ]; then
+		fail "textbook pair: capture exited $status: $(cat "$out/textbook.err")"
+		return
+	fi
+	grep -q "HELLO FROM THE TEXTBOOK CLIENT" "$out/textbook.out" &&
+		pass "textbook pair: the programs' stdout stays theirs" ||
+		fail "textbook pair: client output missing: $(cat "$out/textbook.out")"
+	grep -q "left 2 processes running" "$out/textbook.err" &&
+		pass "textbook pair: the two servers left running are reported" ||
+		fail "textbook pair: no report of the servers left running: $(cat "$out/textbook.err")"
+	grep -Eq "[0-9]+ socket calls traced" "$out/textbook.err" &&
+		pass "textbook pair: the summary counts the calls" ||
+		fail "textbook pair: summary without calls: $(cat "$out/textbook.err")"
+	result=$(python3 "$here/check_calls.py" textbook "$out/textbook.json" $tcp_port $udp_port)
+	checked "textbook pair: calls on the right flows, in order with the wire" $? "$result"
+}
+
+curl_test() {
+	if ! command -v curl >/dev/null 2>&1; then
+		skip "curl is not installed (sh .ci/deps test installs it)"
+		return
+	fi
+	mkdir -p "$out/www" && echo "hello from http.server" >"$out/www/index.html"
+	cd "$out/www" || return
+	"$bin" capture -o "$out/curl.json" "port $http_port" -- sh -c "$wait_port
+		python3 -m http.server -b 127.0.0.1 $http_port >/dev/null 2>&1 & w tcp $http_port 0A
+		curl -s http://127.0.0.1:$http_port/" >"$out/curl.out" 2>"$out/curl.err"
+	status=$?
+	cd - >/dev/null || return
+	if [ $status != 0 ] || ! grep -q "hello from http.server" "$out/curl.out"; then
+		fail "curl: capture exited $status: $(cat "$out/curl.err" "$out/curl.out")"
+		return
+	fi
+	result=$(python3 "$here/check_calls.py" curl "$out/curl.json" $http_port)
+	checked "curl against python3 -m http.server: calls on the flow" $? "$result"
+}
+
+# ptrace forbidden by a seccomp policy (as a container's): the capture still works.
+refused_test() {
+	if ! cc -O2 -o "$out/noptrace" "$here/noptrace.c" 2>"$out/cc.err"; then
+		skip "cannot build the no-ptrace helper: $(cat "$out/cc.err")"
+		return
+	fi
+	"$out/noptrace" "$bin" capture -o "$out/refused.json" "port $tcp_port" -- \
+		python3 -c 'import socket; socket.socket().close(); print("ran")' \
+		>"$out/refused.out" 2>"$out/refused.err"
+	status=$?
+	if [ $status = 0 ] && grep -q "^ran$" "$out/refused.out" &&
+		grep -q "socket calls NOT traced: ptrace refused (Operation not permitted)" "$out/refused.err"; then
+		pass "ptrace refused: the command runs, exit 0, and stderr says why"
+	else
+		fail "ptrace refused: exit $status: $(cat "$out/refused.err" "$out/refused.out")"
+	fi
+	python3 - "$out/refused.json" <<'PY' && pass "ptrace refused: source.calls says why" || fail "ptrace refused: source.calls"
+import json, sys
+calls = json.load(open(sys.argv[1]))["source"]["calls"]
+ok = calls["traced"] is False and "ptrace refused" in calls["why"] and calls["count"] == 0
+print("    source.calls:", calls)
+sys.exit(0 if ok else 1)
+PY
+}
+
+# How the command ended is said, and the timeline is written all the same.
+endings_test() {
+	"$bin" capture -o "$out/missing.json" "port $tcp_port" -- /nonexistent/program 2>"$out/missing.err"
+	status=$?
+	[ $status = 0 ] && [ -s "$out/missing.json" ] && grep -q "/nonexistent/program could not be started: not found" "$out/missing.err" &&
+		pass "command not found: reported, timeline written" ||
+		fail "command not found: exit $status: $(cat "$out/missing.err")"
+	"$bin" capture -o "$out/killed.json" "port $tcp_port" -- sh -c 'kill -KILL $$' 2>"$out/killed.err"
+	grep -q "sh was killed by signal 9 (SIGKILL)" "$out/killed.err" && [ -s "$out/killed.json" ] &&
+		pass "command killed by a signal: reported, timeline written" ||
+		fail "command killed: $(cat "$out/killed.err")"
+	"$bin" capture -o "$out/nonzero.json" "port $tcp_port" -- sh -c 'exit 3' 2>"$out/nonzero.err"
+	grep -q "sh exited with status 3" "$out/nonzero.err" &&
+		pass "command exits non-zero: reported" || fail "non-zero exit: $(cat "$out/nonzero.err")"
+}
+
+probe=$("$bin" capture -c 1 -o "$out/probe.json" --no-calls -- true 2>&1 >/dev/null)
+if [ $? != 0 ] && echo "$probe" | grep -q "not permitted"; then
+	echo "SKIPPED: live capture not permitted: $probe"
+	echo "calls: 0 passed, 0 failed"
+	exit 0
+fi
+textbook
+curl_test
+refused_test
+endings_test
+[ $skipped -gt 0 ] && echo "calls: $skipped skipped (see SKIPPED lines)"
+echo "calls: $passed passed, $failed failed"
+[ $failed = 0 ]
