@@ -55,12 +55,11 @@ static void add(struct decoder *d, const char *format, ...)
 		d->used = d->used + (size_t)n < size ? d->used + (size_t)n : size - 1;
 }
 
-/* Adds "\"preview\"" of up to 64 of the len bytes at addr. */
-static void add_data(struct decoder *d, uint64_t addr, int64_t len)
+/* Adds "\"preview\"" of up to 64 of the len bytes at addr; "..." when there are more. */
+static void add_data(struct decoder *d, uint64_t addr, uint64_t len)
 {
 	char data[SYSCALLS_DATA_PREVIEW], text[SYSCALLS_DATA_PREVIEW * 4 + 8];
-	size_t want = len > 0 ? (size_t)(len < SYSCALLS_DATA_PREVIEW ? len : SYSCALLS_DATA_PREVIEW)
-	                      : 0;
+	size_t want = len < SYSCALLS_DATA_PREVIEW ? (size_t)len : SYSCALLS_DATA_PREVIEW;
 	size_t got = want && addr ? d->access->read(d->access->ctx, addr, data, want) : 0;
 
 	if (want && got == 0) {
@@ -68,7 +67,7 @@ static void add_data(struct decoder *d, uint64_t addr, int64_t len)
 		return;
 	}
 	add(d, "\"%s\"%s", demo_preview(data, (ssize_t)got, text, sizeof text),
-	    (int64_t)got < len ? "..." : "");
+	    got < len ? "..." : "");
 }
 
 const char *syscalls_format_sockaddr(const struct tracee_access *access, uint64_t addr,
@@ -451,7 +450,7 @@ static bool decode_recvfrom(struct decoder *d)
 	if (failed(d))
 		return true;
 	add(d, " -> ");
-	add_data(d, a[1], d->ev->ret);
+	add_data(d, a[1], (uint64_t)d->ev->ret);
 	if (a[4]) {
 		add(d, " from ");
 		add_result_sockaddr(d, a[4], a[5], &ss);
@@ -461,7 +460,7 @@ static bool decode_recvfrom(struct decoder *d)
 }
 
 /* The first bytes of an iovec array, up to `len` in all. */
-static void add_iov_data(struct decoder *d, uint64_t iov_addr, uint64_t iov_count, int64_t len)
+static void add_iov_data(struct decoder *d, uint64_t iov_addr, uint64_t iov_count, uint64_t len)
 {
 	struct iovec iov[MAX_IOVS];
 	size_t n = iov_count < MAX_IOVS ? (size_t)iov_count : MAX_IOVS;
@@ -472,15 +471,15 @@ static void add_iov_data(struct decoder *d, uint64_t iov_addr, uint64_t iov_coun
 		add(d, "?");
 		return;
 	}
-	for (size_t i = 0; i < n && got < sizeof data && (int64_t)got < len; i++) {
+	for (size_t i = 0; i < n && got < sizeof data && got < len; i++) {
 		size_t want = iov[i].iov_len < sizeof data - got ? iov[i].iov_len : sizeof data - got;
-		if ((int64_t)want > len - (int64_t)got)
-			want = (size_t)(len - (int64_t)got);
+		if (want > len - got)
+			want = (size_t)(len - got);
 		got += d->access->read(d->access->ctx, (uint64_t)(uintptr_t)iov[i].iov_base,
 		                       data + got, want);
 	}
 	add(d, "\"%s\"%s", demo_preview(data, (ssize_t)got, text, sizeof text),
-	    (int64_t)got < len ? "..." : "");
+	    got < len ? "..." : "");
 }
 
 static uint64_t iov_total(const struct decoder *d, uint64_t iov_addr, uint64_t iov_count)
@@ -513,7 +512,7 @@ static bool decode_msg(struct decoder *d)
 	}
 	uint64_t iov = (uint64_t)(uintptr_t)msg.msg_iov, total = iov_total(d, iov, msg.msg_iovlen);
 	if (sending) {
-		add_iov_data(d, iov, msg.msg_iovlen, (int64_t)total);
+		add_iov_data(d, iov, msg.msg_iovlen, total);
 		add(d, ", %llu bytes in %zu iov", (unsigned long long)total, (size_t)msg.msg_iovlen);
 	} else {
 		add(d, "up to %llu bytes in %zu iov", (unsigned long long)total,
@@ -522,7 +521,7 @@ static bool decode_msg(struct decoder *d)
 	add_msg_flags(d, a[2]);
 	if (!sending && !failed(d)) {
 		add(d, " -> ");
-		add_iov_data(d, iov, msg.msg_iovlen, d->ev->ret);
+		add_iov_data(d, iov, msg.msg_iovlen, (uint64_t)d->ev->ret);
 		if (msg.msg_controllen) /* SCM_RIGHTS may have brought new fds */
 			syscalls_fd_forget_others(d->ev->fds);
 	}
@@ -556,7 +555,7 @@ static bool decode_read_write(struct decoder *d)
 	bool vector = kind == SC_READV || kind == SC_WRITEV;
 	bool writing = kind == SC_WRITE || kind == SC_WRITEV;
 	uint64_t len = vector ? iov_total(d, a[1], a[2]) : a[2];
-	int64_t shown = writing ? (int64_t)len : d->ev->ret;
+	uint64_t shown = writing ? len : (uint64_t)d->ev->ret; /* ret >= 0 unless failed */
 
 	if (!socket_at(d, (int64_t)a[0]))
 		return false;
