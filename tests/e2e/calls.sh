@@ -115,6 +115,17 @@ endings_test() {
 		pass "command exits non-zero: reported" || fail "non-zero exit: $(cat "$out/nonzero.err")"
 }
 
+# The issue's overhead budget, at a reduced size (the full run is `make bench-calls`).
+overhead_test() {
+	root=$(cd "$here/../.." && pwd)
+	if result=$(cd "$root" && SOCKSCOPE_BENCH_PORT=$((base + 10)) sh bench/calls.sh "$(cd "$build" && pwd)" 64 5000 1 2>&1); then
+		pass "tracing overhead within budget (bulk < 10%, small sends <= 2x)"
+	else
+		fail "tracing overhead over budget (bulk < 10%, small sends <= 2x)"
+	fi
+	echo "$result" | sed 's/^/    /'
+}
+
 probe=$("$bin" capture -c 1 -o "$out/probe.json" --no-calls -- true 2>&1 >/dev/null)
 if [ $? != 0 ] && echo "$probe" | grep -q "not permitted"; then
 	echo "SKIPPED: live capture not permitted: $probe"
@@ -125,6 +136,7 @@ textbook
 curl_test
 refused_test
 endings_test
+overhead_test
 [ $skipped -gt 0 ] && echo "calls: $skipped skipped (see SKIPPED lines)"
 echo "calls: $passed passed, $failed failed"
 [ $failed = 0 ]
