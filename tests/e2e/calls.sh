@@ -115,6 +115,62 @@ endings_test() {
 		pass "command exits non-zero: reported" || fail "non-zero exit: $(cat "$out/nonzero.err")"
 }
 
+# Ctrl-C (SIGINT to sockscope, no terminal): CMD gets it first, and what it sends
+# while handling it is still captured and traced.
+interrupt_test() {
+	"$bin" capture -o "$out/int.json" "udp port $udp_port" -- python3 -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    while True:
+        s.sendto(b'tick', ('127.0.0.1', $udp_port)); time.sleep(0.05)
+except KeyboardInterrupt:
+    s.sendto(b'after ctrl-c', ('127.0.0.1', $udp_port))
+" 2>"$out/int.err" &
+	pid=$!
+	sleep 2
+	kill -INT $pid
+	wait $pid
+	status=$?
+	python3 - "$out/int.json" <<'PY' && [ $status = 0 ] && pass "Ctrl-C: forwarded to CMD, its last datagram captured and its sendto traced" || fail "Ctrl-C: exit $status: $(cat "$out/int.err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+packets = [e for e in d["events"] if e["kind"] == "packet"]
+sends = [e for e in d["events"] if e["kind"] == "app" and e["call"] == "sendto"]
+sys.exit(0 if packets and packets[-1]["payload"]["text"] == "after ctrl-c" and
+         '"after ctrl-c"' in sends[-1]["args"] else 1)
+PY
+}
+
+# -p PID: attach to a running process, trace, detach on Ctrl-C; it keeps running.
+attach_test() {
+	python3 -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(60):
+    s.sendto(b'tick %d' % i, ('127.0.0.1', $udp_port)); time.sleep(0.05)
+" &
+	target=$!
+	sleep 0.5
+	"$bin" capture -o "$out/attach.json" -p $target "udp port $udp_port" 2>"$out/attach.err" &
+	pid=$!
+	sleep 1
+	kill -INT $pid
+	wait $pid
+	status=$?
+	wait $target
+	target_status=$?
+	python3 - "$out/attach.json" $target <<'PY' && [ $status = 0 ] && [ $target_status = 0 ] &&
+import json, sys
+d = json.load(open(sys.argv[1]))
+sends = [e for e in d["events"] if e["kind"] == "app" and e["call"] == "sendto"]
+ok = sends and all(e["pid"] == int(sys.argv[2]) and e["flow"] for e in sends)
+sys.exit(0 if ok and d["source"]["calls"]["command"] == "was detached from and keeps running" else 1)
+PY
+		pass "-p PID: sendto calls traced on their flow, detached on Ctrl-C, the process ran on" ||
+		fail "-p PID: exit $status, process exit $target_status: $(cat "$out/attach.err")"
+}
+
 # The issue's overhead budget, at a reduced size (the full run is `make bench-calls`).
 overhead_test() {
 	root=$(cd "$here/../.." && pwd)
@@ -136,7 +192,13 @@ textbook
 curl_test
 refused_test
 endings_test
-overhead_test
+interrupt_test
+attach_test
+if [ "${SOCKSCOPE_SKIP_OVERHEAD:-}" ]; then
+	skip "tracing overhead budget: SOCKSCOPE_SKIP_OVERHEAD is set"
+else
+	overhead_test
+fi
 [ $skipped -gt 0 ] && echo "calls: $skipped skipped (see SKIPPED lines)"
 echo "calls: $passed passed, $failed failed"
 [ $failed = 0 ]
