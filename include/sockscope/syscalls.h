@@ -37,7 +37,6 @@ struct syscalls_options {
 	char **command;  /* NULL-terminated argv to run, or NULL to attach */
 	pid_t attach;    /* with command == NULL: the running process to attach to */
 	bool trace;      /* false: run the command untraced (--no-calls) */
-	bool force_fail; /* tests: behave as if ptrace were refused with EPERM */
 };
 
 struct syscalls_result {

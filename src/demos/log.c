@@ -77,7 +77,8 @@ const struct demo_call *demo_log_calls(struct demo_log *log)
 	struct demo_call *sorted;
 
 	pthread_mutex_lock(&log->lock);
-	qsort(log->items, log->count, sizeof(*log->items), compare_logged);
+	if (log->count) /* qsort wants a non-NULL base even for no items */
+		qsort(log->items, log->count, sizeof(*log->items), compare_logged);
 	sorted = realloc(log->sorted, (log->count ? log->count : 1) * sizeof(*sorted));
 	if (sorted) {
 		log->sorted = sorted;

@@ -12,7 +12,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d /tmp/sockscope-calls.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 passed=0 failed=0 skipped=0
-base=${SOCKSCOPE_CALLS_PORT:-47300}
+# a fresh port range per run: the textbook server does not set SO_REUSEADDR, so the
+# TIME_WAIT its last run left (60 s) would make its bind fail
+base=${SOCKSCOPE_CALLS_PORT:-$((45000 + $$ % 200 * 10))}
 tcp_port=$base udp_port=$((base + 1)) http_port=$((base + 2))
 
 pass() { echo "ok   $1"; passed=$((passed + 1)); }
@@ -80,7 +82,8 @@ refused_test() {
 		skip "cannot build the no-ptrace helper: $(cat "$out/cc.err")"
 		return
 	fi
-	"$out/noptrace" "$bin" capture -o "$out/refused.json" "port $tcp_port" -- \
+	# (LeakSanitizer stops the world with ptrace, which this test forbids)
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$out/noptrace" "$bin" capture -o "$out/refused.json" "port $tcp_port" -- \
 		python3 -c 'import socket; socket.socket().close(); print("ran")' \
 		>"$out/refused.out" 2>"$out/refused.err"
 	status=$?
@@ -106,6 +109,10 @@ endings_test() {
 	[ $status = 0 ] && [ -s "$out/missing.json" ] && grep -q "/nonexistent/program could not be started: not found" "$out/missing.err" &&
 		pass "command not found: reported, timeline written" ||
 		fail "command not found: exit $status: $(cat "$out/missing.err")"
+	echo "not a program" >"$out/plain.txt" && chmod 644 "$out/plain.txt"
+	"$bin" capture -o "$out/noexec.json" "port $tcp_port" -- "$out/plain.txt" 2>"$out/noexec.err"
+	grep -q "plain.txt could not be started: not executable (Permission denied)" "$out/noexec.err" &&
+		pass "command not executable: reported" || fail "not executable: $(cat "$out/noexec.err")"
 	"$bin" capture -o "$out/killed.json" "port $tcp_port" -- sh -c 'kill -KILL $$' 2>"$out/killed.err"
 	grep -q "sh was killed by signal 9 (SIGKILL)" "$out/killed.err" && [ -s "$out/killed.json" ] &&
 		pass "command killed by a signal: reported, timeline written" ||
