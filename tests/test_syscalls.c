@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -371,6 +372,31 @@ static void test_decode_fcntl_dup_poll(void **state)
 	assert_string_equal(r->call.args, "epfd 7 (fd 3), 500 ms -> 1 ready");
 }
 
+/* select's sets are read at entry: the call overwrites them with the ready fds. */
+static void test_decode_select_reads_sets_before_the_call(void **state)
+{
+	struct rig *r = *state;
+	fd_set readable, writable;
+	struct syscall_event ev = {.desc = syscalls_lookup(SYS_pselect6), .ret = 1, .fds = r->fds};
+
+	FD_ZERO(&readable);
+	FD_ZERO(&writable);
+	FD_SET(3, &readable);
+	FD_SET(12, &readable); /* a file: not listed */
+	FD_SET(5, &writable);
+	r->fake.socket_fds[12] = 0;
+	ev.args[0] = 13;
+	ev.args[1] = PTR(&readable);
+	ev.args[2] = PTR(&writable);
+	syscalls_decode_entry(&ev, &r->access);
+	FD_ZERO(&readable); /* what the kernel leaves: nothing ready to read */
+	assert_true(syscalls_decode(&ev, &r->access, &r->call));
+	assert_string_equal(r->call.args, "read 3; write 5 -> 1 ready");
+	ev.args[1] = ev.args[2] = 0;
+	syscalls_decode_entry(&ev, &r->access);
+	assert_false(syscalls_decode(&ev, &r->access, &r->call)); /* waits on no socket */
+}
+
 static void test_decode_accept_learns_connection(void **state)
 {
 	struct rig *r = *state;
@@ -429,6 +455,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_decode_sockopts, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_close_and_files, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_fcntl_dup_poll, rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_decode_select_reads_sets_before_the_call, rig_setup,
+	                                    rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_accept_learns_connection, rig_setup,
 	                                    rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_format_sockaddr_ipv6_and_unix, rig_setup,

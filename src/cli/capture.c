@@ -180,7 +180,8 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 	    .snaplen = (int)args->snaplen,
 	    .pcap_path = pcap_path,
 	    .max_packets = args->count,
-	    .drop_privileges = true,
+	    /* -p stays root: Yama's ptrace_scope 1 lets only CAP_SYS_PTRACE trace a non-child */
+	    .drop_privileges = !args->attach,
 	    .work = calls->active ? cli_calls_work : args->command ? run_command : NULL,
 	    .work_arg = calls->active ? (void *)calls : (void *)args->command,
 	};
