@@ -43,7 +43,8 @@ static const char capture_usage[] =
     "  --no-calls  run COMMAND without tracing its socket calls\n"
     "  -p PID      trace the socket calls of running process PID until it ends or Ctrl-C\n"
     "\n"
-    "Needs root or CAP_NET_RAW.  Under sudo, root is dropped once capture starts.\n"
+    "Needs root or CAP_NET_RAW.  Under sudo, root is dropped once capture starts\n"
+    "(not with -p: tracing a process that is not its child needs CAP_SYS_PTRACE).\n"
     "Exit status: 0 ok, 1 capture or input failure, 2 usage.\n";
 
 struct capture_args {
