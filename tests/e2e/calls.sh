@@ -129,13 +129,16 @@ interrupt_test() {
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 try:
+    open('$out/int.started', 'w').close()
     while True:
         s.sendto(b'tick', ('127.0.0.1', $udp_port)); time.sleep(0.05)
 except KeyboardInterrupt:
     s.sendto(b'after ctrl-c', ('127.0.0.1', $udp_port))
 " 2>"$out/int.err" &
 	pid=$!
-	sleep 2
+	i=0
+	while [ ! -e "$out/int.started" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	sleep 0.3
 	kill -INT $pid
 	wait $pid
 	status=$?
@@ -178,10 +181,31 @@ PY
 		fail "-p PID: exit $status, process exit $target_status: $(cat "$out/attach.err")"
 }
 
+# Under sudo the capture drops to the user before CMD starts: the tracer and CMD run
+# unprivileged (the filter then needs no_new_privs) and the calls are still traced.
+dropped_test() {
+	id nobody >/dev/null 2>&1 && [ "$(id -u)" = 0 ] || { skip "not root or no user nobody: dropped-privileges tracing untested"; return; }
+	mkdir -p "$out/nobody" && chmod 777 "$out" "$out/nobody" && cp "$bin" "$out/nobody/sockscope" && chmod 755 "$out/nobody/sockscope"
+	SUDO_UID=$(id -u nobody) SUDO_GID=$(id -g nobody) "$out/nobody/sockscope" capture -o "$out/nobody/run.json" \
+		"udp port $udp_port" -- python3 -c "
+import os, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b'uid %d' % os.getuid(), ('127.0.0.1', $udp_port))
+" 2>"$out/nobody.err"
+	python3 - "$out/nobody/run.json" "$(id -u nobody)" <<'PY' &&
+import json, sys
+d = json.load(open(sys.argv[1]))
+sends = [e for e in d["events"] if e["kind"] == "app" and e["call"] == "sendto"]
+sys.exit(0 if sends and '"uid %s"' % sys.argv[2] in sends[0]["args"] and sends[0]["flow"] else 1)
+PY
+		pass "privileges dropped to the sudo user: the command runs as the user and is traced" ||
+		fail "privileges dropped: $(cat "$out/nobody.err")"
+}
+
 # The issue's overhead budget, at a reduced size (the full run is `make bench-calls`).
 overhead_test() {
 	root=$(cd "$here/../.." && pwd)
-	if result=$(cd "$root" && SOCKSCOPE_BENCH_PORT=$((base + 10)) sh bench/calls.sh "$(cd "$build" && pwd)" 64 5000 1 2>&1); then
+	if result=$(cd "$root" && SOCKSCOPE_BENCH_PORT=$((base + 10)) sh bench/calls.sh "$(cd "$build" && pwd)" 64 5000 3 2>&1); then
 		pass "tracing overhead within budget (bulk < 10%, small sends <= 2x)"
 	else
 		fail "tracing overhead over budget (bulk < 10%, small sends <= 2x)"
@@ -201,6 +225,7 @@ refused_test
 endings_test
 interrupt_test
 attach_test
+dropped_test
 if [ "${SOCKSCOPE_SKIP_OVERHEAD:-}" ]; then
 	skip "tracing overhead budget: SOCKSCOPE_SKIP_OVERHEAD is set"
 else
