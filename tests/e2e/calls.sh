@@ -157,11 +157,13 @@ attach_test() {
 	python3 -c "
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+open('$out/attach.started', 'w').close()
 for i in range(60):
     s.sendto(b'tick %d' % i, ('127.0.0.1', $udp_port)); time.sleep(0.05)
 " &
 	target=$!
-	sleep 0.5
+	i=0
+	while [ ! -e "$out/attach.started" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 	"$bin" capture -o "$out/attach.json" -p $target "udp port $udp_port" 2>"$out/attach.err" &
 	pid=$!
 	sleep 1
