@@ -94,7 +94,8 @@ static int rig_setup(void **state)
 	for (int fd = 3; fd < 10; fd++)
 		r->fake.socket_fds[fd] = 1;
 	r->fake.real_fd = -1;
-	r->access = (struct tracee_access){fake_read, fake_probe, fake_epoll, fake_get_fd, &r->fake};
+	r->access =
+	    (struct tracee_access){fake_read, fake_probe, fake_epoll, fake_get_fd, &r->fake};
 	r->fds = syscalls_fd_create();
 	assert_non_null(r->fds);
 	*state = r;
@@ -258,8 +259,9 @@ static void test_decode_send_and_sendto(void **state)
 	assert_string_equal(r->call.args, "fd 4, \"HELLO\\n\", 6 bytes");
 	assert_true(run(r, SYS_sendto, 9, 4, PTR(data), 9, MSG_DONTWAIT, PTR(&to), sizeof to));
 	assert_string_equal(r->call.call, "sendto");
-	assert_string_equal(r->call.args,
-	                    "fd 4, \"HELLO\\n\\x22x\\x22\", 9 bytes, MSG_DONTWAIT, to 127.0.0.1:7001");
+	assert_string_equal(
+	    r->call.args,
+	    "fd 4, \"HELLO\\n\\x22x\\x22\", 9 bytes, MSG_DONTWAIT, to 127.0.0.1:7001");
 	assert_int_equal(r->call.peer_port, 7001);
 }
 
@@ -271,7 +273,8 @@ static void test_decode_recvfrom_names_sender(void **state)
 	char buf[32] = "hi there";
 	assert_true(run(r, SYS_recvfrom, 8, 5, PTR(buf), sizeof buf, 0, PTR(&from), PTR(&len)));
 	assert_string_equal(r->call.call, "recvfrom");
-	assert_string_equal(r->call.args, "fd 5, up to 32 bytes -> \"hi there\" from 127.0.0.1:40000");
+	assert_string_equal(r->call.args,
+	                    "fd 5, up to 32 bytes -> \"hi there\" from 127.0.0.1:40000");
 	assert_int_equal(r->call.peer_port, 40000);
 	assert_true(run(r, SYS_recvfrom, -EAGAIN, 5, PTR(buf), sizeof buf, MSG_DONTWAIT, 0, 0));
 	assert_string_equal(r->call.call, "recv");
@@ -295,7 +298,8 @@ static void test_decode_hostile_pointers(void **state)
 {
 	struct rig *r = *state;
 	long page = sysconf(_SC_PAGESIZE);
-	uint8_t *map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+	                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(map != MAP_FAILED);
 	munmap(map + page, (size_t)page); /* the second page is gone */
 	memset(map, 'z', (size_t)page);
@@ -326,7 +330,8 @@ static void test_decode_sockopts(void **state)
 	int one = 1;
 	assert_true(run(r, SYS_setsockopt, 0, 3, SOL_SOCKET, SO_LINGER, PTR(&l), sizeof l, 0));
 	assert_string_equal(r->call.args, "fd 3, SOL_SOCKET, SO_LINGER, {1, 0}");
-	assert_true(run(r, SYS_setsockopt, 0, 3, IPPROTO_TCP, 1 /* TCP_NODELAY */, PTR(&one), 4, 0));
+	assert_true(
+	    run(r, SYS_setsockopt, 0, 3, IPPROTO_TCP, 1 /* TCP_NODELAY */, PTR(&one), 4, 0));
 	assert_string_equal(r->call.args, "fd 3, IPPROTO_TCP, TCP_NODELAY, 1");
 	uint32_t len = 4;
 	int err = 111;
@@ -362,7 +367,8 @@ static void test_decode_fcntl_dup_poll(void **state)
 	assert_string_equal(r->call.args, "fd 3, F_SETFL, O_RDWR | O_NONBLOCK");
 	assert_false(run(r, SYS_dup3, 11, 3, 11, 0, 0, 0, 0));
 	assert_int_equal(syscalls_fd_kind(r->fds, 11), FD_SOCKET);
-	struct pollfd fds[2] = {{.fd = 3, .events = POLLIN, .revents = POLLIN}, {.fd = 12, .events = POLLIN}};
+	struct pollfd fds[2] = {{.fd = 3, .events = POLLIN, .revents = POLLIN},
+	                        {.fd = 12, .events = POLLIN}};
 	r->fake.socket_fds[12] = 0;
 	assert_true(run(r, SYS_ppoll, 1, PTR(fds), 2, 0, 0, 0, 0));
 	assert_string_equal(r->call.args, "fd 3 POLLIN -> fd 3 POLLIN");
@@ -424,9 +430,9 @@ static void test_format_sockaddr_ipv6_and_unix(void **state)
 	struct sockaddr_storage ss;
 	char buf[128];
 	in6.sin6_addr = in6addr_loopback;
-	assert_string_equal(syscalls_format_sockaddr(&r->access, PTR(&in6), sizeof in6, &ss, buf,
-	                                             sizeof buf),
-	                    "[::1]:443");
+	assert_string_equal(
+	    syscalls_format_sockaddr(&r->access, PTR(&in6), sizeof in6, &ss, buf, sizeof buf),
+	    "[::1]:443");
 	struct sockaddr_un un = {.sun_family = AF_UNIX};
 	memset(un.sun_path, 'p', sizeof un.sun_path); /* no NUL: must not run past */
 	syscalls_format_sockaddr(&r->access, PTR(&un), sizeof un, &ss, buf, sizeof buf);
@@ -443,7 +449,8 @@ int main(void)
 	    cmocka_unit_test(test_fd_table_add_dup_remove),
 	    cmocka_unit_test(test_fd_table_fork_copies_threads_share),
 	    cmocka_unit_test(test_fd_table_exec_and_scm_rights),
-	    cmocka_unit_test_setup_teardown(test_decode_socket_names_flags, rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_decode_socket_names_flags, rig_setup,
+	                                    rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_connect_refused_keeps_target, rig_setup,
 	                                    rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_send_and_sendto, rig_setup, rig_teardown),
@@ -455,8 +462,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_decode_sockopts, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_close_and_files, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_fcntl_dup_poll, rig_setup, rig_teardown),
-	    cmocka_unit_test_setup_teardown(test_decode_select_reads_sets_before_the_call, rig_setup,
-	                                    rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_decode_select_reads_sets_before_the_call,
+	                                    rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_accept_learns_connection, rig_setup,
 	                                    rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_format_sockaddr_ipv6_and_unix, rig_setup,

@@ -34,23 +34,23 @@
 #include "sockscope/demo.h"
 
 struct syscalls_options {
-	char **command;  /* NULL-terminated argv to run, or NULL to attach */
-	pid_t attach;    /* with command == NULL: the running process to attach to */
-	bool trace;      /* false: run the command untraced (--no-calls) */
+	char **command; /* NULL-terminated argv to run, or NULL to attach */
+	pid_t attach;   /* with command == NULL: the running process to attach to */
+	bool trace;     /* false: run the command untraced (--no-calls) */
 };
 
 struct syscalls_result {
-	bool traced;     /* calls were traced (some may still be 0) */
-	char why[256];   /* when asked to trace but not traced: the reason */
-	bool started;    /* the command ran (exec succeeded, or the attach did) */
-	bool exited;     /* it ended with exit(); status holds the code */
-	int status;      /* exit code; or the signal that killed it */
-	bool signaled;   /* killed by signal `status` */
-	int exec_errno;  /* exec failed with this errno (ENOENT: not found; EACCES) */
-	int left;        /* processes it left running when it ended (daemons) */
+	bool traced;         /* calls were traced (some may still be 0) */
+	char why[256];       /* when asked to trace but not traced: the reason */
+	bool started;        /* the command ran (exec succeeded, or the attach did) */
+	bool exited;         /* it ended with exit(); status holds the code */
+	int status;          /* exit code; or the signal that killed it */
+	bool signaled;       /* killed by signal `status` */
+	int exec_errno;      /* exec failed with this errno (ENOENT: not found; EACCES) */
+	int left;            /* processes it left running when it ended (daemons) */
 	char left_list[128]; /* "1234 python3, 1240 sleep" */
-	uint64_t calls;  /* socket calls logged */
-	char ended[192]; /* how it ended, one sentence: "exited with status 0" */
+	uint64_t calls;      /* socket calls logged */
+	char ended[192];     /* how it ended, one sentence: "exited with status 0" */
 };
 
 /*

@@ -51,7 +51,8 @@ void cli_calls_report(const struct cli_calls *c)
 	if (!c->active)
 		return;
 	if (!c->result.traced)
-		cli_error("socket calls NOT traced: %s", c->result.why[0] ? c->result.why : "unknown");
+		cli_error("socket calls NOT traced: %s",
+		          c->result.why[0] ? c->result.why : "unknown");
 	else if (c->result.why[0])
 		cli_error("socket calls traced, but %s", c->result.why);
 	if (c->opts.attach > 0)

@@ -217,8 +217,9 @@ static bool decode_socket(struct decoder *d)
 	add(d, "%s, %s", syscalls_name_of(syscalls_families, (long)a[0], family, sizeof family),
 	    syscalls_name_of(syscalls_types, base_type, type, sizeof type));
 	if ((int)a[1] & ~0xf)
-		add(d, " | %s", syscalls_flags_of(syscalls_socket_flags, (unsigned)a[1] & ~0xfu,
-		                                  flags, sizeof flags));
+		add(d, " | %s",
+		    syscalls_flags_of(syscalls_socket_flags, (unsigned)a[1] & ~0xfu, flags,
+		                      sizeof flags));
 	add(d, ", %d", (int)a[2]);
 	d->call->fd = -1;
 	if (!failed(d)) {
@@ -302,9 +303,9 @@ static bool decode_accept(struct decoder *d)
 	if (failed(d))
 		return true;
 	int conn = (int)d->ev->ret;
-	struct fd_socket *sock = syscalls_fd_add_socket(d->ev->fds, conn,
-	                                                listener ? listener->domain : AF_UNSPEC,
-	                                                listener ? listener->type : SOCK_STREAM);
+	struct fd_socket *sock =
+	    syscalls_fd_add_socket(d->ev->fds, conn, listener ? listener->domain : AF_UNSPEC,
+	                           listener ? listener->type : SOCK_STREAM);
 	add(d, " -> client ");
 	if (a[1])
 		add_result_sockaddr(d, a[1], a[2], &ss);
@@ -345,8 +346,7 @@ static bool decode_close(struct decoder *d)
 }
 
 /* The option's value, as the demos write it: 1, {1, 0} for SO_LINGER, {sec, usec}. */
-static void add_option_value(struct decoder *d, long name, long level, uint64_t addr,
-                             uint64_t len)
+static void add_option_value(struct decoder *d, long name, long level, uint64_t addr, uint64_t len)
 {
 	uint8_t value[16];
 	int i;
@@ -472,7 +472,8 @@ static void add_iov_data(struct decoder *d, uint64_t iov_addr, uint64_t iov_coun
 		return;
 	}
 	for (size_t i = 0; i < n && got < sizeof data && got < len; i++) {
-		size_t want = iov[i].iov_len < sizeof data - got ? iov[i].iov_len : sizeof data - got;
+		size_t want =
+		    iov[i].iov_len < sizeof data - got ? iov[i].iov_len : sizeof data - got;
 		if (want > len - got)
 			want = (size_t)(len - got);
 		got += d->access->read(d->access->ctx, (uint64_t)(uintptr_t)iov[i].iov_base,
@@ -513,7 +514,8 @@ static bool decode_msg(struct decoder *d)
 	uint64_t iov = (uint64_t)(uintptr_t)msg.msg_iov, total = iov_total(d, iov, msg.msg_iovlen);
 	if (sending) {
 		add_iov_data(d, iov, msg.msg_iovlen, total);
-		add(d, ", %llu bytes in %zu iov", (unsigned long long)total, (size_t)msg.msg_iovlen);
+		add(d, ", %llu bytes in %zu iov", (unsigned long long)total,
+		    (size_t)msg.msg_iovlen);
 	} else {
 		add(d, "up to %llu bytes in %zu iov", (unsigned long long)total,
 		    (size_t)msg.msg_iovlen);
@@ -622,8 +624,8 @@ static bool decode_poll(struct decoder *d)
 	for (size_t i = 0; !failed(d) && i < n; i++)
 		if (fds[i].revents)
 			add(d, " -> fd %d %s", fds[i].fd,
-			    syscalls_flags_of(syscalls_poll_events, (uint16_t)fds[i].revents, events,
-			                      sizeof events));
+			    syscalls_flags_of(syscalls_poll_events, (uint16_t)fds[i].revents,
+			                      events, sizeof events));
 	socket_with_tuple(d, first);
 	return true;
 }
@@ -643,7 +645,13 @@ static bool decode_select(struct decoder *d)
 				continue;
 			if (first < 0)
 				first = fd;
-			add(d, "%s%s%d", any ? ", " : d->used ? "; " : "", any ? "" : set ? "write " : "read ",
+			add(d, "%s%s%d",
+			    any       ? ", "
+			    : d->used ? "; "
+			              : "",
+			    any   ? ""
+			    : set ? "write "
+			          : "read ",
 			    fd);
 			any = true;
 		}
@@ -716,24 +724,42 @@ static bool decode_dup(struct decoder *d)
 typedef bool (*decode_fn)(struct decoder *d);
 
 static const decode_fn decoders[] = {
-    [SC_SOCKET] = decode_socket,        [SC_SOCKETPAIR] = decode_socketpair,
-    [SC_BIND] = decode_address_call,    [SC_LISTEN] = decode_listen,
-    [SC_ACCEPT] = decode_accept,        [SC_ACCEPT4] = decode_accept,
-    [SC_CONNECT] = decode_address_call, [SC_SHUTDOWN] = decode_shutdown,
-    [SC_CLOSE] = decode_close,          [SC_SETSOCKOPT] = decode_sockopt,
-    [SC_GETSOCKOPT] = decode_sockopt,   [SC_GETSOCKNAME] = decode_getname,
-    [SC_GETPEERNAME] = decode_getname,  [SC_SENDTO] = decode_sendto,
-    [SC_RECVFROM] = decode_recvfrom,    [SC_SENDMSG] = decode_msg,
-    [SC_RECVMSG] = decode_msg,          [SC_SENDMMSG] = decode_mmsg,
-    [SC_RECVMMSG] = decode_mmsg,        [SC_READ] = decode_read_write,
-    [SC_WRITE] = decode_read_write,     [SC_READV] = decode_read_write,
-    [SC_WRITEV] = decode_read_write,    [SC_SENDFILE] = decode_transfer,
-    [SC_SPLICE] = decode_transfer,      [SC_POLL] = decode_poll,
-    [SC_PPOLL] = decode_poll,           [SC_SELECT] = decode_select,
-    [SC_PSELECT6] = decode_select,      [SC_EPOLL_WAIT] = decode_epoll,
-    [SC_EPOLL_PWAIT] = decode_epoll,    [SC_FCNTL] = decode_fcntl,
-    [SC_DUP] = decode_dup,              [SC_DUP2] = decode_dup,
-    [SC_DUP3] = decode_dup,             [SC_CLOSE_RANGE] = decode_dup,
+    [SC_SOCKET] = decode_socket,
+    [SC_SOCKETPAIR] = decode_socketpair,
+    [SC_BIND] = decode_address_call,
+    [SC_LISTEN] = decode_listen,
+    [SC_ACCEPT] = decode_accept,
+    [SC_ACCEPT4] = decode_accept,
+    [SC_CONNECT] = decode_address_call,
+    [SC_SHUTDOWN] = decode_shutdown,
+    [SC_CLOSE] = decode_close,
+    [SC_SETSOCKOPT] = decode_sockopt,
+    [SC_GETSOCKOPT] = decode_sockopt,
+    [SC_GETSOCKNAME] = decode_getname,
+    [SC_GETPEERNAME] = decode_getname,
+    [SC_SENDTO] = decode_sendto,
+    [SC_RECVFROM] = decode_recvfrom,
+    [SC_SENDMSG] = decode_msg,
+    [SC_RECVMSG] = decode_msg,
+    [SC_SENDMMSG] = decode_mmsg,
+    [SC_RECVMMSG] = decode_mmsg,
+    [SC_READ] = decode_read_write,
+    [SC_WRITE] = decode_read_write,
+    [SC_READV] = decode_read_write,
+    [SC_WRITEV] = decode_read_write,
+    [SC_SENDFILE] = decode_transfer,
+    [SC_SPLICE] = decode_transfer,
+    [SC_POLL] = decode_poll,
+    [SC_PPOLL] = decode_poll,
+    [SC_SELECT] = decode_select,
+    [SC_PSELECT6] = decode_select,
+    [SC_EPOLL_WAIT] = decode_epoll,
+    [SC_EPOLL_PWAIT] = decode_epoll,
+    [SC_FCNTL] = decode_fcntl,
+    [SC_DUP] = decode_dup,
+    [SC_DUP2] = decode_dup,
+    [SC_DUP3] = decode_dup,
+    [SC_CLOSE_RANGE] = decode_dup,
 };
 
 bool syscalls_decode(const struct syscall_event *ev, const struct tracee_access *access,

@@ -20,12 +20,42 @@
 /* ---- the traced calls ---- */
 
 enum syscall_kind {
-	SC_SOCKET, SC_SOCKETPAIR, SC_BIND, SC_LISTEN, SC_ACCEPT, SC_ACCEPT4, SC_CONNECT,
-	SC_SHUTDOWN, SC_CLOSE, SC_SETSOCKOPT, SC_GETSOCKOPT, SC_GETSOCKNAME, SC_GETPEERNAME,
-	SC_SENDTO, SC_RECVFROM, SC_SENDMSG, SC_RECVMSG, SC_SENDMMSG, SC_RECVMMSG,
-	SC_READ, SC_WRITE, SC_READV, SC_WRITEV, SC_SENDFILE, SC_SPLICE,
-	SC_POLL, SC_PPOLL, SC_SELECT, SC_PSELECT6, SC_EPOLL_WAIT, SC_EPOLL_PWAIT,
-	SC_FCNTL, SC_DUP, SC_DUP2, SC_DUP3, SC_CLOSE_RANGE,
+	SC_SOCKET,
+	SC_SOCKETPAIR,
+	SC_BIND,
+	SC_LISTEN,
+	SC_ACCEPT,
+	SC_ACCEPT4,
+	SC_CONNECT,
+	SC_SHUTDOWN,
+	SC_CLOSE,
+	SC_SETSOCKOPT,
+	SC_GETSOCKOPT,
+	SC_GETSOCKNAME,
+	SC_GETPEERNAME,
+	SC_SENDTO,
+	SC_RECVFROM,
+	SC_SENDMSG,
+	SC_RECVMSG,
+	SC_SENDMMSG,
+	SC_RECVMMSG,
+	SC_READ,
+	SC_WRITE,
+	SC_READV,
+	SC_WRITEV,
+	SC_SENDFILE,
+	SC_SPLICE,
+	SC_POLL,
+	SC_PPOLL,
+	SC_SELECT,
+	SC_PSELECT6,
+	SC_EPOLL_WAIT,
+	SC_EPOLL_PWAIT,
+	SC_FCNTL,
+	SC_DUP,
+	SC_DUP2,
+	SC_DUP3,
+	SC_CLOSE_RANGE,
 };
 
 /* How the seccomp filter picks a call's stops. */
@@ -59,7 +89,7 @@ size_t syscalls_build_filter(struct sock_filter *prog, size_t room);
 enum fd_kind { FD_UNKNOWN = 0, FD_SOCKET, FD_OTHER };
 
 struct fd_socket {
-	int domain, type;  /* AF_INET, SOCK_STREAM (type without flags) */
+	int domain, type;       /* AF_INET, SOCK_STREAM (type without flags) */
 	struct demo_call tuple; /* proto, local, peer and ports as last read */
 };
 
@@ -82,8 +112,7 @@ void syscalls_fd_dup(struct fd_table *table, int oldfd, int newfd);
 /* Forgets every "not a socket" entry (fds may have arrived by SCM_RIGHTS). */
 void syscalls_fd_forget_others(struct fd_table *table);
 /* Drops every entry whose fd `is_open` says is closed (after exec, CLOEXEC). */
-void syscalls_fd_keep_open(struct fd_table *table, bool (*is_open)(int fd, void *ctx),
-                           void *ctx);
+void syscalls_fd_keep_open(struct fd_table *table, bool (*is_open)(int fd, void *ctx), void *ctx);
 
 /* ---- decoding a finished call ---- */
 
@@ -102,9 +131,9 @@ struct tracee_access {
 struct syscall_event {
 	const struct syscall_desc *desc;
 	uint64_t args[6];
-	int64_t ret;            /* the raw return: -errno on failure */
-	struct fd_table *fds;   /* the process's table, updated by the call */
-	uint8_t before[256];    /* what syscalls_decode_entry saw (select sets, epoll fds) */
+	int64_t ret;          /* the raw return: -errno on failure */
+	struct fd_table *fds; /* the process's table, updated by the call */
+	uint8_t before[256];  /* what syscalls_decode_entry saw (select sets, epoll fds) */
 	size_t before_len;
 };
 

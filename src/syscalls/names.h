@@ -21,8 +21,7 @@ extern const struct syscalls_name *const syscalls_shutdown_how;
 /* The option names of a setsockopt level, or NULL when not known. */
 const struct syscalls_name *syscalls_option_names(long level);
 /* The name of value, or its number written into buf. */
-const char *syscalls_name_of(const struct syscalls_name *table, long value, char *buf,
-                             size_t size);
+const char *syscalls_name_of(const struct syscalls_name *table, long value, char *buf, size_t size);
 /* "A | B", with any unnamed rest as a hex number; "0" for none. */
 const char *syscalls_flags_of(const struct syscalls_name *table, unsigned long value, char *buf,
                               size_t size);

@@ -15,7 +15,10 @@
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
 
-#define ROW(sys, kind, filter) {SYS_##sys, kind, #sys, filter}
+#define ROW(sys, kind, filter)                                                                     \
+	{                                                                                          \
+		SYS_##sys, kind, #sys, filter                                                      \
+	}
 
 static const struct syscall_desc traced[] = {
     ROW(socket, SC_SOCKET, FILTER_ALWAYS),

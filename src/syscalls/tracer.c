@@ -376,8 +376,9 @@ static void end_leftovers(struct tracer *t)
 		if (tr->tid != tr->tgid)
 			continue;
 		r->left++;
-		used += (size_t)snprintf(r->left_list + used, used < size ? size - used : 0, "%s%d %s",
-		                         r->left == 1 ? "" : ", ", (int)tr->tid, tr->comm);
+		used +=
+		    (size_t)snprintf(r->left_list + used, used < size ? size - used : 0, "%s%d %s",
+		                     r->left == 1 ? "" : ", ", (int)tr->tid, tr->comm);
 	}
 	for (size_t i = 0; i < t->count; i++)
 		kill(t->tracees[i].tid, SIGKILL);
@@ -415,9 +416,10 @@ static long trace_options(bool filtered)
 
 static void say_refused(struct syscalls_result *r, const char *what, int err)
 {
-	const char *hint = err == EPERM ? ": this needs ptrace (CAP_SYS_PTRACE, or Yama "
-	                                  "ptrace_scope below 3, and no seccomp policy forbidding it)"
-	                                : "";
+	const char *hint = err == EPERM
+	                       ? ": this needs ptrace (CAP_SYS_PTRACE, or Yama "
+	                         "ptrace_scope below 3, and no seccomp policy forbidding it)"
+	                       : "";
 	snprintf(r->why, sizeof r->why, "%s refused (%s)%s", what, strerror(err), hint);
 }
 
@@ -480,7 +482,8 @@ static int run_command(const struct syscalls_options *opts, struct tracer *t)
 	if (opts->trace && first.stage == SPAWN_NO_FILTER)
 		snprintf(r->why, sizeof r->why,
 		         "the seccomp filter was refused (%s): every system call stops, so the "
-		         "program runs slower", strerror(first.err));
+		         "program runs slower",
+		         strerror(first.err));
 	if (opts->trace && first.stage != SPAWN_NO_PTRACE)
 		trace_child(t, pid, first.stage == SPAWN_READY);
 	else
