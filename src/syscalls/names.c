@@ -13,10 +13,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define NAME(x)                                                                                    \
-	{                                                                                          \
-		x, #x                                                                              \
-	}
+/* clang-format off */
+#define NAME(x) {x, #x}
+/* clang-format on */
 
 static const struct syscalls_name families[] = {
     NAME(AF_UNIX), NAME(AF_INET), NAME(AF_INET6), NAME(AF_NETLINK), NAME(AF_PACKET), {0, NULL},
