@@ -781,14 +781,27 @@ bool syscalls_decode(const struct syscall_event *ev, const struct tracee_access 
 	return decoders[ev->desc->kind](&d);
 }
 
+/* A read, write or close of a file (not a socket): nothing of it is shown, so
+ * its exit need not stop the program.  The fd is still open at entry, so an
+ * unknown one can be looked up now. */
+static bool on_a_file(const struct decoder *d)
+{
+	int64_t fd = (int64_t)d->ev->args[0];
+
+	if (socket_at(d, fd) || syscalls_fd_kind(d->ev->fds, (int)fd) != FD_OTHER)
+		return false;
+	if (d->ev->desc->kind == SC_CLOSE)
+		syscalls_fd_remove(d->ev->fds, (int)fd); /* closed even when close() fails */
+	return true;
+}
+
 /* What must be seen before the call runs: select's sets (the call overwrites
  * them), the fds in an epoll set, and a socket's addresses before close. */
-void syscalls_decode_entry(struct syscall_event *ev, const struct tracee_access *access)
+static void keep_before(struct syscall_event *ev, const struct decoder *d)
 {
-	struct decoder d = {.ev = ev, .access = access};
+	const struct tracee_access *access = d->access;
 	struct fd_socket *sock;
 
-	ev->before_len = 0;
 	switch (ev->desc->kind) {
 	case SC_SELECT:
 	case SC_PSELECT6:
@@ -810,9 +823,30 @@ void syscalls_decode_entry(struct syscall_event *ev, const struct tracee_access 
 	case SC_SHUTDOWN:
 		sock = syscalls_fd_socket(ev->fds, (int)ev->args[0]);
 		if (sock)
-			refresh_tuple(&d, (int)ev->args[0], sock);
+			refresh_tuple(d, (int)ev->args[0], sock);
 		break;
 	default:
 		break;
 	}
+}
+
+bool syscalls_decode_entry(struct syscall_event *ev, const struct tracee_access *access)
+{
+	struct decoder d = {.ev = ev, .access = access};
+
+	ev->before_len = 0;
+	switch (ev->desc->kind) {
+	case SC_READ:
+	case SC_WRITE:
+	case SC_READV:
+	case SC_WRITEV:
+	case SC_CLOSE:
+		if (on_a_file(&d))
+			return false;
+		break;
+	default:
+		break;
+	}
+	keep_before(ev, &d);
+	return true;
 }

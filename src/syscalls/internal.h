@@ -138,8 +138,10 @@ struct syscall_event {
 };
 
 /* At the call's entry: keeps what the call will change (select's sets, a
- * socket's addresses before close) for syscalls_decode. */
-void syscalls_decode_entry(struct syscall_event *ev, const struct tracee_access *access);
+ * socket's addresses before close) for syscalls_decode.  Returns false when
+ * the call is already known to show nothing (a read, write or close of a
+ * file): its exit need not stop the program, and syscalls_decode is not called. */
+bool syscalls_decode_entry(struct syscall_event *ev, const struct tracee_access *access);
 
 /*
  * Decodes a finished call into call (whose times, pid, tid and comm the

@@ -150,8 +150,7 @@ static void call_entry(struct tracee *tr, uint64_t nr, const uint64_t *args)
 	tr->ev.desc = desc;
 	memcpy(tr->ev.args, args, sizeof tr->ev.args);
 	tr->ev.fds = tr->fds;
-	syscalls_decode_entry(&tr->ev, &access);
-	tr->in_call = true;
+	tr->in_call = syscalls_decode_entry(&tr->ev, &access); /* false: resume, no exit stop */
 }
 
 /* The kernel's "interrupted, will restart" codes, never seen by the program. */
