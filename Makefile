@@ -20,7 +20,7 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test-deps test unit golden e2e web-test asan demo captures fuzz bench \
+.PHONY: all deps test-deps test unit golden e2e web-test asan demo captures fuzz bench bench-calls \
         format clean golden-update
 all: $(BUILD)/sockscope
 
@@ -109,3 +109,7 @@ fuzz: deps test-deps
 # Benchmark against tcpdump and tshark on one synthetic capture (not part of `make test`).
 bench: deps test-deps all
 	@sh bench/run.sh $(BUILD) $(BENCH_PACKETS)
+
+# What tracing socket calls costs (capture -- CMD vs --no-calls); fails when a target is missed.
+bench-calls: all
+	@sh bench/calls.sh $(BUILD)

@@ -51,6 +51,7 @@ struct cli_pipeline {
 	const struct capture_stats *live_stats;
 	struct cli_format format;
 	const struct timeline_kernel *kernel; /* the kernel's records to merge, or NULL */
+	const struct timeline_calls_source *calls_source; /* source.calls, or NULL */
 };
 
 /*

@@ -11,10 +11,12 @@
 #ifndef SOCKSCOPE_DEMO_H
 #define SOCKSCOPE_DEMO_H
 
+#include <sys/types.h>
+
 #include "sockscope/common.h"
 #include "sockscope/decode.h"
 
-#define DEMO_TEXT_MAX 160
+#define DEMO_TEXT_MAX 320 /* room for a 64-byte data preview, escaped */
 
 struct demo_call {
 	int64_t ts_sec; /* when the call returned (CLOCK_REALTIME) */
@@ -31,6 +33,10 @@ struct demo_call {
 	bool has_tuple;
 	struct ss_addr local, peer;
 	uint16_t local_port, peer_port;
+	/* who made the call: set for a traced program (syscalls.h), 0 / "" for a demo */
+	int pid, tid;  /* process (thread group) and thread */
+	char comm[16]; /* the thread's command name, as in /proc/PID/comm */
+	int fd;        /* the socket the call acts on, or -1; meaningful when pid != 0 */
 };
 
 struct demo_log;
@@ -69,6 +75,17 @@ void demo_log_finish(struct demo_log *log, struct demo_call *call, long ret, int
  * logged (the kernel sampler samples right after a socket call); NULL fn: none. */
 void demo_log_set_observer(struct demo_log *log,
                            void (*fn)(void *arg, const struct demo_call *call), void *arg);
+
+/* A short, printable preview of len bytes at data for a call's arguments:
+ * "HELLO\n" becomes HELLO\\n, quotes and other bytes \xHH.  len <= 0 gives "". */
+const char *demo_preview(const void *data, ssize_t len, char *buf, size_t size);
+
+struct sockaddr_storage;
+/* "127.0.0.1:7000", "[::1]:7000", a Unix path, or "(family N)" */
+const char *demo_format_sockaddr(const struct sockaddr_storage *addr, char *buf, size_t size);
+
+/* Records a call already complete, times included (a traced program's call). */
+void demo_log_add(struct demo_log *log, const struct demo_call *call);
 
 /* A free-text note on the timeline ("the server drops this datagram on purpose"):
  * stored as a demo_call with call "note" and the text in args. */

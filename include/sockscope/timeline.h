@@ -109,7 +109,16 @@ struct timeline_stats {
 };
 
 /* What the source was, written after the events (counts are known by then). */
+/* `source.calls`: whether a program's socket calls were traced (capture -- CMD). */
+struct timeline_calls_source {
+	bool traced;
+	const char *why;     /* why not, or what limited it; NULL or "" when nothing to say */
+	uint64_t count;      /* calls logged */
+	const char *command; /* how the program ended: "exited with status 0" */
+};
+
 struct timeline_source {
+	const struct timeline_calls_source *calls; /* NULL: no program was traced */
 	bool live;
 	const char *name; /* path or interface */
 	const char *linktype;

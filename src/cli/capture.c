@@ -19,13 +19,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "calls.h"
 #include "record.h"
 #include "sockscope/kernel.h"
 #include "sockscope/timeline.h"
 
 static const char capture_usage[] =
     "usage: sockscope capture [-i IFACE] [-w FILE] [-o OUT.json|-] [--html OUT.html]\n"
-    "                         [-c COUNT] [-s SNAPLEN] [FILTER...] [-- COMMAND [ARGS...]]\n"
+    "                         [-c COUNT] [-s SNAPLEN] [--no-calls] [-p PID]\n"
+    "                         [FILTER...] [-- COMMAND [ARGS...]]\n"
     "\n"
     "Captures live traffic and writes the annotated JSON timeline: until Ctrl-C,\n"
     "until COUNT packets, or for as long as COMMAND runs.  Nothing captured is\n"
@@ -39,9 +41,13 @@ static const char capture_usage[] =
     "  -s SNAPLEN  bytes to keep of each packet (default 262144)\n"
     CLI_FORMAT_USAGE
     "  FILTER      a BPF filter expression, as for tcpdump\n"
-    "  -- COMMAND  run COMMAND, capturing from just before it starts until it ends\n"
+    "  -- COMMAND  run COMMAND, capturing from just before it starts until it ends;\n"
+    "              its socket calls are traced onto the timeline\n"
+    "  --no-calls  run COMMAND without tracing its socket calls\n"
+    "  -p PID      trace the socket calls of running process PID until it ends or Ctrl-C\n"
     "\n"
-    "Needs root or CAP_NET_RAW.  Under sudo, root is dropped once capture starts.\n"
+    "Needs root or CAP_NET_RAW.  Under sudo, root is dropped once capture starts\n"
+    "(not with -p: tracing a process that is not its child needs CAP_SYS_PTRACE).\n"
     "Exit status: 0 ok, 1 capture or input failure, 2 usage.\n";
 
 struct capture_args {
@@ -50,11 +56,14 @@ struct capture_args {
 	char *filter;   /* malloc'd */
 	char **command; /* NULL-terminated, or NULL */
 	struct cli_format format;
+	bool no_calls;  /* --no-calls */
+	long attach;    /* -p PID, or 0 */
 };
 
 static void on_interrupt(int signo)
 {
 	(void)signo;
+	syscalls_interrupt(); /* Ctrl-C reaches the traced program first */
 	record_interrupt();
 }
 
@@ -79,9 +88,11 @@ static int run_command(void *arg)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* COMMAND with the kernel sampled around it, in the host's namespace. */
+/* COMMAND (or the process attached to) with the kernel sampled around it, in
+ * the host's namespace; under the tracer unless its calls are not wanted. */
 struct command_work {
 	char **command;
+	struct cli_calls *calls;
 	struct kernel_sampler *sampler;
 };
 
@@ -92,7 +103,7 @@ static int run_sampled_command(void *arg)
 	int ret;
 
 	work->sampler = kernel_sampler_start(&kopts);
-	ret = run_command(work->command);
+	ret = work->calls->active ? cli_calls_work(work->calls) : run_command(work->command);
 	kernel_sampler_stop(work->sampler);
 	return ret;
 }
@@ -114,6 +125,15 @@ static int parse_option(int opt, const char *arg, void *ctx)
 	case 'H':
 		args->html = arg;
 		break;
+	case 'N':
+		args->no_calls = true;
+		break;
+	case 'p':
+		if (!cli_parse_count(arg, &args->attach)) {
+			cli_error("capture: -p wants a process id, not '%s'", arg);
+			return CLI_USAGE;
+		}
+		break;
 	case 'c':
 	case 's':
 		if (!cli_parse_count(arg, opt == 'c' ? &args->count : &args->snaplen)) {
@@ -130,9 +150,10 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"html", required_argument, NULL, 'H'},
+	    {"no-calls", no_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
-	const struct cli_options options = {capture_usage, "i:w:o:c:s:h", longopts, &args->format};
+	const struct cli_options options = {capture_usage, "i:w:o:c:s:p:h", longopts, &args->format};
 	int status, end = argc;
 
 	for (int i = 1; i < argc; i++)
@@ -144,6 +165,10 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 	status = cli_parse_options(&options, end, argv, parse_option, args);
 	if (status != CLI_OK)
 		return status;
+	if (args->attach && args->command) {
+		cli_error("capture: -p and '-- COMMAND' cannot go together");
+		return CLI_USAGE;
+	}
 	if (end < argc && !args->command) {
 		cli_error("capture: '--' must be followed by a command");
 		return CLI_USAGE;
@@ -157,7 +182,8 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 
 /* The pipeline over the recorded file. */
 static int write_timeline(const struct capture_args *args, const char *pcap_path,
-                          const struct record_result *rec, const struct kernel_sampler *sampler)
+                          const struct record_result *rec, const struct kernel_sampler *sampler,
+                          const struct cli_calls *calls)
 {
 	struct timeline_kernel kernel = {.scope = "machine", .match_flows = true};
 	struct cli_pipeline pipeline = {
@@ -168,23 +194,27 @@ static int write_timeline(const struct capture_args *args, const char *pcap_path
 	    .live_stats = &rec->stats,
 	    .format = args->format,
 	    .kernel = sampler ? &kernel : NULL,
+	    .calls = calls->log,
+	    .calls_source = calls->active ? &calls->source : NULL,
 	};
 	if (sampler)
 		timeline_kernel_from_sampler(&kernel, sampler, KERNEL_DEFAULT_INTERVAL_US);
 	return cli_trace_file(pcap_path, NULL, &pipeline);
 }
 
-static int record_and_write(const struct capture_args *args, const char *pcap_path)
+static int record_and_write(const struct capture_args *args, const char *pcap_path,
+                            struct cli_calls *calls)
 {
-	struct command_work work = {args->command, NULL};
+	struct command_work work = {args->command, calls, NULL};
 	struct record_options opts = {
 	    .iface = args->iface,
 	    .filter = args->filter,
 	    .snaplen = (int)args->snaplen,
 	    .pcap_path = pcap_path,
 	    .max_packets = args->count,
-	    .drop_privileges = true,
-	    .work = args->command ? run_sampled_command : NULL,
+	    /* -p stays root: Yama's ptrace_scope 1 lets only CAP_SYS_PTRACE trace a non-child */
+	    .drop_privileges = !args->attach,
+	    .work = calls->active || args->command ? run_sampled_command : NULL,
 	    .work_arg = &work,
 	};
 	struct record_result rec;
@@ -198,12 +228,16 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 		kernel_sampler_free(work.sampler);
 		return CLI_FAIL;
 	}
-	if (args->command && rec.work_ret != 0)
+	if (args->command && !calls->active && rec.work_ret != 0)
 		fprintf(stderr, "sockscope: %s exited with status %d\n", args->command[0],
 		        rec.work_ret);
-	fprintf(stderr, "sockscope: %llu packets captured, %llu dropped\n",
+	cli_calls_report(calls);
+	fprintf(stderr, "sockscope: %llu packets captured, %llu dropped",
 	        (unsigned long long)rec.frames, (unsigned long long)rec.stats.dropped);
-	status = write_timeline(args, pcap_path, &rec, work.sampler);
+	if (calls->active)
+		fprintf(stderr, ", %llu socket calls traced", (unsigned long long)calls->result.calls);
+	fputc('\n', stderr);
+	status = write_timeline(args, pcap_path, &rec, work.sampler, calls);
 	kernel_sampler_free(work.sampler);
 	return status;
 }
@@ -231,7 +265,11 @@ int cli_capture(int argc, char **argv)
 		close(fd);
 		pcap_path = temp_path;
 	}
-	status = record_and_write(&args, pcap_path);
+	struct cli_calls calls;
+	status = cli_calls_init(&calls, args.command, args.attach, !args.no_calls);
+	if (status == CLI_OK)
+		status = record_and_write(&args, pcap_path, &calls);
+	cli_calls_free(&calls);
 	if (!args.write_path)
 		unlink(temp_path);
 	free(args.filter);

@@ -254,6 +254,7 @@ static void describe_source(const struct pipeline_state *st, struct timeline_sou
 	src->snaplen = capture_snaplen(pl->source);
 	src->filter = pl->filter;
 	src->packets = st->frames;
+	src->calls = pl->calls_source;
 	if (pl->live_stats)
 		stats = *pl->live_stats;
 	else

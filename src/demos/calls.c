@@ -89,8 +89,7 @@ const char *demo_format_sockaddr(const struct sockaddr_storage *addr, char *buf,
 	return buf;
 }
 
-/* A short, printable preview of a buffer: "HELLO\n" becomes "HELLO\\n". */
-static const char *preview(const void *data, ssize_t len, char *buf, size_t size)
+const char *demo_preview(const void *data, ssize_t len, char *buf, size_t size)
 {
 	const unsigned char *p = data;
 	size_t out = 0;
@@ -217,7 +216,7 @@ ssize_t demo_send(const struct actor *a, int fd, const void *buf, size_t len, in
 	int err = n < 0 ? errno : 0;
 	demo_call_tuple(&c, fd);
 	demo_log_finish(a->log, &c, n, err, "fd %d, \"%s\", %zu bytes", fd,
-	                preview(buf, (ssize_t)len, text, sizeof(text)), len);
+	                demo_preview(buf, (ssize_t)len, text, sizeof(text)), len);
 	errno = err;
 	return n;
 }
@@ -232,7 +231,7 @@ ssize_t demo_recv(const struct actor *a, int fd, void *buf, size_t len, int flag
 	int err = n < 0 ? errno : 0;
 	demo_call_tuple(&c, fd);
 	demo_log_finish(a->log, &c, n, err, "fd %d, up to %zu bytes -> \"%s\"", fd, len,
-	                preview(buf, n, text, sizeof(text)));
+	                demo_preview(buf, n, text, sizeof(text)));
 	errno = err;
 	return n;
 }
@@ -249,7 +248,7 @@ ssize_t demo_sendto(const struct actor *a, int fd, const void *buf, size_t len,
 	demo_call_tuple(&c, fd);
 	demo_call_peer(&c, to);
 	demo_log_finish(a->log, &c, n, err, "fd %d, \"%s\", %zu bytes, to %s", fd,
-	                preview(buf, (ssize_t)len, text, sizeof(text)), len,
+	                demo_preview(buf, (ssize_t)len, text, sizeof(text)), len,
 	                demo_format_sockaddr(to, where, sizeof(where)));
 	errno = err;
 	return n;
@@ -272,7 +271,7 @@ ssize_t demo_recvfrom(const struct actor *a, int fd, void *buf, size_t len,
 		demo_format_sockaddr(from, where, sizeof(where));
 	}
 	demo_log_finish(a->log, &c, n, err, "fd %d, up to %zu bytes -> \"%s\" from %s", fd, len,
-	                preview(buf, n, text, sizeof(text)), where);
+	                demo_preview(buf, n, text, sizeof(text)), where);
 	errno = err;
 	return n;
 }

@@ -36,8 +36,6 @@ struct actor demo_actor(struct demo_log *log, const char *side);
 struct sockaddr_storage demo_loopback4(uint16_t port);
 struct sockaddr_storage demo_loopback6(uint16_t port);
 socklen_t demo_sockaddr_len(const struct sockaddr_storage *addr);
-/* "127.0.0.1:7000", "[::1]:7000" */
-const char *demo_format_sockaddr(const struct sockaddr_storage *addr, char *buf, size_t size);
 
 int demo_socket(const struct actor *a, int domain, int type, int protocol);
 int demo_bind(const struct actor *a, int fd, const struct sockaddr_storage *addr);

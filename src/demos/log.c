@@ -88,7 +88,8 @@ const struct demo_call *demo_log_calls(struct demo_log *log)
 	struct demo_call *sorted;
 
 	pthread_mutex_lock(&log->lock);
-	qsort(log->items, log->count, sizeof(*log->items), compare_logged);
+	if (log->count) /* qsort wants a non-NULL base even for no items */
+		qsort(log->items, log->count, sizeof(*log->items), compare_logged);
 	sorted = realloc(log->sorted, (log->count ? log->count : 1) * sizeof(*sorted));
 	if (sorted) {
 		log->sorted = sorted;
@@ -268,6 +269,11 @@ void demo_log_call(struct demo_log *log, const char *side, const char *call, int
 	va_start(ap, args_format);
 	finish_va(log, &c, ret, err, args_format, ap);
 	va_end(ap);
+}
+
+void demo_log_add(struct demo_log *log, const struct demo_call *call)
+{
+	log_append(log, call);
 }
 
 void demo_log_note(struct demo_log *log, const char *side, const char *text)

@@ -27,6 +27,19 @@ static void emit_call_fields(struct emitter *e, const struct demo_call *call, ui
 	timeline_emit_flow_id(e, "flow", flow);
 }
 
+/* Who made a traced program's call, and on which socket (a demo's calls have pid 0). */
+static void emit_process_fields(struct emitter *e, const struct demo_call *call)
+{
+	emit_kv_int(e, "pid", call->pid);
+	emit_kv_int(e, "tid", call->tid);
+	emit_kv_string(e, "comm", call->comm);
+	emit_kv_int_or_null(e, "fd", call->fd >= 0, call->fd);
+	if (call->local.family)
+		timeline_emit_endpoint(e, "local", &call->local, call->local_port, true);
+	if (call->peer.family)
+		timeline_emit_endpoint(e, "remote", &call->peer, call->peer_port, true);
+}
+
 void timeline_emit_call(struct timeline_writer *w, const struct demo_call *call, double t,
                         uint64_t flow)
 {
@@ -42,5 +55,7 @@ void timeline_emit_call(struct timeline_writer *w, const struct demo_call *call,
 		emit_kv_string(e, "text", call->args);
 	else
 		emit_call_fields(e, call, flow);
+	if (!note && call->pid)
+		emit_process_fields(e, call);
 	emit_end_object(e);
 }

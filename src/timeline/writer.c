@@ -137,6 +137,26 @@ int timeline_add_flow(struct timeline_writer *w, const struct track_flow_summary
 	return status_of(&w->flows);
 }
 
+static void emit_optional_string(struct emitter *e, const char *key, const char *text)
+{
+	emit_key(e, key);
+	if (text && *text)
+		emit_string(e, text);
+	else
+		emit_null(e);
+}
+
+static void emit_calls_source(struct emitter *e, const struct timeline_calls_source *calls)
+{
+	emit_key(e, "calls");
+	emit_begin_object(e);
+	emit_kv_bool(e, "traced", calls->traced);
+	emit_optional_string(e, "why", calls->why);
+	emit_kv_int(e, "count", (int64_t)calls->count);
+	emit_optional_string(e, "command", calls->command);
+	emit_end_object(e);
+}
+
 void timeline_emit_source(struct emitter *e, const struct timeline_source *src, bool final)
 {
 	const struct timeline_stats *stats = &src->stats;
@@ -161,6 +181,8 @@ void timeline_emit_source(struct emitter *e, const struct timeline_source *src, 
 	emit_kv_int_or_null(e, "dropped", stats->known, (int64_t)stats->dropped);
 	emit_kv_int_or_null(e, "if_dropped", stats->known, (int64_t)stats->if_dropped);
 	timeline_emit_kernel_source(e, src->kernel);
+	if (src->calls)
+		emit_calls_source(e, src->calls);
 	emit_end_object(e);
 }
 

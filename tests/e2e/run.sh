@@ -102,6 +102,9 @@ n=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for
 [ "$n" = 20 ] && pass "capture until SIGINT: all 20 datagrams" ||
 	fail "capture until SIGINT: ${n:-no timeline}, expected 20: $(cat "$out/sigint.log")"
 
+# socket calls of traced programs (calls.sh prints its own checks and counts)
+sh "$here/calls.sh" "$build" >"$out/calls.log" 2>&1; cat "$out/calls.log"; eval "$(sed -n 's/^calls: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/passed=$((passed + \1)) failed=$((failed + \2)) skipped=$((skipped + \3))/p' "$out/calls.log")"
+
 permission_test
 echo "e2e: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
