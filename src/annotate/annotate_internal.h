@@ -35,4 +35,11 @@ const char *annotate_end_reason_sentence(const char *end_reason);
 /* One sentence per analysis flag. */
 const char *annotate_analysis_meaning(enum track_analysis flag);
 
+/* causes.c: the sentences that say why (analysis_detail, RTT, SACK, states) */
+void annotate_write_analysis(const struct track_result *tr, struct text *sum, struct text *det);
+void annotate_write_sack(const struct track_result *tr, struct text *sum, struct text *det);
+void annotate_write_handshake_rtt(const struct track_result *tr, struct text *det);
+void annotate_write_ack_rtt(const struct track_result *tr, struct text *det);
+void annotate_write_states(const struct track_result *tr, struct text *det);
+
 #endif

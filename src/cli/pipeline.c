@@ -24,12 +24,74 @@ struct pipeline_state {
 	struct annotation explain;
 	char label[160];
 	char errbuf[512];
+	/* the call log, in order of each call's start, fed to the tracker (feed_calls) */
+	const struct demo_call *calls;
+	size_t *call_order, call_count, next_call;
 };
 
 static void on_flow_end(const struct track_flow_summary *flow, void *ctx)
 {
 	struct pipeline_state *st = ctx;
 	timeline_add_flow(st->writer, flow);
+}
+
+/* The calls that change what later packets mean; the rest are no evidence for track. */
+static enum track_call track_kind(const struct demo_call *call)
+{
+	if (strcmp(call->call, "listen") == 0 && call->ret == 0)
+		return TRACK_CALL_LISTEN;
+	if (strcmp(call->call, "close") == 0)
+		return TRACK_CALL_CLOSE;
+	if (strcmp(call->call, "shutdown") == 0 && strstr(call->args, "SHUT_WR"))
+		return TRACK_CALL_SHUTDOWN_WR;
+	if (strcmp(call->call, "setsockopt") == 0 && strstr(call->args, "SO_LINGER {on, 0 s}"))
+		return TRACK_CALL_LINGER_ZERO;
+	return TRACK_CALL_NONE;
+}
+
+static int by_start(const void *a, const void *b, void *ctx)
+{
+	const struct demo_call *calls = ctx, *x = &calls[*(const size_t *)a],
+	                       *y = &calls[*(const size_t *)b];
+	if (x->start_sec != y->start_sec)
+		return x->start_sec < y->start_sec ? -1 : 1;
+	return x->start_nsec < y->start_nsec ? -1 : x->start_nsec > y->start_nsec;
+}
+
+/* Hands the tracker every call that started before this frame: a FIN leaves during
+ * close(), before it returns, so the start is what orders a call before its packets. */
+static void feed_calls(struct pipeline_state *st, int64_t sec, uint32_t nsec)
+{
+	while (st->next_call < st->call_count) {
+		const struct demo_call *c = &st->calls[st->call_order[st->next_call]];
+		if (c->start_sec > sec || (c->start_sec == sec && c->start_nsec > nsec))
+			return;
+		struct track_call_info info = {
+		    .call = track_kind(c),
+		    .proto = c->proto,
+		    .local = c->local,
+		    .peer = c->peer,
+		    .local_port = c->local_port,
+		    .peer_port = c->peer_port,
+		    .has_peer = c->has_tuple && c->peer.family != 0,
+		};
+		track_note_call(st->table, &info);
+		st->next_call++;
+	}
+}
+
+static int prepare_calls(struct pipeline_state *st, struct demo_log *log)
+{
+	st->calls = demo_log_calls(log);
+	st->call_count = demo_log_count(log);
+	st->call_order = calloc(st->call_count ? st->call_count : 1, sizeof *st->call_order);
+	if (!st->call_order)
+		return -SS_ENOMEM;
+	for (size_t i = 0; i < st->call_count; i++)
+		st->call_order[i] = i;
+	qsort_r(st->call_order, st->call_count, sizeof *st->call_order, by_start,
+	        (void *)st->calls);
+	return 0;
 }
 
 static int handle_frame(struct pipeline_state *st, const struct capture_frame *frame)
@@ -40,6 +102,7 @@ static int handle_frame(struct pipeline_state *st, const struct capture_frame *f
 	st->frames++;
 	decode_frame(linktype, frame->data, frame->caplen, frame->wirelen, &st->pkt);
 	t = timeline_relative_time(st->writer, frame->ts_sec, frame->ts_nsec);
+	feed_calls(st, frame->ts_sec, frame->ts_nsec);
 	if (track_packet(st->table, &st->pkt, t, st->frames, &st->result) < 0)
 		return -SS_ENOMEM;
 	annotate_packet(&st->pkt, &st->result, &st->explain);
@@ -180,12 +243,19 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 		cli_error("out of memory");
 		goto out_free;
 	}
-	if (pl->calls)
+	if (pl->calls) {
 		timeline_set_calls(st->writer, demo_log_calls(pl->calls), demo_log_count(pl->calls),
 		                   st->table);
+		if (prepare_calls(st, pl->calls) < 0) {
+			cli_error("out of memory");
+			track_destroy(st->table);
+			goto out_free;
+		}
+	}
 	status = finish(st, read_source(st));
 	if (status == CLI_OK && pl->html_path)
 		status = cli_write_report(pl->json_path, pl->html_path);
+	free(st->call_order);
 	free(st);
 	return status;
 
