@@ -30,4 +30,23 @@ void annotate_flow(const struct track_flow_summary *flow, char *buf, size_t size
 void annotate_label(const struct packet *pkt, const struct track_result *tr, char *buf,
                     size_t size);
 
+/*
+ * The glossary: the codes the timeline uses and their meanings, kept here once
+ * and written into every timeline (`glossary`, docs/timeline.md) so the page
+ * never holds a second copy.  Analysis flags: annotate_analysis_meaning().
+ */
+struct annotate_term {
+	const char *key, *words;
+};
+enum annotate_glossary {
+	ANNOTATE_GLOSSARY_CONN_STATE = 0, /* Zeek conn_state, TCP */
+	ANNOTATE_GLOSSARY_CONN_STATE_UDP, /* Zeek conn_state, UDP */
+	ANNOTATE_GLOSSARY_HISTORY         /* Zeek history letters (lower case) */
+};
+const struct annotate_term *annotate_glossary(enum annotate_glossary which, size_t *count);
+/* One sentence per analysis flag; NULL for an unknown flag. */
+const char *annotate_analysis_meaning(enum track_analysis flag);
+/* Zeek's meaning of a conn_state code, for TCP or UDP. */
+const char *annotate_conn_state_meaning(const char *conn_state, enum decode_l4 proto);
+
 #endif

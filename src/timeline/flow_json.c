@@ -67,7 +67,7 @@ static void emit_counts(struct emitter *e, const struct track_flow_summary *flow
 void timeline_emit_flow_summary(struct emitter *e, const struct track_flow_summary *flow)
 {
 	bool ports = flow->proto == L4_TCP || flow->proto == L4_UDP;
-	char narrative[1024];
+	char narrative[2048];
 
 	emit_begin_object(e);
 	emit_kv_int(e, "id", (int64_t)flow->id);

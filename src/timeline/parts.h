@@ -46,5 +46,7 @@ void timeline_emit_packet(struct timeline_writer *w, const struct timeline_packe
 void timeline_emit_call(struct timeline_writer *w, const struct demo_call *call, double t,
                         uint64_t flow);
 void timeline_emit_flow_summary(struct emitter *e, const struct track_flow_summary *flow);
+/* "glossary": {...}, the meanings of every code the timeline uses (glossary_json.c) */
+void timeline_emit_glossary(struct emitter *e);
 
 #endif

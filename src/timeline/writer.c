@@ -35,6 +35,8 @@ struct timeline_writer *timeline_open(FILE *out, const struct demo *demo)
 	if (demo)
 		emit_demo(&w->events, demo);
 	emit_line_break(&w->events);
+	timeline_emit_glossary(&w->events);
+	emit_line_break(&w->events);
 	emit_key(&w->events, "events");
 	emit_begin_array(&w->events);
 	return w;
