@@ -12,6 +12,7 @@ struct endpoint_entry {
 	struct ss_addr addr;
 	uint16_t port;
 	bool server;
+	bool listener;    /* the listening socket (role "listener"), not a connection's end */
 	uint64_t flow_id; /* the first flow it took part in */
 };
 
