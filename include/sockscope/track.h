@@ -258,6 +258,16 @@ struct track_call_info {
 };
 void track_note_call(struct track_table *table, const struct track_call_info *call);
 
+/*
+ * The RFC 9293 state of the TCP endpoint `local` in its live flow with `peer`,
+ * as the wire has shown it so far; TCPS_UNKNOWN when no such flow is live.
+ * Lets a socket call be read against the wire (a connect() that returns
+ * EINPROGRESS after its handshake already finished, on loopback).
+ */
+enum track_tcp_state track_tcp_state_of(const struct track_table *table, const struct ss_addr *local,
+                                        uint16_t local_port, const struct ss_addr *peer,
+                                        uint16_t peer_port);
+
 /* Number of flows currently held in memory. */
 size_t track_live_flows(const struct track_table *table);
 

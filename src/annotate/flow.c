@@ -71,8 +71,11 @@ static void flow_listener(const struct track_flow_summary *f, struct text *t)
 	}
 }
 
+/* Options are negotiated by the SYN and the SYN-ACK: "one side only" needs both seen. */
 static void flow_options(const struct track_flow_summary *f, struct text *t)
 {
+	if (!(f->states_reached[TRACK_S2C] & (1u << TCPS_SYN_RECEIVED)))
+		return;
 	if (f->mss[0] && f->mss[1])
 		text_add(t, " MSS: client %u, server %u.", (unsigned)f->mss[0],
 		         (unsigned)f->mss[1]);

@@ -1,6 +1,7 @@
 /* call_json.c - socket API calls and notes as timeline events. */
 #include "parts.h"
 
+#include <errno.h>
 #include <string.h>
 
 static double call_duration(const struct demo_call *call)
@@ -27,6 +28,29 @@ static void emit_call_fields(struct emitter *e, const struct demo_call *call, ui
 	timeline_emit_flow_id(e, "flow", flow);
 }
 
+/*
+ * A call read against the wire: a non-blocking connect() returns EINPROGRESS
+ * without waiting, yet on loopback the whole handshake is often over by then.
+ * Said only when the tracked state shows it (docs/timeline.md, `explain`).
+ */
+static void emit_call_reading(struct timeline_writer *w, const struct demo_call *call)
+{
+	enum track_tcp_state state;
+
+	if (!w->table || call->err != EINPROGRESS || strcmp(call->call, "connect") != 0 ||
+	    !call->has_tuple || call->proto != L4_TCP)
+		return;
+	state = track_tcp_state_of(w->table, &call->local, call->local_port, &call->peer,
+	                           call->peer_port);
+	if (state != TCPS_ESTABLISHED)
+		return;
+	emit_kv_string(&w->events, "explain",
+	               "connect() returned EINPROGRESS, yet the wire shows the handshake (SYN, "
+	               "SYN-ACK, ACK) already complete: on loopback the kernel finishes it before "
+	               "connect() returns. A non-blocking connect() never waits, so it still says "
+	               "EINPROGRESS; poll() for POLLOUT then reports the connection ready.");
+}
+
 void timeline_emit_call(struct timeline_writer *w, const struct demo_call *call, double t,
                         uint64_t flow)
 {
@@ -42,5 +66,6 @@ void timeline_emit_call(struct timeline_writer *w, const struct demo_call *call,
 		emit_kv_string(e, "text", call->args);
 	else
 		emit_call_fields(e, call, flow);
+	emit_call_reading(w, call);
 	emit_end_object(e);
 }

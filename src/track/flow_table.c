@@ -551,6 +551,21 @@ void track_note_call(struct track_table *table, const struct track_call_info *ca
 		*last = call->call;
 }
 
+enum track_tcp_state track_tcp_state_of(const struct track_table *table, const struct ss_addr *local,
+                                        uint16_t local_port, const struct ss_addr *peer,
+                                        uint16_t peer_port)
+{
+	struct flow_key key;
+	bool local_is_a;
+	const struct flow *flow;
+
+	key_set(&key, L4_TCP, FLOW_PLAIN, local, local_port, peer, peer_port, &local_is_a);
+	flow = table_lookup(table, &key);
+	if (!flow || !flow->tcp)
+		return TCPS_UNKNOWN;
+	return flow->tcp->dir[(local_is_a == !flow->client_is_b) ? TRACK_C2S : TRACK_S2C].state;
+}
+
 size_t track_live_flows(const struct track_table *table)
 {
 	return table->live;
