@@ -10,6 +10,7 @@
 
 #define A TCP_ACK
 #define S TCP_SYN
+#define F TCP_FIN
 
 static void assert_contains(const char *text, const char *part)
 {
@@ -187,12 +188,253 @@ static void test_explain_one_byte(void **state)
 static void test_flow_story_mss_from_one_side(void **state)
 {
 	struct track_flow_summary f = {
-	    .id = 1, .proto = L4_TCP, .handshake_rtt = -1, .mss = {65495, 0}, .wscale = {-1, -1}};
-	char story[1024];
+	    .id = 1, .proto = L4_TCP, .handshake_rtt = -1, .mss = {65495, 0}, .wscale = {7, -1}};
+	char story[2048];
 	(void)state;
+	f.states_reached[TRACK_S2C] = 1u << TCPS_SYN_RECEIVED; /* the SYN-ACK was seen */
 	annotate_flow(&f, story, sizeof story);
 	assert_contains(story, "MSS offered by the client only: 65495.");
+	assert_contains(story, "Only the client offered window scaling, so neither side scales");
 	assert_null(strstr(story, "MSS: client"));
+	/* near miss: no SYN-ACK (a refused SYN): nothing was negotiated, so nothing is said */
+	f.states_reached[TRACK_S2C] = 1u << TCPS_CLOSED;
+	annotate_flow(&f, story, sizeof story);
+	assert_null(strstr(story, "only"));
+}
+
+/* Every sentence the annotator wrote for a conversation, checked against the false ones. */
+static const char *const false_sentences[] = {
+    "to LISTEN", "NONE", "the server accepts", "the client accepts", "SYN is on its way",
+    "sent when a program closes a socket with unread data", "gave up waiting",
+    "CLOSE_WAIT to CLOSING", "LISTEN to CLOSED", "normal establishment and termination) and "
+    "history \"D",
+};
+
+static void assert_true_words(const struct annotation *a)
+{
+	for (size_t i = 0; i < sizeof false_sentences / sizeof false_sentences[0]; i++) {
+		if (strstr(a->summary, false_sentences[i]) || strstr(a->detail, false_sentences[i]))
+			fail_msg("false sentence \"%s\" in: %s %s", false_sentences[i], a->summary,
+			         a->detail);
+	}
+}
+
+static struct annotation explain_last(struct pb_conv *c)
+{
+	struct annotation a;
+	annotate_packet(&c->last_pkt, &c->last, &a);
+	assert_true_words(&a);
+	return a;
+}
+
+static void test_explain_rto_and_karn(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	(void)state;
+	pb_conv_init(&c);
+	pb_handshake(&c);
+	pb_c2s(&c, TCP_PSH | A, PB_CISN + 1, PB_SISN + 1, 1000, 100, 0.01); /* frame 4 */
+	pb_c2s(&c, TCP_PSH | A, PB_CISN + 1, PB_SISN + 1, 1000, 100, 0.206);
+	a = explain_last(&c);
+	assert_contains(a.summary, "Resent data: the client sends bytes 1 to 100 again");
+	assert_contains(a.detail, "resends frame 4 after 0.206 s");
+	assert_contains(a.detail, "retransmission timer expired");
+	assert_contains(a.detail, "minimum RTO is 200 ms");
+	pb_s2c(&c, A, PB_SISN + 1, PB_CISN + 101, 1000, 0, 0.001);
+	a = explain_last(&c);
+	assert_contains(a.detail, "no RTT sample");
+	assert_contains(a.detail, "Karn");
+	assert_null(strstr(a.detail, "ack RTT"));
+	pb_conv_done(&c);
+}
+
+static void test_explain_fin_by_call(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	struct track_call_info call = {.proto = L4_TCP, .has_peer = true, .local_port = 40000,
+	                               .peer_port = 80};
+	(void)state;
+	pb_conv_init(&c);
+	call.local = pb_addr(c.client);
+	call.peer = pb_addr(c.server);
+	pb_handshake(&c);
+	call.call = TRACK_CALL_SHUTDOWN_WR;
+	track_note_call(c.table, &call);
+	pb_c2s(&c, TCP_FIN | A, PB_CISN + 1, PB_SISN + 1, 1000, 0, 0.1);
+	a = explain_last(&c);
+	assert_contains(a.detail, "shutdown(SHUT_WR), a half-close");
+	assert_contains(a.detail, "still receives");
+	assert_contains(a.detail, "one sequence number, 1 (it is not a byte of data)");
+	pb_s2c(&c, A, PB_SISN + 1, PB_CISN + 2, 1000, 0, 0.1);
+	a = explain_last(&c);
+	assert_contains(a.summary, "ACK 2: the server has everything up to and including the "
+	                           "client's FIN");
+	assert_null(strstr(a.summary, "every byte up to 1"));
+	pb_conv_done(&c);
+
+	pb_conv_init(&c);
+	pb_handshake(&c);
+	call.call = TRACK_CALL_CLOSE;
+	track_note_call(c.table, &call);
+	pb_c2s(&c, TCP_FIN | A, PB_CISN + 1, PB_SISN + 1, 1000, 0, 0.1);
+	a = explain_last(&c);
+	assert_contains(a.detail, "called close()");
+	assert_contains(a.detail, "receives none either");
+	assert_null(strstr(a.detail, "still receives"));
+	pb_conv_done(&c);
+
+	pb_conv_init(&c); /* no call log: the wire cannot tell close() from shutdown() */
+	pb_handshake(&c);
+	pb_c2s(&c, TCP_FIN | A, PB_CISN + 1, PB_SISN + 1, 1000, 0, 0.1);
+	a = explain_last(&c);
+	assert_contains(a.detail, "The wire does not tell whether");
+	pb_conv_done(&c);
+}
+
+static void test_explain_abort(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	struct track_call_info call = {.proto = L4_TCP, .has_peer = true, .local_port = 40000,
+	                               .peer_port = 80};
+	(void)state;
+	pb_conv_init(&c);
+	call.local = pb_addr(c.client);
+	call.peer = pb_addr(c.server);
+	pb_handshake(&c);
+	call.call = TRACK_CALL_LINGER_ZERO;
+	track_note_call(c.table, &call);
+	call.call = TRACK_CALL_CLOSE;
+	track_note_call(c.table, &call);
+	pb_c2s(&c, TCP_RST | A, PB_CISN + 1, PB_SISN + 1, 0, 0, 0.1);
+	a = explain_last(&c);
+	assert_contains(a.detail, "SO_LINGER {1, 0} and called close(): an abortive close");
+	assert_contains(a.detail, "skips TIME_WAIT");
+	assert_null(strstr(a.detail, "unread data"));
+	pb_conv_done(&c);
+}
+
+static void test_explain_refused_listener(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	(void)state;
+	pb_conv_init(&c);
+	pb_c2s(&c, S, 1000, 0, 1000, 0, 0.1);
+	a = explain_last(&c);
+	assert_contains(a.detail, "server's state stays UNKNOWN");
+	pb_s2c(&c, TCP_RST | A, 0, 1001, 0, 0, 0.1);
+	a = explain_last(&c);
+	assert_contains(a.summary, "no socket listens on port 80");
+	assert_contains(a.detail, "ECONNREFUSED");
+	assert_contains(a.detail, "The server moves from UNKNOWN to CLOSED");
+	pb_conv_done(&c);
+}
+
+static void test_explain_fast_and_dsack(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	struct packet p;
+	(void)state;
+	pb_conv_init(&c);
+	pb_handshake(&c);
+	pb_c2s(&c, A, PB_CISN + 1, PB_SISN + 1, 1000, 100, 0.01); /* frame 4: lost */
+	for (uint32_t i = 1; i <= 3; i++)
+		pb_c2s(&c, A, PB_CISN + 1 + 100 * i, PB_SISN + 1, 1000, 100, 0.0001);
+	for (uint32_t i = 1; i <= 3; i++) {
+		p = pb_tcp(c.server, c.sport, c.client, c.cport, A, PB_SISN + 1, PB_CISN + 1, 1000, 0);
+		p.tcp.options[0].kind = TCPOPT_SACK;
+		p.tcp.options[0].u.sack.count = 1;
+		p.tcp.options[0].u.sack.left[0] = PB_CISN + 101;
+		p.tcp.options[0].u.sack.right[0] = PB_CISN + 101 + 100 * i;
+		p.tcp.option_count = 1;
+		pb_feed(&c, &p, 0.0001);
+	}
+	a = explain_last(&c);
+	assert_contains(a.summary, "ACK 1 again: the server is still waiting for byte 1");
+	assert_contains(a.summary, "SACK: it holds 101-400");
+	assert_contains(a.detail, "SACK (RFC 2018)");
+	assert_contains(a.detail, "This is the third");
+	assert_null(strstr(a.detail, "acknowledges the client's SYN"));
+	pb_c2s(&c, A, PB_CISN + 1, PB_SISN + 1, 1000, 100, 0.0001);
+	a = explain_last(&c);
+	assert_contains(a.detail, "resends frame 4");
+	assert_contains(a.detail, "Fast retransmit: 3 duplicate ACKs");
+	assert_contains(a.detail, "three duplicate ACKs");
+	/* the receiver got both copies and says so: a D-SACK below the ACK */
+	p = pb_tcp(c.server, c.sport, c.client, c.cport, A, PB_SISN + 1, PB_CISN + 401, 1000, 0);
+	p.tcp.options[0].kind = TCPOPT_SACK;
+	p.tcp.options[0].u.sack.count = 1;
+	p.tcp.options[0].u.sack.left[0] = PB_CISN + 1;
+	p.tcp.options[0].u.sack.right[0] = PB_CISN + 101;
+	p.tcp.option_count = 1;
+	pb_feed(&c, &p, 0.0001);
+	a = explain_last(&c);
+	assert_contains(a.detail, "D-SACK (RFC 2883)");
+	assert_contains(a.detail, "nothing is missing");
+	assert_contains(a.detail, "frame 11 was unneeded");
+	assert_null(strstr(a.summary, "SACK: it holds"));
+	pb_conv_done(&c);
+}
+
+static void test_explain_simultaneous(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	(void)state;
+	pb_conv_init(&c);
+	pb_c2s(&c, S, PB_CISN, 0, 1000, 0, 0.1);
+	pb_s2c(&c, S, PB_SISN, 0, 1000, 0, 0.01);
+	pb_c2s(&c, S | A, PB_CISN, PB_SISN + 1, 1000, 0, 0.01);
+	a = explain_last(&c);
+	assert_contains(a.detail, "A simultaneous open");
+	assert_contains(a.detail, "it is not a resend");
+	assert_contains(a.detail, "The server moves from SYN_SENT through SYN_RECEIVED to "
+	                          "ESTABLISHED");
+	pb_s2c(&c, S | A, PB_SISN, PB_CISN + 1, 1000, 0, 0.01);
+	pb_c2s(&c, F | A, PB_CISN + 1, PB_SISN + 1, 1000, 0, 0.1);
+	pb_s2c(&c, F | A, PB_SISN + 1, PB_CISN + 1, 1000, 0, 0.0001);
+	a = explain_last(&c);
+	assert_contains(a.detail, "The FINs crossed");
+	assert_contains(a.detail, "The server moves from FIN_WAIT_1 to CLOSING");
+	pb_c2s(&c, A, PB_CISN + 2, PB_SISN + 2, 1000, 0, 0.0001);
+	a = explain_last(&c);
+	assert_contains(a.detail, "2 MSL (60 s on Linux)");
+	pb_conv_done(&c);
+}
+
+static void test_explain_tfo_data(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	(void)state;
+	pb_conv_init(&c);
+	pb_c2s(&c, S, PB_CISN, 0, 1000, 4, 0.1);
+	a = explain_last(&c);
+	assert_contains(a.detail, "4 bytes of data (TCP Fast Open): bytes 1 to 4");
+	pb_conv_done(&c);
+}
+
+static void test_flow_story_udp_and_resent(void **state)
+{
+	struct track_flow_summary f = {.id = 1, .proto = L4_UDP, .handshake_rtt = -1};
+	char story[2048];
+	(void)state;
+	strcpy(f.conn_state, "SF");
+	strcpy(f.history, "Dd");
+	annotate_flow(&f, story, sizeof story);
+	assert_contains(story, "datagrams went both ways");
+	assert_null(strstr(story, "normal establishment"));
+	memset(&f, 0, sizeof f);
+	f.proto = L4_TCP;
+	f.handshake_rtt = -1;
+	f.bytes[0] = 200;
+	f.resent_bytes[0] = 100;
+	annotate_flow(&f, story, sizeof story);
+	assert_contains(story, "200 bytes of data (100 unique, 100 sent again)");
 }
 
 static void test_flow_story_icmp_and_plurals(void **state)
@@ -301,6 +543,14 @@ int main(void)
 	    cmocka_unit_test(test_explain_ack_one_midstream),
 	    cmocka_unit_test(test_explain_one_byte),
 	    cmocka_unit_test(test_flow_story_mss_from_one_side),
+	    cmocka_unit_test(test_explain_rto_and_karn),
+	    cmocka_unit_test(test_explain_fin_by_call),
+	    cmocka_unit_test(test_explain_abort),
+	    cmocka_unit_test(test_explain_refused_listener),
+	    cmocka_unit_test(test_explain_fast_and_dsack),
+	    cmocka_unit_test(test_explain_simultaneous),
+	    cmocka_unit_test(test_explain_tfo_data),
+	    cmocka_unit_test(test_flow_story_udp_and_resent),
 	    cmocka_unit_test(test_flow_story_icmp_and_plurals),
 	    cmocka_unit_test(test_flow_story),
 	    cmocka_unit_test(test_fuzz_no_overflow),
