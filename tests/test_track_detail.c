@@ -503,6 +503,35 @@ static void test_detail_references(void **state)
 	pb_conv_done(&c);
 }
 
+static struct track_result udp_send(struct pb_conv *c, bool c2s, const char *bytes)
+{
+	struct packet p = c2s ? pb_udp(c->client, c->cport, c->server, c->sport, 0)
+	                      : pb_udp(c->server, c->sport, c->client, c->cport, 0);
+	p.payload = (const uint8_t *)bytes;
+	p.payload_len = p.payload_wire_len = (uint32_t)strlen(bytes);
+	return pb_feed(c, &p, 0.2);
+}
+
+/* udp-timeout: the application sends the same unanswered datagram again. */
+static void test_udp_application_resend(void **state)
+{
+	struct pb_conv c;
+	struct track_result r;
+	(void)state;
+	pb_conv_init(&c);
+	udp_send(&c, true, "message 1");
+	r = udp_send(&c, true, "message 1");
+	assert_int_equal(r.udp_resend_of, 1);
+	r = udp_send(&c, false, "ACK 1");
+	assert_int_equal(r.udp_resend_of, 0);
+	/* near misses: the same bytes after an answer, and different bytes, are new datagrams */
+	r = udp_send(&c, true, "message 1");
+	assert_int_equal(r.udp_resend_of, 0);
+	r = udp_send(&c, true, "message 2");
+	assert_int_equal(r.udp_resend_of, 0);
+	pb_conv_done(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -529,6 +558,7 @@ int main(void)
 	    cmocka_unit_test(test_ack_covers),
 	    cmocka_unit_test(test_tfo_syn_data),
 	    cmocka_unit_test(test_detail_references),
+	    cmocka_unit_test(test_udp_application_resend),
 	};
 	return cmocka_run_group_tests_name("track_detail", tests, NULL, NULL);
 }

@@ -185,6 +185,7 @@ struct track_result {
 	/* UDP: 1-based index of this datagram in its direction; the request answered */
 	uint64_t udp_index;
 	uint64_t reply_to_frame;
+	uint64_t udp_resend_of; /* the same bytes sent before, still unanswered: an app resend */
 
 	/* TCP: each side's state before this packet, to tell what it changed */
 	enum track_tcp_state state_client_before, state_server_before;

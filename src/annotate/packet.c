@@ -405,12 +405,20 @@ static void write_udp(const struct view *v, struct text *sum, struct text *det)
 		text_add(sum, "UDP: the %s sends datagram %llu (%u byte%s) to port %u", v->from,
 		         (unsigned long long)tr->udp_index, (unsigned)v->len, text_plural(v->len),
 		         (unsigned)v->pkt->udp.dport);
+		if (tr->udp_resend_of)
+			text_add(sum, ", the same bytes as frame %llu again",
+			         (unsigned long long)tr->udp_resend_of);
 		text_add(det,
 		         "A UDP datagram of %u byte%s, number %llu in this direction, to "
 		         "port %u.",
 		         (unsigned)v->len, text_plural(v->len), (unsigned long long)tr->udp_index,
 		         (unsigned)v->pkt->udp.dport);
 	}
+	if (tr->udp_resend_of)
+		text_add(det,
+		         " The same bytes as the datagram in frame %llu, which got no answer: the "
+		         "application sent them again (UDP itself never resends).",
+		         (unsigned long long)tr->udp_resend_of);
 	text_add(det, " UDP has no connection, no sequence numbers and no acknowledgments: each "
 	              "datagram stands alone and may be lost without anyone noticing.");
 	if (v->pkt->l3 == L3_IPV6 && ss_addr_equal(&v->pkt->ip.src, &v->pkt->ip.dst))

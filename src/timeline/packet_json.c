@@ -105,6 +105,8 @@ static void emit_udp(struct emitter *e, const struct packet *pkt, const struct t
 		emit_kv_int(e, "index", (int64_t)tr->udp_index);
 	if (tr->reply_to_frame)
 		emit_kv_int(e, "reply_to", (int64_t)tr->reply_to_frame);
+	if (tr->udp_resend_of)
+		emit_kv_int(e, "resend_of", (int64_t)tr->udp_resend_of);
 	emit_end_object(e);
 }
 

@@ -458,7 +458,7 @@ static void dispatch_packet(const struct track_table *table, struct flow *flow,
 		zeek_tcp_packet(flow, pkt, dir, out->analysis);
 		count_analysis(flow, pkt, dir, out);
 	} else if (pkt->l4 == L4_UDP) {
-		udp_packet(flow, dir, frame, out);
+		udp_packet(flow, pkt, dir, frame, out);
 		zeek_udp_packet(flow, dir, pkt->payload_wire_len);
 	} else if (flow->key.kind == FLOW_ICMP_ECHO) {
 		icmp_echo_packet(flow, pkt, dir, frame, out);

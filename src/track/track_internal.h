@@ -129,6 +129,8 @@ struct tcp_conn {
 struct udp_pairing {
 	uint64_t index[2];         /* datagrams so far per direction */
 	uint64_t unanswered_frame; /* latest c2s datagram not yet answered, 0 if none */
+	uint64_t last_frame[2];    /* each direction's latest datagram */
+	uint64_t last_hash[2];     /* and its payload's hash, to tell an application resend */
 };
 
 enum expiry_class { EXPIRY_CLOSED = 0, EXPIRY_TCP_OPEN, EXPIRY_OTHER, EXPIRY_CLASSES };
@@ -202,7 +204,8 @@ void zeek_udp_packet(struct flow *flow, enum track_dir dir, uint32_t payload_len
 void zeek_finish(struct flow *flow);
 
 /* udp_icmp.c */
-void udp_packet(struct flow *flow, enum track_dir dir, uint64_t frame, struct track_result *out);
+void udp_packet(struct flow *flow, const struct packet *pkt, enum track_dir dir, uint64_t frame,
+                struct track_result *out);
 void icmp_echo_packet(struct flow *flow, const struct packet *pkt, enum track_dir dir,
                       uint64_t frame, struct track_result *out);
 bool icmp_quoted_key(const struct packet *pkt, struct flow_key *key, bool *quoted_is_a);
