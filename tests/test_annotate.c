@@ -337,22 +337,14 @@ static void test_explain_fast_and_dsack(void **state)
 {
 	struct pb_conv c;
 	struct annotation a;
-	struct packet p;
 	(void)state;
 	pb_conv_init(&c);
 	pb_handshake(&c);
 	pb_c2s(&c, A, PB_CISN + 1, PB_SISN + 1, 1000, 100, 0.01); /* frame 4: lost */
 	for (uint32_t i = 1; i <= 3; i++)
 		pb_c2s(&c, A, PB_CISN + 1 + 100 * i, PB_SISN + 1, 1000, 100, 0.0001);
-	for (uint32_t i = 1; i <= 3; i++) {
-		p = pb_tcp(c.server, c.sport, c.client, c.cport, A, PB_SISN + 1, PB_CISN + 1, 1000, 0);
-		p.tcp.options[0].kind = TCPOPT_SACK;
-		p.tcp.options[0].u.sack.count = 1;
-		p.tcp.options[0].u.sack.left[0] = PB_CISN + 101;
-		p.tcp.options[0].u.sack.right[0] = PB_CISN + 101 + 100 * i;
-		p.tcp.option_count = 1;
-		pb_feed(&c, &p, 0.0001);
-	}
+	for (uint32_t i = 1; i <= 3; i++)
+		pb_sack_ack(&c, PB_CISN + 1, PB_CISN + 101, PB_CISN + 101 + 100 * i, 0.0001);
 	a = explain_last(&c);
 	assert_contains(a.summary, "ACK 1 again: the server is still waiting for byte 1");
 	assert_contains(a.summary, "SACK: it holds 101-400");
@@ -365,13 +357,7 @@ static void test_explain_fast_and_dsack(void **state)
 	assert_contains(a.detail, "Fast retransmit: 3 duplicate ACKs");
 	assert_contains(a.detail, "three duplicate ACKs");
 	/* the receiver got both copies and says so: a D-SACK below the ACK */
-	p = pb_tcp(c.server, c.sport, c.client, c.cport, A, PB_SISN + 1, PB_CISN + 401, 1000, 0);
-	p.tcp.options[0].kind = TCPOPT_SACK;
-	p.tcp.options[0].u.sack.count = 1;
-	p.tcp.options[0].u.sack.left[0] = PB_CISN + 1;
-	p.tcp.options[0].u.sack.right[0] = PB_CISN + 101;
-	p.tcp.option_count = 1;
-	pb_feed(&c, &p, 0.0001);
+	pb_sack_ack(&c, PB_CISN + 401, PB_CISN + 1, PB_CISN + 101, 0.0001);
 	a = explain_last(&c);
 	assert_contains(a.detail, "D-SACK (RFC 2883)");
 	assert_contains(a.detail, "nothing is missing");

@@ -33,19 +33,6 @@ static void expect_states(const struct track_result *r, enum track_tcp_state c,
 	assert_string_equal(track_state_name(r->state_server), track_state_name(s));
 }
 
-/* An ACK from the server carrying one SACK block [left, right) (absolute). */
-static struct track_result sack_ack(struct pb_conv *c, uint32_t ack, uint32_t left,
-                                    uint32_t right, double dt)
-{
-	struct packet p = pb_tcp(c->server, c->sport, c->client, c->cport, A, V + 1, ack, 1000, 0);
-	struct tcp_option *o = &p.tcp.options[p.tcp.option_count++];
-	o->kind = TCPOPT_SACK;
-	o->u.sack.count = 1;
-	o->u.sack.left[0] = left;
-	o->u.sack.right[0] = right;
-	return pb_feed(c, &p, dt);
-}
-
 static void test_unknown_is_not_guessed(void **state)
 {
 	struct pb_conv c;
@@ -282,7 +269,7 @@ static void test_fast_retransmit_after_dup_acks(void **state)
 	pb_c2s(&c, A, C + 1, V + 1, 1000, 100, 0.01); /* frame 4: lost */
 	for (uint32_t i = 1; i <= 4; i++)
 		pb_c2s(&c, A, C + 1 + 100 * i, V + 1, 1000, 100, 0.0001);
-	r = sack_ack(&c, C + 1, C + 101, C + 201, 0.0001); /* frame 9: first ACK of the gap */
+	r = pb_sack_ack(&c, C + 1, C + 101, C + 201, 0.0001); /* frame 9: first ACK of the gap */
 	assert_true(r.sack);
 	assert_false(r.dsack);
 	assert_int_equal(r.sack_left_rel, 101);
@@ -290,8 +277,8 @@ static void test_fast_retransmit_after_dup_acks(void **state)
 	/* it repeats the SYN-ACK's ACK number: as Wireshark, a duplicate of frame 2 */
 	assert_int_equal(det(&r, TA_DUPLICATE_ACK)->frame, 2);
 	assert_int_equal(det(&r, TA_DUPLICATE_ACK)->num, 1);
-	sack_ack(&c, C + 1, C + 101, C + 301, 0.0001);
-	r = sack_ack(&c, C + 1, C + 101, C + 401, 0.0001);
+	pb_sack_ack(&c, C + 1, C + 101, C + 301, 0.0001);
+	r = pb_sack_ack(&c, C + 1, C + 101, C + 401, 0.0001);
 	assert_int_equal(det(&r, TA_DUPLICATE_ACK)->num, 3);
 	r = pb_c2s(&c, A, C + 1, V + 1, 1000, 100, 0.0001);
 	assert_int_equal(det(&r, TA_FAST_RETRANSMISSION)->cause, TRACK_CAUSE_FAST);
@@ -311,7 +298,7 @@ static void test_dsack_names_spurious_resend(void **state)
 	pb_c2s(&c, A, C + 1, V + 1, 1000, 100, 0.01);
 	r = pb_c2s(&c, A, C + 1, V + 1, 1000, 100, 0.25); /* frame 5: a needless resend */
 	assert_int_equal(det(&r, TA_RETRANSMISSION)->cause, TRACK_CAUSE_RTO);
-	r = sack_ack(&c, C + 101, C + 1, C + 101, 0.001);
+	r = pb_sack_ack(&c, C + 101, C + 1, C + 101, 0.001);
 	assert_true(r.dsack);
 	assert_false(r.sack); /* nothing is missing */
 	assert_int_equal(r.dsack_left_rel, 1);
@@ -330,7 +317,7 @@ static void test_sack_above_ack_not_dsack(void **state)
 	pb_handshake(&c);
 	pb_c2s(&c, A, C + 1, V + 1, 1000, 100, 0.01);
 	pb_c2s(&c, A, C + 101, V + 1, 1000, 100, 0.001);
-	r = sack_ack(&c, C + 1, C + 101, C + 201, 0.001);
+	r = pb_sack_ack(&c, C + 1, C + 101, C + 201, 0.001);
 	assert_false(r.dsack);
 	assert_true(r.sack);
 	pb_conv_done(&c);
