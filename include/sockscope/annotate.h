@@ -40,13 +40,13 @@ struct annotate_term {
 };
 enum annotate_glossary {
 	ANNOTATE_GLOSSARY_CONN_STATE = 0, /* Zeek conn_state, TCP */
-	ANNOTATE_GLOSSARY_CONN_STATE_UDP, /* Zeek conn_state, UDP */
+	ANNOTATE_GLOSSARY_CONN_STATE_UDP, /* Zeek conn_state, UDP and ICMP */
 	ANNOTATE_GLOSSARY_HISTORY         /* Zeek history letters (lower case) */
 };
 const struct annotate_term *annotate_glossary(enum annotate_glossary which, size_t *count);
 /* One sentence per analysis flag; NULL for an unknown flag. */
 const char *annotate_analysis_meaning(enum track_analysis flag);
-/* Zeek's meaning of a conn_state code, for TCP or UDP. */
+/* Zeek's meaning of a conn_state code, for TCP or for datagram flows (UDP, ICMP). */
 const char *annotate_conn_state_meaning(const char *conn_state, enum decode_l4 proto);
 
 #endif

@@ -201,7 +201,7 @@ void annotate_write_ack_rtt(const struct track_result *tr, struct text *det)
 	}
 	if (tr->karn_frame)
 		text_add(det,
-		         " It acknowledges the bytes of frame %llu, which were sent more than "
+		         " It acknowledges what frame %llu carried, which was sent more than "
 		         "once, so it gives no RTT sample: it cannot tell which send it answers "
 		         "(Karn's rule, RFC 6298 section 3).",
 		         (unsigned long long)tr->karn_frame);

@@ -65,10 +65,10 @@ static const struct annotate_term conn_states[] = {
     {"OTH", "no SYN seen, just midstream traffic"},
 };
 
-/* UDP has no establishment or termination: Zeek's codes mean only who sent. */
+/* UDP (and ICMP) have no establishment or termination: Zeek's codes mean only who sent. */
 static const struct annotate_term conn_states_udp[] = {
     {"S0", "only the originator sent datagrams; nothing came back"},
-    {"SF", "datagrams went both ways (UDP has no establishment or termination)"},
+    {"SF", "datagrams went both ways; UDP has no establishment or termination"},
     {"SHR", "only the responder sent datagrams"},
     {"OTH", "no clear originator"},
 };
@@ -84,7 +84,7 @@ static const struct annotate_term history_letters[] = {
 
 const char *annotate_conn_state_meaning(const char *conn_state, enum decode_l4 proto)
 {
-	if (proto == L4_UDP)
+	if (proto != L4_TCP) /* UDP, ICMP: no establishment or termination */
 		return lookup_meaning(conn_states_udp, SS_ARRAY_SIZE(conn_states_udp), conn_state,
 		                      "unknown");
 	return lookup_meaning(conn_states, SS_ARRAY_SIZE(conn_states), conn_state, "unknown");
