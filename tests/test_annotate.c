@@ -362,6 +362,7 @@ static void test_explain_fast_and_dsack(void **state)
 	assert_contains(a.detail, "D-SACK (RFC 2883)");
 	assert_contains(a.detail, "nothing is missing");
 	assert_contains(a.detail, "frame 11 was unneeded");
+	assert_null(strstr(a.summary, "still waiting")); /* a D-SACK is not loss */
 	assert_null(strstr(a.summary, "SACK: it holds"));
 	pb_conv_done(&c);
 }

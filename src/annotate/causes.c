@@ -76,6 +76,14 @@ static void write_resend(struct text *det, const struct track_analysis_detail *d
 static void write_dup_ack(struct text *det, const struct track_result *tr,
                           const struct track_analysis_detail *d)
 {
+	if (tr->dsack) {
+		text_add(det,
+		         " Duplicate ACK %u of frame %llu: the same acknowledgment again, sent "
+		         "because a duplicate arrived (the D-SACK above), not because anything is "
+		         "missing.",
+		         (unsigned)d->num, (unsigned long long)d->frame);
+		return;
+	}
 	text_add(det,
 	         " Duplicate ACK %u of frame %llu: the same acknowledgment again, so the "
 	         "receiver is still waiting for byte %u.",

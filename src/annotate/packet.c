@@ -353,6 +353,11 @@ static void write_ack_phrase(const struct view *v, struct text *t)
 	const struct track_result *tr = v->tr;
 	unsigned ack = (unsigned)tr->ack_rel;
 
+	if ((tr->analysis & TA_DUPLICATE_ACK) && tr->dsack) {
+		text_add(t, "ACK %u again: the %s got bytes it already had (nothing is missing)", ack,
+		         v->from);
+		return;
+	}
 	if (tr->analysis & TA_DUPLICATE_ACK) {
 		text_add(t, "ACK %u again: the %s is still waiting for byte %u", ack, v->from, ack);
 		return;
