@@ -28,8 +28,7 @@ static void resend_cause(struct text *det, const struct track_analysis_detail *d
 		break;
 	case TRACK_CAUSE_FAST:
 		text_add(det,
-		         " Fast retransmit: %u duplicate ACK%s (with SACK blocks) asked for exactly "
-		         "these bytes, so the sender resent them at once instead of waiting for its "
+		         " Fast retransmit: %u duplicate ACK%s asked for exactly these bytes, so the sender resent them at once instead of waiting for its "
 		         "timer. The textbook rule (RFC 5681) resends after three duplicate ACKs; "
 		         "Linux with SACK may count SACKed segments instead.",
 		         (unsigned)d->num, text_plural(d->num));

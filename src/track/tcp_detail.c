@@ -28,6 +28,8 @@ static uint32_t seg_space(const struct packet *pkt)
 /* The remembered send that starts at seq (or covers it), newest first; NULL if none. */
 static const struct sent_seg *find_sent(const struct tcp_dir *fwd, uint32_t seq)
 {
+	if (!fwd->sent_count || !seq_lt(seq, fwd->sent_high))
+		return NULL; /* new sequence space, the common case: no scan */
 	for (unsigned i = 1; i <= fwd->sent_count; i++) {
 		const struct sent_seg *s =
 		    &fwd->sent[(fwd->sent_pos + TRACK_SENT_HISTORY - i) % TRACK_SENT_HISTORY];
@@ -224,6 +226,8 @@ static void remember_send(struct tcp_dir *fwd, const struct packet *pkt, double 
 	if (fwd->sent_count < TRACK_SENT_HISTORY)
 		fwd->sent_count++;
 	*s = (struct sent_seg){frame, frame, pkt->tcp.seq, pkt->tcp.seq + seg_space(pkt), t, t, 1};
+	if (fwd->sent_count == 1 || seq_gt(s->nextseq, fwd->sent_high))
+		fwd->sent_high = s->nextseq;
 }
 
 /* Karn: every outstanding segment a resend overlaps was sent more than once. */

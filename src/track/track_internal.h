@@ -100,6 +100,7 @@ struct tcp_dir {
 	/* evidence for analysis_detail (tcp_detail.c) */
 	struct sent_seg sent[TRACK_SENT_HISTORY]; /* ring, newest at sent_pos - 1 */
 	unsigned sent_pos, sent_count;
+	uint32_t sent_high; /* the end of the highest range remembered */
 	uint64_t last_frame, probe_frame, keepalive_frame, zero_window_frame;
 	double last_t;
 	bool bare_syn_sent;   /* this side sent a SYN without ACK */
