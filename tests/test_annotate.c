@@ -206,8 +206,8 @@ static void test_flow_story_mss_from_one_side(void **state)
 static const char *const false_sentences[] = {
     "to LISTEN", "NONE", "the server accepts", "the client accepts", "SYN is on its way",
     "sent when a program closes a socket with unread data", "gave up waiting",
-    "CLOSE_WAIT to CLOSING", "LISTEN to CLOSED", "normal establishment and termination) and "
-    "history \"D",
+    "CLOSE_WAIT to CLOSING", "LISTEN to CLOSED",
+    "normal establishment and termination) and history \"D", /* TCP's words on UDP */
 };
 
 static void assert_true_words(const struct annotation *a)
@@ -496,6 +496,21 @@ static void test_fuzz_no_overflow(void **state)
 		tr.has_rel = rand() & 1;
 		tr.proto = (enum decode_l4)(rand() % 6);
 		f.sack_permitted = f.timestamps = false;
+		f.fin_crossed = rand() & 1;
+		f.abort_call = rand() & 1;
+		f.listener = (enum track_listener)(rand() % 4);
+		tr.delayed_ack = rand() & 1;
+		tr.dsack = rand() & 1;
+		tr.sack = rand() & 1;
+		tr.fin_crossed = rand() & 1;
+		tr.listener = (enum track_listener)(rand() % 4);
+		tr.sender_call = (enum track_call)(rand() % 6);
+		tr.receiver_call = (enum track_call)(rand() % 6);
+		tr.ack_covers = (enum track_ack_covers)(rand() % 4);
+		tr.vantage = (enum track_vantage)(rand() % 5);
+		tr.via_client = tr.via_server = (enum track_tcp_state)(rand() % 12);
+		for (unsigned k = 0; k < TA_COUNT_FLAGS; k++)
+			tr.detail[k].cause = (enum track_cause)(rand() % 8);
 		p.l3 = (enum decode_l3)(rand() % 5);
 		p.l4 = (enum decode_l4)(rand() % 6);
 		p.tcp.option_count = (uint8_t)(rand() % (DECODE_MAX_TCP_OPTIONS + 1));
