@@ -8,6 +8,11 @@
 
 #include "packet_builder.h"
 
+#include <glob.h>
+#include <unistd.h>
+
+#include "sockscope/cli.h"
+
 #define A TCP_ACK
 #define S TCP_SYN
 #define F TCP_FIN
@@ -534,6 +539,59 @@ static void test_fuzz_no_overflow(void **state)
 	}
 }
 
+/* Reads a whole file into a NUL-terminated heap buffer. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	text = malloc((size_t)n + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+/* Every bundled capture and analysis capture, traced: no false sentence in any timeline. */
+static void test_no_false_sentence_in_any_capture(void **state)
+{
+	static const char *const patterns[] = {"captures/*.pcap", "captures/*.pcapng",
+	                                       "tests/data/*.pcap"};
+	char out[] = "/tmp/sockscope-annotate-XXXXXX";
+	int fd = mkstemp(out);
+	size_t traced = 0;
+	glob_t g;
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t p = 0; p < sizeof patterns / sizeof patterns[0]; p++) {
+		if (glob(patterns[p], 0, NULL, &g) != 0)
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			struct cli_pipeline pl = {.json_path = out};
+			char *text;
+			assert_int_equal(cli_trace_file(g.gl_pathv[i], NULL, &pl), CLI_OK);
+			text = slurp(out);
+			for (size_t k = 0; k < sizeof false_sentences / sizeof false_sentences[0]; k++)
+				if (strstr(text, false_sentences[k]))
+					fail_msg("%s: false sentence \"%s\"", g.gl_pathv[i],
+					         false_sentences[k]);
+			free(text);
+			traced++;
+		}
+		globfree(&g);
+	}
+	unlink(out);
+	assert_true(traced >= 20); /* run from the source tree: the captures must be there */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +611,7 @@ int main(void)
 	    cmocka_unit_test(test_explain_simultaneous),
 	    cmocka_unit_test(test_explain_tfo_data),
 	    cmocka_unit_test(test_flow_story_udp_and_resent),
+	    cmocka_unit_test(test_no_false_sentence_in_any_capture),
 	    cmocka_unit_test(test_flow_story_icmp_and_plurals),
 	    cmocka_unit_test(test_flow_story),
 	    cmocka_unit_test(test_fuzz_no_overflow),
