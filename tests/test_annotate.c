@@ -427,6 +427,12 @@ static void test_flow_story_udp_and_resent(void **state)
 	f.resent_bytes[0] = 100;
 	annotate_flow(&f, story, sizeof story);
 	assert_contains(story, "200 bytes of data (100 unique, 100 sent again)");
+	f.syn_resends = 1;
+	f.syn_unanswered_frame = 11;
+	f.syn_last_backoff = 1.007;
+	annotate_flow(&f, story, sizeof story);
+	assert_contains(story, "The SYN in frame 11 got no answer: the SYN timer sent it 1 more "
+	                       "time, the last 1.007 s after");
 }
 
 static void test_flow_story_icmp_and_plurals(void **state)

@@ -51,6 +51,9 @@ static void test_unknown_is_not_guessed(void **state)
 	assert_true(det(&r, TA_RETRANSMISSION)->backoff > 1.99);
 	assert_true(det(&r, TA_RETRANSMISSION)->after > 2.99); /* since the first send */
 	pb_conv_done(&c);
+	assert_int_equal(c.sink.ended[0].syn_resends, 2);
+	assert_int_equal(c.sink.ended[0].syn_unanswered_frame, 1);
+	assert_true(c.sink.ended[0].syn_last_backoff > 1.99);
 	/* nothing ever put the server anywhere */
 	assert_int_equal(c.sink.ended[0].states_reached[TRACK_S2C], 1u << TCPS_UNKNOWN);
 }

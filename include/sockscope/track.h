@@ -215,6 +215,9 @@ struct track_flow_summary {
 	enum track_listener listener;        /* TCP: the listening socket the SYN asked for */
 	bool fin_crossed;                    /* TCP: simultaneous close */
 	bool abort_call;                     /* TCP: a side closed with SO_LINGER {1, 0} */
+	uint32_t syn_resends;                /* TCP: SYNs (or SYN-ACKs) resent by the SYN timer */
+	uint64_t syn_unanswered_frame;       /* the first SYN of those, which got no answer */
+	double syn_last_backoff;             /* seconds between the last two sends of it */
 };
 
 struct track_table;

@@ -107,8 +107,16 @@ static void flow_end_states(const struct track_flow_summary *f, struct text *t)
 
 static void flow_tcp(const struct track_flow_summary *f, struct text *t)
 {
+	if (f->syn_resends)
+		text_add(t,
+		         " The SYN in frame %llu got no answer: the SYN timer sent it %u more "
+		         "time%s, the last %.3f s after the send before it.",
+		         (unsigned long long)f->syn_unanswered_frame, (unsigned)f->syn_resends,
+		         text_plural(f->syn_resends), f->syn_last_backoff);
 	if (f->handshake_rtt >= 0)
-		text_add(t, " The handshake took %.6f s.", f->handshake_rtt);
+		text_add(t, f->syn_resends ? " From the SYN that was answered, the handshake took %.6f s."
+		                           : " The handshake took %.6f s.",
+		         f->handshake_rtt);
 	flow_listener(f, t);
 	flow_options(f, t);
 	flow_end_states(f, t);

@@ -445,6 +445,14 @@ static void count_analysis(struct flow *flow, const struct packet *pkt, enum tra
 			flow->sum.analysis_counts[i]++;
 	if (out->analysis & resend)
 		flow->sum.resent_bytes[dir] += tcp_seglen(pkt);
+	for (unsigned i = 0; i < TA_COUNT_FLAGS; i++) {
+		const struct track_analysis_detail *d = &out->detail[i];
+		if (!(out->analysis & (1u << i)) || d->cause != TRACK_CAUSE_SYN)
+			continue;
+		if (!flow->sum.syn_resends++)
+			flow->sum.syn_unanswered_frame = d->frame;
+		flow->sum.syn_last_backoff = d->backoff;
+	}
 }
 
 static void dispatch_packet(const struct track_table *table, struct flow *flow,
