@@ -352,13 +352,15 @@ static void test_explain_fast_and_dsack(void **state)
 		pb_sack_ack(&c, PB_CISN + 1, PB_CISN + 101, PB_CISN + 101 + 100 * i, 0.0001);
 	a = explain_last(&c);
 	assert_contains(a.summary, "ACK 1 again: the server is still waiting for byte 1");
+	assert_null(strstr(a.summary, "no data"));
 	assert_contains(a.summary, "SACK: it holds 101-400");
 	assert_contains(a.detail, "SACK (RFC 2018)");
 	assert_contains(a.detail, "This is the third");
 	assert_null(strstr(a.detail, "acknowledges the client's SYN"));
 	pb_c2s(&c, A, PB_CISN + 1, PB_SISN + 1, 1000, 100, 0.0001);
 	a = explain_last(&c);
-	assert_contains(a.detail, "resends frame 4");
+	assert_contains(a.detail, "resends frame 4 after 0.000"); /* six decimals below 10 ms */
+	assert_null(strstr(a.detail, "after 0.000 s"));
 	assert_contains(a.detail, "Fast retransmit: 3 duplicate ACKs");
 	assert_contains(a.detail, "three duplicate ACKs");
 	/* the receiver got both copies and says so: a D-SACK below the ACK */
@@ -369,6 +371,33 @@ static void test_explain_fast_and_dsack(void **state)
 	assert_contains(a.detail, "frame 11 was unneeded");
 	assert_null(strstr(a.summary, "still waiting")); /* a D-SACK is not loss */
 	assert_null(strstr(a.summary, "SACK: it holds"));
+	pb_conv_done(&c);
+}
+
+/* Near miss of "no data yet": an ACK 1 whose SACK shows later bytes waits for byte 1. */
+static void test_explain_sack_not_dup(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	struct packet p;
+	struct tcp_option *o;
+	(void)state;
+	pb_conv_init(&c);
+	pb_handshake(&c);
+	pb_c2s(&c, A, PB_CISN + 1, PB_SISN + 1, 1000, 100, 0.01); /* lost */
+	pb_c2s(&c, A, PB_CISN + 101, PB_SISN + 1, 1000, 100, 0.0001);
+	p = pb_tcp(c.server, c.sport, c.client, c.cport, A, PB_SISN + 1, PB_CISN + 1, 2000, 0);
+	o = &p.tcp.options[p.tcp.option_count++];
+	o->kind = TCPOPT_SACK;
+	o->u.sack.count = 1;
+	o->u.sack.left[0] = PB_CISN + 101;
+	o->u.sack.right[0] = PB_CISN + 201;
+	pb_feed(&c, &p, 0.0001);
+	a = explain_last(&c);
+	assert_false(c.last.analysis & TA_DUPLICATE_ACK); /* the window changed */
+	assert_contains(a.summary, "ACK 1: the server is still waiting for byte 1; SACK: it "
+	                           "holds 101-200");
+	assert_null(strstr(a.summary, "no data"));
 	pb_conv_done(&c);
 }
 
@@ -614,6 +643,7 @@ int main(void)
 	    cmocka_unit_test(test_explain_abort),
 	    cmocka_unit_test(test_explain_refused_listener),
 	    cmocka_unit_test(test_explain_fast_and_dsack),
+	    cmocka_unit_test(test_explain_sack_not_dup),
 	    cmocka_unit_test(test_explain_simultaneous),
 	    cmocka_unit_test(test_explain_tfo_data),
 	    cmocka_unit_test(test_flow_story_udp_and_resent),

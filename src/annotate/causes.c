@@ -65,8 +65,9 @@ static void write_resend(struct text *det, const struct track_analysis_detail *d
                          const char *what)
 {
 	if (d->frame)
-		text_add(det, " %s: it resends frame %llu after %.3f s.", what,
-		         (unsigned long long)d->frame, d->after);
+		text_add(det, d->after < 0.01 ? " %s: it resends frame %llu after %.6f s."
+		                              : " %s: it resends frame %llu after %.3f s.",
+		         what, (unsigned long long)d->frame, d->after);
 	else
 		text_add(det, " %s: its first send was not captured.", what);
 	resend_cause(det, d);

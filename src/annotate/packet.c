@@ -362,6 +362,10 @@ static void write_ack_phrase(const struct view *v, struct text *t)
 		text_add(t, "ACK %u again: the %s is still waiting for byte %u", ack, v->from, ack);
 		return;
 	}
+	if (tr->sack) { /* later bytes arrived (SACK): byte `ack` is missing, not "no data" */
+		text_add(t, "ACK %u: the %s is still waiting for byte %u", ack, v->from, ack);
+		return;
+	}
 	switch (tr->ack_covers) {
 	case TRACK_ACK_FIN:
 		text_add(t, "ACK %u: the %s has everything up to and including the %s's FIN", ack,
