@@ -129,8 +129,8 @@ static const struct {
 	const char *meaning;
 } analysis_meanings[] = {
     {TA_RETRANSMISSION, "Retransmission: these bytes were sent before and are sent again; "
-                        "analysis_detail names the original frame and the cause (timer, "
-                        "duplicate ACKs, tail-loss probe, SYN timer), or says it is unknown."},
+                        "the packet's details name the first send and the cause (timer, "
+                        "duplicate ACKs, tail-loss probe, SYN timer), or say it is unknown."},
     {TA_FAST_RETRANSMISSION, "Fast retransmission: the receiver sent duplicate ACKs asking "
                              "for exactly this byte, so the sender resent it at once instead "
                              "of waiting for its timer."},

@@ -137,8 +137,9 @@ static void write_listener_on_syn(const struct view *v, struct text *det)
 		return;
 	if (v->tr->listener == TRACK_LISTENER_CALLED)
 		text_add(det,
-		         " A socket listens on port %u: the call log shows listen(). The SYN "
-		         "creates no state on the server the wire can show until the server answers.",
+		         " A socket listens on port %u: the call log shows listen(). This "
+		         "connection's server side shows on the wire only when its kernel answers "
+		         "(SYN-ACK: SYN_RECEIVED), so its state stays UNKNOWN for now.",
 		         (unsigned)v->tr->listener_port);
 	else
 		text_add(det, " Whether anything listens on port %u the wire does not tell until "
