@@ -155,8 +155,8 @@ void annotate_write_sack(const struct track_result *tr, struct text *sum, struct
 		         (unsigned)(tr->dsack_right_rel - 1));
 		text_add(det,
 		         " D-SACK (RFC 2883): the first SACK block, bytes %u to %u, lies below the "
-		         "ACK, so it reports bytes the receiver got twice. This is not loss: "
-		         "nothing is missing.",
+		         "ACK or inside another SACK block, so it reports bytes the receiver got "
+		         "twice. This is not loss: nothing is missing.",
 		         (unsigned)tr->dsack_left_rel, (unsigned)(tr->dsack_right_rel - 1));
 		if (tr->dsack_frame)
 			text_add(det, " It proves the resend in frame %llu was unneeded (spurious).",
