@@ -310,6 +310,35 @@ static void test_dsack_names_spurious_resend(void **state)
 	pb_conv_done(&c);
 }
 
+/* RFC 2883 §4 case 2: a first block inside the second reports a duplicate above the ACK. */
+static void test_dsack_inside_second_block(void **state)
+{
+	struct pb_conv c;
+	struct track_result r;
+	struct packet p;
+	struct tcp_option *o;
+	(void)state;
+	pb_conv_init(&c);
+	pb_handshake(&c);
+	pb_c2s(&c, A, C + 1, V + 1, 1000, 100, 0.01); /* lost */
+	pb_c2s(&c, A, C + 101, V + 1, 1000, 100, 0.001);
+	pb_c2s(&c, A, C + 101, V + 1, 1000, 100, 0.3); /* frame 6: resent needlessly */
+	p = pb_tcp(c.server, c.sport, c.client, c.cport, A, V + 1, C + 1, 1000, 0);
+	o = &p.tcp.options[p.tcp.option_count++];
+	o->kind = TCPOPT_SACK;
+	o->u.sack.count = 2;
+	o->u.sack.left[0] = C + 101;
+	o->u.sack.right[0] = C + 201;
+	o->u.sack.left[1] = C + 101;
+	o->u.sack.right[1] = C + 201;
+	r = pb_feed(&c, &p, 0.001);
+	assert_true(r.dsack);
+	assert_int_equal(r.dsack_frame, 6);
+	assert_true(r.sack); /* the second block still says what arrived past the gap */
+	assert_int_equal(r.sack_left_rel, 101);
+	pb_conv_done(&c);
+}
+
 /* Near miss: a SACK block above the ACK is an ordinary SACK, not a D-SACK. */
 static void test_sack_above_ack_not_dsack(void **state)
 {
@@ -539,6 +568,7 @@ int main(void)
 	    cmocka_unit_test(test_early_resend_unknown),
 	    cmocka_unit_test(test_fast_retransmit_after_dup_acks),
 	    cmocka_unit_test(test_dsack_names_spurious_resend),
+	    cmocka_unit_test(test_dsack_inside_second_block),
 	    cmocka_unit_test(test_sack_above_ack_not_dsack),
 	    cmocka_unit_test(test_delayed_ack),
 	    cmocka_unit_test(test_not_delayed_ack),
