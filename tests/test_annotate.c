@@ -436,6 +436,10 @@ static void test_explain_tfo_data(void **state)
 	pb_c2s(&c, S, PB_CISN, 0, 1000, 4, 0.1);
 	a = explain_last(&c);
 	assert_contains(a.detail, "4 bytes of data (TCP Fast Open): bytes 1 to 4");
+	pb_s2c(&c, S | A, PB_SISN, PB_CISN + 5, 1000, 0, 0.1);
+	a = explain_last(&c);
+	assert_contains(a.detail, "SYN, which took sequence number 0, and bytes 1 to 4 that came "
+	                          "with it (TCP Fast Open), and expects 5 next");
 	pb_conv_done(&c);
 }
 

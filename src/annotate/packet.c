@@ -192,10 +192,13 @@ static void write_synack(const struct view *v, struct text *sum, struct text *de
 	text_add(det,
 	         " The %s's kernel on port %u answers the SYN with its own initial sequence "
 	         "number %u (relative %u) and ACK %u: it has the %s's SYN, which took sequence "
-	         "number %u, and expects %u next.",
+	         "number 0",
 	         v->from, (unsigned)tcp->sport, (unsigned)tcp->seq, (unsigned)v->tr->seq_rel,
-	         (unsigned)v->tr->ack_rel, v->to, (unsigned)(v->tr->ack_rel - 1),
-	         (unsigned)v->tr->ack_rel);
+	         (unsigned)v->tr->ack_rel, v->to);
+	if (v->tr->ack_rel > 1) /* TCP Fast Open: the SYN's data is acknowledged too */
+		text_add(det, ", and bytes 1 to %u that came with it (TCP Fast Open)",
+		         (unsigned)(v->tr->ack_rel - 1));
+	text_add(det, ", and expects %u next.", (unsigned)v->tr->ack_rel);
 	if (!simultaneous)
 		text_add(det, " No program has accepted anything yet: the kernel completes the "
 		              "handshake by itself and queues the connection until the program "
