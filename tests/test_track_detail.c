@@ -503,6 +503,14 @@ static void test_tfo_syn_data(void **state)
 	r = pb_c2s(&c, S, C, 0, 1000, 4, 0.1);
 	assert_int_equal(r.syn_data_len, 4);
 	assert_int_equal(r.next_seq_rel, 5); /* SYN = 0, data = bytes 1 to 4 */
+	/* near miss for TLP: the SYN-ACK takes only the SYN, the client sends the data again at
+	 * once; no timer fired, and the wire does not say more */
+	pb_s2c(&c, S | A, V, C + 1, 1000, 0, 0.01);
+	pb_c2s(&c, A, C + 1, V + 1, 1000, 0, 0.0001);
+	r = pb_c2s(&c, A, C + 1, V + 1, 1000, 4, 0.0001);
+	assert_true(r.analysis & (TA_RETRANSMISSION | TA_OUT_OF_ORDER | TA_SPURIOUS_RETRANSMISSION));
+	for (unsigned i = 0; i < TA_COUNT_FLAGS; i++)
+		assert_true(r.detail[i].cause != TRACK_CAUSE_TLP && r.detail[i].cause != TRACK_CAUSE_RTO);
 	pb_conv_done(&c);
 }
 

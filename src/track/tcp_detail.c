@@ -59,8 +59,8 @@ static enum track_cause resend_cause(const struct tcp_conn *conn, enum track_dir
 		return TRACK_CAUSE_SPURIOUS;
 	if ((found & TA_FAST_RETRANSMISSION) || asked_for(rev, pkt->tcp.seq))
 		return TRACK_CAUSE_FAST;
-	if (!orig)
-		return TRACK_CAUSE_UNKNOWN;
+	if (!orig || (fwd->base_set && orig->seq == fwd->base))
+		return TRACK_CAUSE_UNKNOWN; /* e.g. TFO data the SYN-ACK did not take: no timer */
 	if (after >= LINUX_RTO_MIN)
 		return TRACK_CAUSE_RTO;
 	if (last_segment && orig->sends == 1)
