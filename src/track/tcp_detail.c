@@ -25,18 +25,26 @@ static uint32_t seg_space(const struct packet *pkt)
 	return tcp_seglen(pkt) + ((pkt->tcp.flags & (TCP_SYN | TCP_FIN)) ? 1u : 0u);
 }
 
-/* The remembered send that starts at seq (or covers it), newest first; NULL if none. */
-static const struct sent_seg *find_sent(const struct tcp_dir *fwd, uint32_t seq)
+/* The ring slot of the remembered send that starts at seq (or covers it), newest first;
+ * -1 if none. */
+static int sent_slot(const struct tcp_dir *fwd, uint32_t seq)
 {
 	if (!fwd->sent_count || !seq_lt(seq, fwd->sent_high))
-		return NULL; /* new sequence space, the common case: no scan */
+		return -1; /* new sequence space, the common case: no scan */
 	for (unsigned i = 1; i <= fwd->sent_count; i++) {
-		const struct sent_seg *s =
-		    &fwd->sent[(fwd->sent_pos + TRACK_SENT_HISTORY - i) % TRACK_SENT_HISTORY];
+		unsigned slot = (fwd->sent_pos + TRACK_SENT_HISTORY - i) % TRACK_SENT_HISTORY;
+		const struct sent_seg *s = &fwd->sent[slot];
 		if (s->seq == seq || (seq_le(s->seq, seq) && seq_lt(seq, s->nextseq)))
-			return s;
+			return (int)slot;
 	}
-	return NULL;
+	return -1;
+}
+
+static const struct sent_seg *find_sent(const struct tcp_dir *fwd, uint32_t seq)
+{
+	int slot = sent_slot(fwd, seq);
+
+	return slot < 0 ? NULL : &fwd->sent[slot];
 }
 
 /* Did the peer's ACKs ask for exactly this byte (duplicate ACKs or SACK blocks above it)? */
@@ -213,7 +221,8 @@ void tcp_detail_classify(struct tcp_conn *conn, enum track_dir dir, const struct
 /* Remembers a send, or counts a resend of a range already sent. */
 static void remember_send(struct tcp_dir *fwd, const struct packet *pkt, double t, uint64_t frame)
 {
-	struct sent_seg *s = (struct sent_seg *)find_sent(fwd, pkt->tcp.seq);
+	int slot = sent_slot(fwd, pkt->tcp.seq);
+	struct sent_seg *s = slot < 0 ? NULL : &fwd->sent[slot];
 
 	if (s && s->seq == pkt->tcp.seq) {
 		s->sends++;
