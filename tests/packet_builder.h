@@ -135,6 +135,7 @@ struct pb_conv {
 	uint64_t frame;
 	struct packet last_pkt;
 	struct track_result last;
+	uint32_t last_seq_s2c; /* the server's next sequence number, for pb_sack_ack */
 };
 
 static inline void pb_conv_init(struct pb_conv *c)
@@ -178,11 +179,26 @@ static inline struct track_result pb_s2c(struct pb_conv *c, uint8_t flags, uint3
 	return pb_feed(c, &p, dt);
 }
 
+/* A pure ACK from the server carrying one SACK block [left, right) (absolute numbers). */
+static inline struct track_result pb_sack_ack(struct pb_conv *c, uint32_t ack, uint32_t left,
+                                              uint32_t right, double dt)
+{
+	struct packet p = pb_tcp(c->server, c->sport, c->client, c->cport, TCP_ACK,
+	                         c->last_seq_s2c, ack, 1000, 0);
+	struct tcp_option *o = &p.tcp.options[p.tcp.option_count++];
+	o->kind = TCPOPT_SACK;
+	o->u.sack.count = 1;
+	o->u.sack.left[0] = left;
+	o->u.sack.right[0] = right;
+	return pb_feed(c, &p, dt);
+}
+
 /* The usual opening: client ISN 1000, server ISN 5000, no options, 0.1 s per packet. */
 #define PB_CISN 1000u
 #define PB_SISN 5000u
 static inline void pb_handshake(struct pb_conv *c)
 {
+	c->last_seq_s2c = PB_SISN + 1;
 	pb_c2s(c, TCP_SYN, PB_CISN, 0, 1000, 0, 0.1);
 	pb_s2c(c, TCP_SYN | TCP_ACK, PB_SISN, PB_CISN + 1, 1000, 0, 0.1);
 	pb_c2s(c, TCP_ACK, PB_CISN + 1, PB_SISN + 1, 1000, 0, 0.1);

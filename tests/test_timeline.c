@@ -78,12 +78,12 @@ static void test_timeline_keys_in_schema_order(void **state)
 	write_one_packet(w, &pkt, 100);
 	assert_int_equal(timeline_finish(w, &src), 0);
 	json_object *root = doc_parse(&d);
-	const char *order[] = {"schema", "events", "source", "endpoints", "flows"};
+	const char *order[] = {"schema", "glossary", "events", "source", "endpoints", "flows"};
 	int i = 0;
 	json_object_object_foreach(root, key, val)
 	{
 		(void)val;
-		assert_true(i < 5);
+		assert_true(i < 6);
 		assert_string_equal(key, order[i++]);
 	}
 	json_object_put(root);

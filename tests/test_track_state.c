@@ -14,6 +14,11 @@
 #define F TCP_FIN
 #define R TCP_RST
 
+static unsigned ta_index(enum track_analysis flag)
+{
+	return (unsigned)__builtin_ctz((unsigned)flag);
+}
+
 static void expect_states(const struct track_result *r, enum track_tcp_state c,
                           enum track_tcp_state s)
 {
@@ -32,13 +37,17 @@ static void test_normal_open(void **state)
 	assert_int_equal(r.flow_id, 1);
 	assert_int_equal(r.dir, TRACK_C2S);
 	assert_int_equal(r.handshake, 1);
-	expect_states(&r, TCPS_SYN_SENT, TCPS_LISTEN);
-	assert_int_equal(r.state_client_before, TCPS_NONE);
+	/* a SYN moves no one into LISTEN: the server's side is unknown until it answers */
+	expect_states(&r, TCPS_SYN_SENT, TCPS_UNKNOWN);
+	assert_int_equal(r.state_client_before, TCPS_UNKNOWN);
+	assert_int_equal(r.listener, TRACK_LISTENER_UNKNOWN);
 	r = pb_s2c(&c, S | A, PB_SISN, PB_CISN + 1, 1000, 0, 0.25);
 	assert_false(r.new_flow);
 	assert_int_equal(r.dir, TRACK_S2C);
 	assert_int_equal(r.handshake, 2);
 	expect_states(&r, TCPS_ESTABLISHED, TCPS_SYN_RECEIVED);
+	assert_int_equal(r.state_server_before, TCPS_UNKNOWN);
+	assert_int_equal(r.listener, TRACK_LISTENER_INFERRED);
 	assert_int_equal(r.acks_frame, 1);
 	r = pb_c2s(&c, A, PB_CISN + 1, PB_SISN + 1, 1000, 0, 0.125);
 	assert_int_equal(r.handshake, 3);
@@ -164,7 +173,11 @@ static void test_syn_retransmitted(void **state)
 	assert_int_equal(r.flow_id, 1);
 	assert_int_equal(r.handshake, 1);
 	assert_true(r.analysis & TA_RETRANSMISSION);
-	expect_states(&r, TCPS_SYN_SENT, TCPS_LISTEN);
+	expect_states(&r, TCPS_SYN_SENT, TCPS_UNKNOWN);
+	assert_int_equal(r.detail[ta_index(TA_RETRANSMISSION)].cause, TRACK_CAUSE_SYN);
+	assert_int_equal(r.detail[ta_index(TA_RETRANSMISSION)].frame, 1);
+	assert_int_equal(r.detail[ta_index(TA_RETRANSMISSION)].num, 1);
+	assert_true(r.detail[ta_index(TA_RETRANSMISSION)].backoff > 0.999);
 	pb_s2c(&c, S | A, PB_SISN, PB_CISN + 1, 1000, 0, 0.5);
 	r = pb_c2s(&c, A, PB_CISN + 1, PB_SISN + 1, 1000, 0, 0.1);
 	/* as tshark: iRTT runs from the most recent SYN */
@@ -184,6 +197,8 @@ static void test_simultaneous_open(void **state)
 	expect_states(&r, TCPS_SYN_RECEIVED, TCPS_SYN_SENT);
 	r = pb_c2s(&c, S | A, PB_CISN, PB_SISN + 1, 1000, 0, 0.01);
 	expect_states(&r, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED);
+	/* RFC 9293 figure 7: the server took the client's SYN first, so it passed SYN_RECEIVED */
+	assert_int_equal(r.via_server, TCPS_SYN_RECEIVED);
 	r = pb_s2c(&c, S | A, PB_SISN, PB_CISN + 1, 1000, 0, 0.01);
 	expect_states(&r, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
 	assert_int_equal(r.flow_id, 1);

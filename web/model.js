@@ -19,58 +19,21 @@
 	var PROTO_OTHER = 0, PROTO_TCP = 1, PROTO_UDP = 2, PROTO_ICMP = 3, PROTO_APP = 4;
 	var PROTO_NAMES = ['other', 'tcp', 'udp', 'icmp', 'app'];
 
-	/* Wireshark's tcp.analysis.* flags, in plain words for students. */
-	var ANALYSIS = {
-		retransmission: 'The sender sent these bytes before. It thinks the first copy was lost, ' +
-			'usually because its retransmission timer ran out without an ACK.',
-		fast_retransmission: 'A retransmission sent straight after the receiver repeated the same ACK ' +
-			'(duplicate ACKs): the sender did not wait for its timer.',
-		spurious_retransmission: 'A retransmission of bytes the receiver had already acknowledged: ' +
-			'the first copy arrived, so this one was not needed.',
-		out_of_order: 'This segment carries bytes from before the next expected sequence number and ' +
-			'arrived soon after later data: the network delivered packets in a different order.',
-		lost_segment: 'This segment starts after the next expected sequence number: some earlier ' +
-			'bytes were never seen (lost, or missed by the capture).',
-		ack_lost_segment: 'This ACK acknowledges bytes that were never seen in the capture: ' +
-			'the capture missed a segment that the receiver did get.',
-		duplicate_ack: 'The same ACK number and window as the previous ACK, with no data: the receiver ' +
-			'repeats itself, usually because a segment is missing. Three in a row trigger a fast retransmission.',
-		zero_window: 'The receiver advertises a window of 0 bytes: its buffer is full and the sender must stop.',
-		zero_window_probe: 'A one-byte segment sent into a zero window to ask whether the receiver has room again.',
-		zero_window_probe_ack: 'The ACK that answers a zero-window probe.',
-		window_full: 'This segment fills the receiver\'s advertised window exactly: the sender must wait ' +
-			'for an ACK before it may send more.',
-		window_update: 'A pure ACK whose only news is a bigger window: the receiver made room and ' +
-			'tells the sender it may send again.',
-		keep_alive: 'A keep-alive probe: a segment whose sequence number is one below the next expected, ' +
-			'sent after a quiet time to check that the peer is still there.',
-		keep_alive_ack: 'The ACK that answers a keep-alive probe.',
-		reused_ports: 'A new SYN on the same addresses and ports as an earlier connection: the port pair is reused.'
-	};
+	/* The glossary (analysis flags, Zeek conn_state codes and history letters) is not
+	 * kept here: the timeline carries it (`glossary`, written from sockscope's C tables),
+	 * and createModel fills these from it, so the page never holds a second copy. */
+	var ANALYSIS = {}, CONN_STATES = {}, HISTORY = {};
 
-	/* Zeek conn.log conn_state codes. */
-	var CONN_STATES = {
-		S0: 'Connection attempt seen, no reply.',
-		S1: 'Connection established, not terminated.',
-		SF: 'Normal establishment and termination.',
-		REJ: 'Connection attempt rejected (answered with RST).',
-		S2: 'Established; the originator tried to close, no reply from the responder.',
-		S3: 'Established; the responder tried to close, no reply from the originator.',
-		RSTO: 'Established; the originator aborted it with RST.',
-		RSTR: 'Established; the responder aborted it with RST.',
-		RSTOS0: 'The originator sent a SYN then a RST; no SYN-ACK from the responder.',
-		RSTRH: 'The responder sent a SYN-ACK then a RST; no SYN from the originator seen.',
-		SH: 'The originator sent a SYN then a FIN; no SYN-ACK from the responder.',
-		SHR: 'The responder sent a SYN-ACK then a FIN; no SYN from the originator seen.',
-		OTH: 'No SYN seen, just midstream traffic.'
-	};
-
-	/* Zeek history letters; upper case = originator (client), lower case = responder. */
-	var HISTORY = {
-		s: 'SYN', h: 'SYN-ACK', a: 'pure ACK', d: 'packet with data', f: 'FIN', r: 'RST',
-		c: 'bad checksum', g: 'content gap', i: 'inconsistent packet', q: 'multi-flag packet',
-		t: 'retransmitted payload', w: 'zero window', x: 'orientation flipped', '^': 'direction flipped'
-	};
+	function readGlossary(doc) {
+		var g = isObject(doc.glossary) ? doc.glossary : {};
+		[[ANALYSIS, g.analysis], [CONN_STATES, g.conn_state], [HISTORY, g.history]].forEach(function (p) {
+			Object.keys(p[0]).forEach(function (k) { delete p[0][k]; });
+			if (isObject(p[1]))
+				Object.keys(p[1]).forEach(function (k) {
+					if (typeof p[1][k] === 'string') p[0][k] = p[1][k];
+				});
+		});
+	}
 
 	function explainHistory(history) {
 		var parts = [];
@@ -266,6 +229,7 @@
 
 	function createModel(doc) {
 		checkSchema(doc);
+		readGlossary(doc);
 		var events = doc.events, n = events.length;
 		var lanesInfo = buildLanes(doc, events);
 		var flows = Array.isArray(doc.flows) ? doc.flows.filter(isObject) : synthesizeFlows(events);

@@ -67,6 +67,7 @@ struct timeline_call {
 	const struct demo_call *call;
 	double t;      /* seconds since the trace's origin, at the call's return */
 	uint64_t flow; /* 0 when no flow is known */
+	const char *explain; /* the call read against the wire (annotate_call), or NULL */
 };
 
 /*

@@ -28,11 +28,14 @@ const char *annotate_icmp_name(const struct packet *pkt);
 bool annotate_icmp_is_error(const struct packet *pkt);
 /* tcpdump's flag letters in its order: F S R P . U E W; "none" when no flag is set. */
 void annotate_tcp_flags(uint8_t flags, char *buf, size_t size);
-/* Zeek's meaning of a conn_state code. */
-const char *annotate_conn_state_meaning(const char *conn_state);
 /* "It ended after both sides had closed it." for end_reason "closed", ... */
 const char *annotate_end_reason_sentence(const char *end_reason);
-/* One sentence per analysis flag. */
-const char *annotate_analysis_meaning(enum track_analysis flag);
+
+/* causes.c: the sentences that say why (analysis_detail, RTT, SACK, states) */
+void annotate_write_analysis(const struct track_result *tr, struct text *sum, struct text *det);
+void annotate_write_sack(const struct track_result *tr, struct text *sum, struct text *det);
+void annotate_write_handshake_rtt(const struct track_result *tr, struct text *det);
+void annotate_write_ack_rtt(const struct track_result *tr, struct text *det);
+void annotate_write_states(const struct track_result *tr, struct text *det);
 
 #endif

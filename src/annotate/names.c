@@ -1,4 +1,5 @@
-/* names.c - words for TCP flags, end reasons, Zeek conn_state codes and analysis flags. */
+/* names.c - words for TCP flags, end reasons, Zeek conn_state codes and history letters,
+ * and analysis flags: the one glossary, also written into the timeline for the page. */
 #include "annotate_internal.h"
 
 #include <string.h>
@@ -38,13 +39,8 @@ void annotate_tcp_flags(uint8_t flags, char *buf, size_t size)
 		memcpy(buf, "none", 5);
 }
 
-/* A word or code and the words that explain it. */
-struct meaning {
-	const char *key, *words;
-};
-
-static const char *lookup_meaning(const struct meaning *table, size_t count, const char *key,
-                                  const char *unknown)
+static const char *lookup_meaning(const struct annotate_term *table, size_t count,
+                                  const char *key, const char *unknown)
 {
 	for (size_t i = 0; i < count; i++)
 		if (strcmp(table[i].key, key) == 0)
@@ -52,7 +48,7 @@ static const char *lookup_meaning(const struct meaning *table, size_t count, con
 	return unknown;
 }
 
-static const struct meaning conn_states[] = {
+static const struct annotate_term conn_states[] = {
     {"S0", "connection attempt seen, no reply"},
     {"S1", "connection established, not terminated"},
     {"SF", "normal establishment and termination"},
@@ -62,19 +58,59 @@ static const struct meaning conn_states[] = {
     {"RSTO", "established, then the originator aborted it with a RST"},
     {"RSTR", "the responder sent a RST"},
     {"RSTOS0", "the originator sent a SYN then a RST; no SYN-ACK was seen"},
-    {"RSTRH", "the responder sent a SYN-ACK then a RST; no SYN was seen"},
+    {"RSTRH", "the responder sent a RST (Zeek's case for a SYN-ACK then a RST); no SYN from "
+              "the originator was seen"},
     {"SH", "the originator sent a SYN then a FIN; no SYN-ACK was seen (half open)"},
     {"SHR", "the responder sent a SYN-ACK then a FIN; no SYN was seen"},
     {"OTH", "no SYN seen, just midstream traffic"},
 };
 
-const char *annotate_conn_state_meaning(const char *conn_state)
+/* UDP (and ICMP) have no establishment or termination: Zeek's codes mean only who sent. */
+static const struct annotate_term conn_states_udp[] = {
+    {"S0", "only the originator sent datagrams; nothing came back"},
+    {"SF", "datagrams went both ways; UDP has no establishment or termination"},
+    {"SHR", "only the responder sent datagrams"},
+    {"OTH", "no clear originator"},
+};
+
+/* Zeek history letters, lower case; upper case = the originator (client). */
+static const struct annotate_term history_letters[] = {
+    {"s", "SYN"},         {"h", "SYN-ACK"},          {"a", "pure ACK"},
+    {"d", "packet with data"}, {"f", "FIN"},         {"r", "RST"},
+    {"c", "bad checksum"}, {"g", "content gap"},     {"i", "inconsistent packet"},
+    {"q", "multi-flag packet"}, {"t", "retransmitted payload"}, {"w", "zero window"},
+    {"x", "orientation flipped"}, {"^", "direction flipped"},
+};
+
+const char *annotate_conn_state_meaning(const char *conn_state, enum decode_l4 proto)
 {
+	if (proto != L4_TCP) /* UDP, ICMP: no establishment or termination */
+		return lookup_meaning(conn_states_udp, SS_ARRAY_SIZE(conn_states_udp), conn_state,
+		                      "unknown");
 	return lookup_meaning(conn_states, SS_ARRAY_SIZE(conn_states), conn_state, "unknown");
 }
 
+const struct annotate_term *annotate_glossary(enum annotate_glossary which, size_t *count)
+{
+	static const struct {
+		const struct annotate_term *terms;
+		size_t count;
+	} tables[] = {
+	    [ANNOTATE_GLOSSARY_CONN_STATE] = {conn_states, SS_ARRAY_SIZE(conn_states)},
+	    [ANNOTATE_GLOSSARY_CONN_STATE_UDP] = {conn_states_udp, SS_ARRAY_SIZE(conn_states_udp)},
+	    [ANNOTATE_GLOSSARY_HISTORY] = {history_letters, SS_ARRAY_SIZE(history_letters)},
+	};
+
+	if ((unsigned)which >= SS_ARRAY_SIZE(tables)) {
+		*count = 0;
+		return NULL;
+	}
+	*count = tables[which].count;
+	return tables[which].terms;
+}
+
 /* One sentence per end_reason (docs/analysis.md, "Flow life and expiry"). */
-static const struct meaning end_reasons[] = {
+static const struct annotate_term end_reasons[] = {
     {"closed", "It ended after both sides had closed it."},
     {"reset", "It ended when a RST aborted it."},
     {"idle", "It ended when no packet came for a long time (an idle timeout)."},
@@ -92,8 +128,9 @@ static const struct {
 	enum track_analysis flag;
 	const char *meaning;
 } analysis_meanings[] = {
-    {TA_RETRANSMISSION, "Retransmission: these bytes were sent before; the sender gave up "
-                        "waiting for their ACK and sent them again."},
+    {TA_RETRANSMISSION, "Retransmission: these bytes were sent before and are sent again; "
+                        "the packet's details name the first send and the cause (timer, "
+                        "duplicate ACKs, tail-loss probe, SYN timer), or say it is unknown."},
     {TA_FAST_RETRANSMISSION, "Fast retransmission: the receiver sent duplicate ACKs asking "
                              "for exactly this byte, so the sender resent it at once instead "
                              "of waiting for its timer."},

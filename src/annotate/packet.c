@@ -85,6 +85,29 @@ static bool match_any(const struct view *v)
 	return true;
 }
 
+/* MSS: on lo the MTU is 65536, so MSS = 65536 - IP header - 20 (TCP header). */
+static void write_mss(const struct view *v, struct text *det, uint16_t mss)
+{
+	text_add(det, " MSS %u: the largest segment the %s wants to receive.", (unsigned)mss,
+	         v->from);
+	if (v->pkt->l3 == L3_IPV6 && mss == 65476)
+		text_add(det, " That is 65536 (the loopback MTU) - 40 (the IPv6 header) - 20 "
+		              "(the TCP header).");
+	else if (v->pkt->l3 == L3_IPV4 && mss == 65495)
+		text_add(det, " That is 65535 (the largest IPv4 packet; loopback's MTU is 65536) "
+		              "- 20 (the IPv4 header) - 20 (the TCP header).");
+}
+
+/* IPv6 in a few words, once per connection (on its SYN). */
+static void write_ipv6(const struct view *v, struct text *det)
+{
+	if (v->pkt->l3 != L3_IPV6)
+		return;
+	text_add(det, " This runs over IPv6: a fixed 40-byte header with no header checksum "
+	              "(the TCP and UDP checksums cover the addresses instead), and a hop "
+	              "limit where IPv4 has a TTL.");
+}
+
 static void write_syn_options(const struct view *v, struct text *det)
 {
 	const struct packet_tcp *tcp = &v->pkt->tcp;
@@ -92,8 +115,7 @@ static void write_syn_options(const struct view *v, struct text *det)
 	for (unsigned i = 0; i < tcp->option_count && i < DECODE_MAX_TCP_OPTIONS; i++) {
 		const struct tcp_option *o = &tcp->options[i];
 		if (o->kind == TCPOPT_MSS)
-			text_add(det, " MSS %u: the largest segment the %s wants to receive.",
-			         (unsigned)o->u.mss, v->from);
+			write_mss(v, det, o->u.mss);
 		else if (o->kind == TCPOPT_WSCALE)
 			text_add(det,
 			         " Window scale %u: once both sides agree, its window field "
@@ -106,6 +128,23 @@ static void write_syn_options(const struct view *v, struct text *det)
 			text_add(det, " Timestamps: each segment carries a clock value to measure "
 			              "round trips.");
 	}
+}
+
+/* LISTEN belongs to the listening socket, set by listen(): a SYN moves no one into it. */
+static void write_listener_on_syn(const struct view *v, struct text *det)
+{
+	if (v->tr->dir != TRACK_C2S)
+		return;
+	if (v->tr->listener == TRACK_LISTENER_CALLED)
+		text_add(det,
+		         " A socket listens on port %u: the call log shows listen(). This "
+		         "connection's server side shows on the wire only when its kernel answers "
+		         "(SYN-ACK: SYN_RECEIVED), so its state stays UNKNOWN for now.",
+		         (unsigned)v->tr->listener_port);
+	else
+		text_add(det, " Whether anything listens on port %u the wire does not tell until "
+		              "the server answers, so the server's state stays UNKNOWN.",
+		         (unsigned)v->tr->listener_port);
 }
 
 static void write_syn(const struct view *v, struct text *sum, struct text *det)
@@ -122,23 +161,52 @@ static void write_syn(const struct view *v, struct text *sum, struct text *det)
 	         "which relative numbering calls %u; the SYN itself uses one sequence number, "
 	         "so its first data byte will be %u.",
 	         v->from, (unsigned)tcp->sport, v->to, (unsigned)tcp->dport, (unsigned)tcp->seq,
-	         (unsigned)v->tr->seq_rel, (unsigned)v->tr->next_seq_rel);
+	         (unsigned)v->tr->seq_rel, (unsigned)(v->tr->seq_rel + 1));
+	if (v->len)
+		text_add(det,
+		         " It also carries %u byte%s of data (TCP Fast Open): byte%s %u to %u, "
+		         "delivered with the SYN instead of after the handshake.",
+		         (unsigned)v->len, text_plural(v->len), text_plural(v->len),
+		         (unsigned)(v->tr->seq_rel + 1), (unsigned)(v->tr->seq_rel + v->len));
+	write_listener_on_syn(v, det);
 	write_syn_options(v, det);
+	write_ipv6(v, det);
 }
 
 static void write_synack(const struct view *v, struct text *sum, struct text *det)
 {
 	const struct packet_tcp *tcp = &v->pkt->tcp;
+	bool simultaneous = false;
 
-	text_add(sum, "SYN-ACK: the %s accepts, sends its initial sequence number %u and ACK %u",
+	for (unsigned i = 0; i < TA_COUNT_FLAGS; i++) /* the flag Wireshark gave it varies */
+		simultaneous |= v->tr->detail[i].cause == TRACK_CAUSE_SIMULTANEOUS_OPEN;
+
+	text_add(sum, "SYN-ACK: the %s's kernel answers, sends its initial sequence number %u and "
+	              "ACK %u",
 	         v->from, (unsigned)tcp->seq, (unsigned)v->tr->ack_rel);
+	if (simultaneous)
+		text_add(det, "A simultaneous open: both sides sent a SYN; this SYN-ACK "
+		              "acknowledges the other side's SYN and repeats its own.");
+	else
+		text_add(det, "Step 2 of the three-way handshake.");
 	text_add(det,
-	         "Step 2 of the three-way handshake. The %s on port %u accepts the "
-	         "connection: it answers the SYN with its own initial sequence number %u "
-	         "(relative %u) and ACK %u, meaning it got the %s's SYN and expects byte %u "
-	         "next.",
+	         " The %s's kernel on port %u answers the SYN with its own initial sequence "
+	         "number %u (relative %u) and ACK %u: it has the %s's SYN, which took sequence "
+	         "number 0",
 	         v->from, (unsigned)tcp->sport, (unsigned)tcp->seq, (unsigned)v->tr->seq_rel,
-	         (unsigned)v->tr->ack_rel, v->to, (unsigned)v->tr->ack_rel);
+	         (unsigned)v->tr->ack_rel, v->to);
+	if (v->tr->ack_rel > 1) /* TCP Fast Open: the SYN's data is acknowledged too */
+		text_add(det, ", and bytes 1 to %u that came with it (TCP Fast Open)",
+		         (unsigned)(v->tr->ack_rel - 1));
+	text_add(det, ", and expects %u next.", (unsigned)v->tr->ack_rel);
+	if (!simultaneous)
+		text_add(det, " No program has accepted anything yet: the kernel completes the "
+		              "handshake by itself and queues the connection until the program "
+		              "calls accept(), a separate, later call.");
+	if (v->tr->listener == TRACK_LISTENER_INFERRED && v->tr->dir == TRACK_S2C)
+		text_add(det, " So something listens on port %u (inferred from this SYN-ACK; no "
+		              "listen() call is in the log).",
+		         (unsigned)v->tr->listener_port);
 	write_syn_options(v, det);
 }
 
@@ -151,18 +219,27 @@ static void write_handshake_ack(const struct view *v, struct text *sum, struct t
 	         "(which used sequence number %u), so both sides now agree on each other's "
 	         "initial sequence numbers.",
 	         (unsigned)v->tr->ack_rel, v->to, (unsigned)(v->tr->ack_rel - 1));
-	if (v->tr->handshake_rtt >= 0)
-		text_add(det,
-		         " From the SYN to this ACK took %.6f s: the handshake round-trip "
-		         "time.",
-		         v->tr->handshake_rtt);
+	annotate_write_handshake_rtt(v->tr, det);
+}
+
+static bool is_resend(const struct track_result *tr)
+{
+	return tr->analysis &
+	       (TA_RETRANSMISSION | TA_FAST_RETRANSMISSION | TA_SPURIOUS_RETRANSMISSION);
 }
 
 static void write_data(const struct view *v, struct text *sum, struct text *det)
 {
 	const struct track_result *tr = v->tr;
 
-	if (v->len == 1) {
+	if (is_resend(tr)) {
+		text_add(sum, "Resent data: the %s sends bytes %u to %u again", v->from,
+		         (unsigned)tr->seq_rel, (unsigned)(tr->seq_rel + v->len - 1));
+		text_add(det, "The %s sends %u byte%s again, bytes %u to %u in its relative "
+		              "numbering; ",
+		         v->from, (unsigned)v->len, text_plural(v->len), (unsigned)tr->seq_rel,
+		         (unsigned)(tr->seq_rel + v->len - 1));
+	} else if (v->len == 1) {
 		text_add(sum, "Data: the %s sends 1 byte (seq %u)", v->from, (unsigned)tr->seq_rel);
 		text_add(det, "The %s sends 1 byte of data, byte %u in its relative numbering; ",
 		         v->from, (unsigned)tr->seq_rel);
@@ -180,63 +257,142 @@ static void write_data(const struct view *v, struct text *sum, struct text *det)
 		text_add(det, " PSH asks the receiver to hand the data to the application now.");
 }
 
+/* What the sender's program did, as the call log shows it. */
+static void write_fin_call(const struct view *v, struct text *det)
+{
+	switch (v->tr->sender_call) {
+	case TRACK_CALL_SHUTDOWN_WR:
+		text_add(det,
+		         "FIN: the %s's program called shutdown(SHUT_WR), a half-close: it will "
+		         "send no more data, but its socket still receives, and reads what the "
+		         "%s sends until the %s's own FIN.",
+		         v->from, v->to, v->to);
+		break;
+	case TRACK_CALL_CLOSE:
+		text_add(det,
+		         "FIN: the %s's program called close(): it will send no more data and its "
+		         "socket receives none either; data that still arrives draws a RST.",
+		         v->from);
+		break;
+	default:
+		text_add(det,
+		         "FIN: the %s will send no more data. The wire does not tell whether its "
+		         "program called close() (no more receiving either) or shutdown(SHUT_WR) "
+		         "(a half-close: still receiving).",
+		         v->from);
+		break;
+	}
+}
+
 static void write_fin(const struct view *v, struct text *sum, struct text *det)
 {
-	text_add(sum, "FIN: the %s has no more data to send (seq %u)", v->from,
-	         (unsigned)v->tr->seq_rel);
+	unsigned fin_seq = (unsigned)(v->tr->next_seq_rel - 1);
+
+	text_add(sum, "FIN: the %s has no more data to send (FIN at sequence number %u)", v->from,
+	         fin_seq);
+	write_fin_call(v, det);
 	text_add(det,
-	         "FIN: the %s closes its direction of the connection; it will send no more "
-	         "data, but can still receive. The FIN uses sequence number %u, so the %s "
+	         " The FIN takes one sequence number, %u (it is not a byte of data), so the %s "
 	         "will acknowledge it with ACK %u.",
-	         v->from, (unsigned)(v->tr->next_seq_rel - 1), v->to,
-	         (unsigned)v->tr->next_seq_rel);
+	         fin_seq, v->to, (unsigned)v->tr->next_seq_rel);
 	if (v->len)
-		text_add(det, " It also carries %u byte%s of data.", (unsigned)v->len,
-		         text_plural(v->len));
+		text_add(det, " It also carries %u byte%s of data, bytes %u to %u.", (unsigned)v->len,
+		         text_plural(v->len), (unsigned)v->tr->seq_rel,
+		         (unsigned)(v->tr->seq_rel + v->len - 1));
+}
+
+static void write_rst_cause(const struct view *v, struct text *det)
+{
+	switch (v->tr->sender_call) {
+	case TRACK_CALL_ABORT:
+		text_add(det,
+		         "RST: the %s's program set SO_LINGER {1, 0} and called close(): an "
+		         "abortive close. The connection is dropped at once, with no FIN exchange; "
+		         "data not yet delivered is thrown away, and the %s skips TIME_WAIT.",
+		         v->from, v->from);
+		break;
+	case TRACK_CALL_CLOSE:
+		text_add(det,
+		         "RST: the %s's program had called close(), so its socket no longer "
+		         "receives: data arriving after close() (or unread when it was called) "
+		         "draws a RST.",
+		         v->from);
+		break;
+	default:
+		text_add(det,
+		         "RST: the %s aborts the connection at once; no FIN exchange, and data not "
+		         "yet delivered is thrown away. The wire does not say why: an abortive "
+		         "close (SO_LINGER {1, 0}), close() with unread data, or a segment for a "
+		         "connection the %s does not have.",
+		         v->from, v->from);
+		break;
+	}
 }
 
 static void write_rst(const struct view *v, struct text *sum, struct text *det)
 {
-	enum track_tcp_state peer_before =
-	    v->tr->dir == TRACK_C2S ? v->tr->state_server_before : v->tr->state_client_before;
-
-	if (peer_before == TCPS_SYN_SENT) {
-		text_add(sum, "RST: the %s refuses the connection: nobody listens on port %u",
-		         v->from, (unsigned)v->pkt->tcp.sport);
+	if (v->tr->listener == TRACK_LISTENER_NONE && v->tr->dir == TRACK_S2C &&
+	    v->tr->state_client_before == TCPS_SYN_SENT) {
+		text_add(sum, "RST: no socket listens on port %u, so the %s's kernel refuses the "
+		              "connection",
+		         (unsigned)v->pkt->tcp.sport, v->from);
 		text_add(det,
-		         "RST answering a SYN: no program on the %s listens on port %u, so "
-		         "its operating system refuses the connection. The %s's connect() "
-		         "fails with \"connection refused\".",
-		         v->from, (unsigned)v->pkt->tcp.sport, v->to);
+		         "RST answering a SYN: no socket listens on port %u, so the %s's kernel "
+		         "refuses the connection. The %s's connect() fails with ECONNREFUSED "
+		         "(\"connection refused\").",
+		         (unsigned)v->pkt->tcp.sport, v->from, v->to);
 		return;
 	}
 	text_add(sum, "RST: the %s aborts the connection", v->from);
-	text_add(det,
-	         "RST: the %s aborts the connection at once; no FIN exchange, and any data "
-	         "not yet delivered is thrown away. RST is sent when a program closes a "
-	         "socket with unread data, or when a segment arrives for a connection that "
-	         "does not exist.",
-	         v->from);
+	write_rst_cause(v, det);
 }
 
 /*
- * "ACK 1: the client acknowledges the server's SYN ..." or "ACK 6: the server has every
- * byte up to 5 ...".  RFC 9293 §3.4: the SYN takes sequence number 0, so ACK 1 covers the
- * SYN and no data; that is only known when the peer's SYN was seen (its state not NONE).
+ * What an ACK number says, in sequence space (RFC 9293 §3.4): the SYN and the FIN
+ * take one sequence number each and are never called bytes.  "ACK 1 acknowledges
+ * the SYN" only when the peer's SYN was seen, and only on the handshake.
  */
 static void write_ack_phrase(const struct view *v, struct text *t)
 {
 	const struct track_result *tr = v->tr;
-	enum track_tcp_state peer_before =
-	    tr->dir == TRACK_C2S ? tr->state_server_before : tr->state_client_before;
+	unsigned ack = (unsigned)tr->ack_rel;
 
-	if (tr->ack_rel == 1 && peer_before != TCPS_NONE)
-		text_add(t, "ACK 1: the %s acknowledges the %s's SYN and expects byte 1 next",
+	if ((tr->analysis & TA_DUPLICATE_ACK) && tr->dsack) {
+		text_add(t, "ACK %u again: the %s got bytes it already had (nothing is missing)", ack,
+		         v->from);
+		return;
+	}
+	if (tr->analysis & TA_DUPLICATE_ACK) {
+		text_add(t, "ACK %u again: the %s is still waiting for byte %u", ack, v->from, ack);
+		return;
+	}
+	if (tr->sack) { /* later bytes arrived (SACK): byte `ack` is missing, not "no data" */
+		text_add(t, "ACK %u: the %s is still waiting for byte %u", ack, v->from, ack);
+		return;
+	}
+	switch (tr->ack_covers) {
+	case TRACK_ACK_FIN:
+		text_add(t, "ACK %u: the %s has everything up to and including the %s's FIN", ack,
 		         v->from, v->to);
-	else
-		text_add(t, "ACK %u: the %s has every byte up to %u and expects byte %u next",
-		         (unsigned)tr->ack_rel, v->from, (unsigned)(tr->ack_rel - 1),
-		         (unsigned)tr->ack_rel);
+		break;
+	case TRACK_ACK_SYN:
+		if (tr->handshake)
+			text_add(t, "ACK %u: the %s acknowledges the %s's SYN and expects byte %u next",
+			         ack, v->from, v->to, ack);
+		else
+			text_add(t, "ACK %u: the %s has no data from the %s yet and expects byte %u",
+			         ack, v->from, v->to, ack);
+		break;
+	case TRACK_ACK_DATA:
+		text_add(t, "ACK %u: the %s has every byte up to %u and expects byte %u next", ack,
+		         v->from, ack - 1, ack);
+		break;
+	default:
+		text_add(t, "ACK %u: the %s has everything before sequence number %u (relative "
+		            "numbering starts at this capture: the SYN was not seen)",
+		         ack, v->from, ack);
+		break;
+	}
 }
 
 static void write_pure_ack(const struct view *v, struct text *sum, struct text *det)
@@ -262,14 +418,26 @@ static void write_udp(const struct view *v, struct text *sum, struct text *det)
 		text_add(sum, "UDP: the %s sends datagram %llu (%u byte%s) to port %u", v->from,
 		         (unsigned long long)tr->udp_index, (unsigned)v->len, text_plural(v->len),
 		         (unsigned)v->pkt->udp.dport);
+		if (tr->udp_resend_of)
+			text_add(sum, ", the same bytes as frame %llu again",
+			         (unsigned long long)tr->udp_resend_of);
 		text_add(det,
 		         "A UDP datagram of %u byte%s, number %llu in this direction, to "
 		         "port %u.",
 		         (unsigned)v->len, text_plural(v->len), (unsigned long long)tr->udp_index,
 		         (unsigned)v->pkt->udp.dport);
 	}
+	if (tr->udp_resend_of)
+		text_add(det,
+		         " The same bytes as the datagram in frame %llu, which got no answer: the "
+		         "application sent them again (UDP itself never resends).",
+		         (unsigned long long)tr->udp_resend_of);
 	text_add(det, " UDP has no connection, no sequence numbers and no acknowledgments: each "
 	              "datagram stands alone and may be lost without anyone noticing.");
+	if (v->pkt->l3 == L3_IPV6 && ss_addr_equal(&v->pkt->ip.src, &v->pkt->ip.dst))
+		text_add(det, " Over IPv6 the UDP checksum is mandatory, yet on loopback the "
+		              "kernel never fills it in (checksum offload: the packet never leaves "
+		              "the host), so tshark calls it incorrect; nothing is wrong.");
 }
 
 static void write_icmp_error(const struct view *v, struct text *sum, struct text *det,
@@ -355,11 +523,7 @@ static void write_ack_and_window(const struct view *v, struct text *det)
 		write_ack_phrase(v, det);
 		text_add(det, ".");
 	}
-	if (tr->acks_frame)
-		text_add(det,
-		         " It acknowledges the segment in frame %llu, %.6f s after it was "
-		         "sent (ack RTT).",
-		         (unsigned long long)tr->acks_frame, tr->ack_rtt);
+	annotate_write_ack_rtt(tr, det);
 	if (tcp_flags(v) & TCP_RST)
 		return;
 	if (tr->win_scaled >= 0)
@@ -370,36 +534,6 @@ static void write_ack_and_window(const struct view *v, struct text *det)
 		         " Window field %u (the scale factor is unknown: the SYN was not "
 		         "captured).",
 		         (unsigned)v->pkt->tcp.window);
-}
-
-static void write_state_change(const struct view *v, struct text *det)
-{
-	const struct track_result *tr = v->tr;
-
-	if (tr->state_client_before != tr->state_client)
-		text_add(det, " The client moves from %s to %s.",
-		         track_state_name(tr->state_client_before),
-		         track_state_name(tr->state_client));
-	if (tr->state_server_before != tr->state_server)
-		text_add(det, " The server moves from %s to %s.",
-		         track_state_name(tr->state_server_before),
-		         track_state_name(tr->state_server));
-}
-
-static void write_analysis(const struct view *v, struct text *sum, struct text *det)
-{
-	const struct track_result *tr = v->tr;
-
-	for (unsigned i = 0; i < TA_COUNT_FLAGS; i++) {
-		enum track_analysis flag = (enum track_analysis)(1u << i);
-		if (!(tr->analysis & flag))
-			continue;
-		text_add(sum, " [%s]", track_analysis_name(flag));
-		text_add(det, " %s", annotate_analysis_meaning(flag));
-		if (flag == TA_DUPLICATE_ACK)
-			text_add(det, " This is duplicate number %u of frame %llu.",
-			         (unsigned)tr->dup_ack_num, (unsigned long long)tr->dup_ack_frame);
-	}
 }
 
 void annotate_packet(const struct packet *pkt, const struct track_result *tr,
@@ -420,7 +554,8 @@ void annotate_packet(const struct packet *pkt, const struct track_result *tr,
 	templates[i].write(&v, &sum, &det);
 	if (is_tcp(&v)) {
 		write_ack_and_window(&v, &det);
-		write_state_change(&v, &det);
-		write_analysis(&v, &sum, &det);
+		annotate_write_sack(v.tr, &sum, &det);
+		annotate_write_states(v.tr, &det);
+		annotate_write_analysis(v.tr, &sum, &det);
 	}
 }

@@ -41,6 +41,8 @@ struct pipeline_state {
 	bool pipe_closed;    /* stdout's reader has gone */
 	char label[160];
 	char errbuf[512];
+	/* the call log, in order of each call's start, fed to the tracker (feed_calls) */
+	size_t *start_order, next_fed;
 };
 
 static void on_flow_end(const struct track_flow_summary *flow, void *ctx)
@@ -78,12 +80,24 @@ static uint64_t call_flow(const struct pipeline_state *st, const struct demo_cal
 	                       &call->peer, call->peer_port);
 }
 
+/* What the wire shows of the caller's socket when the call returns, in words
+ * when it and the call seem to disagree (annotate_call). */
+static const char *call_reading(const struct pipeline_state *st, const struct demo_call *call)
+{
+	if (!st->table || !call->has_tuple || call->proto != L4_TCP)
+		return NULL;
+	return annotate_call(call->call, call->err,
+	                     track_tcp_state_of(st->table, &call->local, call->local_port,
+	                                        &call->peer, call->peer_port));
+}
+
 static int write_call(struct pipeline_state *st, const struct demo_call *call)
 {
 	struct timeline_call tc = {
 	    .call = call,
 	    .t = relative_time(st, call->ts_sec, call->ts_nsec),
 	    .flow = call_flow(st, call),
+	    .explain = call_reading(st, call),
 	};
 	st->next_call++;
 	return timeline_write_call(st->writer, &tc);
@@ -147,6 +161,64 @@ static int write_evidence_until(struct pipeline_state *st, int64_t sec, uint32_t
 	return 0;
 }
 
+/* The calls that change what later packets mean; the rest are no evidence for track. */
+static enum track_call track_kind(const struct demo_call *call)
+{
+	if (strcmp(call->call, "listen") == 0 && call->ret == 0)
+		return TRACK_CALL_LISTEN;
+	if (strcmp(call->call, "close") == 0)
+		return TRACK_CALL_CLOSE;
+	if (strcmp(call->call, "shutdown") == 0 && strstr(call->args, "SHUT_WR"))
+		return TRACK_CALL_SHUTDOWN_WR;
+	if (strcmp(call->call, "setsockopt") == 0 && strstr(call->args, "SO_LINGER {on, 0 s}"))
+		return TRACK_CALL_LINGER_ZERO;
+	return TRACK_CALL_NONE;
+}
+
+static int by_start(const void *a, const void *b, void *ctx)
+{
+	const struct demo_call *calls = ctx, *x = &calls[*(const size_t *)a],
+	                       *y = &calls[*(const size_t *)b];
+	if (x->start_sec != y->start_sec)
+		return x->start_sec < y->start_sec ? -1 : 1;
+	return x->start_nsec < y->start_nsec ? -1 : x->start_nsec > y->start_nsec;
+}
+
+/* Hands the tracker every call that started before this frame: a FIN leaves during
+ * close(), before it returns, so the start is what orders a call before its packets. */
+static void feed_calls(struct pipeline_state *st, int64_t sec, uint32_t nsec)
+{
+	while (st->next_fed < st->call_count) {
+		const struct demo_call *c = &st->calls[st->start_order[st->next_fed]];
+		if (c->start_sec > sec || (c->start_sec == sec && c->start_nsec > nsec))
+			return;
+		struct track_call_info info = {
+		    .call = track_kind(c),
+		    .proto = c->proto,
+		    .local = c->local,
+		    .peer = c->peer,
+		    .local_port = c->local_port,
+		    .peer_port = c->peer_port,
+		    .has_peer = c->has_tuple && c->peer.family != 0,
+		};
+		track_note_call(st->table, &info);
+		st->next_fed++;
+	}
+}
+
+/* The order in which calls started, for feed_calls (st->calls are in return order). */
+static int prepare_calls(struct pipeline_state *st)
+{
+	st->start_order = calloc(st->call_count ? st->call_count : 1, sizeof *st->start_order);
+	if (!st->start_order)
+		return -SS_ENOMEM;
+	for (size_t i = 0; i < st->call_count; i++)
+		st->start_order[i] = i;
+	qsort_r(st->start_order, st->call_count, sizeof *st->start_order, by_start,
+	        (void *)st->calls);
+	return 0;
+}
+
 static int handle_frame(struct pipeline_state *st, const struct capture_frame *frame)
 {
 	int linktype = capture_linktype(st->config->source);
@@ -155,6 +227,7 @@ static int handle_frame(struct pipeline_state *st, const struct capture_frame *f
 	st->frames++;
 	decode_frame(linktype, frame->data, frame->caplen, frame->wirelen, &st->pkt);
 	t = relative_time(st, frame->ts_sec, frame->ts_nsec);
+	feed_calls(st, frame->ts_sec, frame->ts_nsec);
 	if (track_packet(st->table, &st->pkt, t, st->frames, &st->result) < 0)
 		return -SS_ENOMEM;
 	if (st->explain_wanted)
@@ -356,6 +429,10 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 	if (pl->calls) {
 		st->calls = demo_log_calls(pl->calls);
 		st->call_count = demo_log_count(pl->calls);
+		if (prepare_calls(st) < 0) {
+			cli_error("out of memory");
+			goto out_free;
+		}
 	}
 	if (pl->kernel) {
 		st->kernel = pl->kernel;
@@ -371,6 +448,7 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 	if (status == CLI_OK && pl->html_path)
 		status = cli_write_report(pl->json_path, pl->html_path);
 	free(st->notes);
+	free(st->start_order);
 	free(st);
 	return status;
 
@@ -379,6 +457,7 @@ out_free:
 	if (st->out && st->out != stdout)
 		fclose(st->out);
 	free(st->notes);
+	free(st->start_order);
 	free(st);
 	return CLI_FAIL;
 }

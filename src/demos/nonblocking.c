@@ -45,7 +45,8 @@ static int connect_without_waiting(const struct actor *client, int fd,
 		return 0; /* the handshake finished inside the call: allowed, rare */
 	if (errno != EINPROGRESS)
 		return demo_fail(client, "connect");
-	demo_note(client, "EINPROGRESS: the SYN is on its way; connect() did not wait");
+	demo_note(client, "EINPROGRESS: connect() did not wait for the handshake (on loopback it "
+	                  "may be done already: see the packets before this call returned)");
 	demo_poll(client, &pfd, 1, 1000);
 	int ret = getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
 	demo_log_call(client->log, client->side, "getsockopt", fd, ret, ret < 0 ? errno : 0,

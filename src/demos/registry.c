@@ -21,8 +21,8 @@ static const struct demo demos[] = {
      "reports it",
      "lo", UDP_RANGE, demo_run_udp_upper, 0},
     {"tcp-upper", "TCP upper-case server and client over 127.0.0.1",
-     "welcoming vs connection socket; the three-way handshake behind connect() and "
-     "accept(); FIN at close()",
+     "the listening socket (LISTEN, set by listen()) vs the connection socket accept() "
+     "returns; the kernel completes the handshake before accept(); FIN at close()",
      "lo", TCP_RANGE, demo_run_tcp_upper, 0},
     {"tcp-concurrent", "one TCP server, three clients at the same time",
      "one listening port, three connections told apart by the clients' source ports", "lo",
@@ -32,27 +32,33 @@ static const struct demo demos[] = {
      "and sends again",
      "lo", UDP_RANGE, demo_run_udp_timeout, 0},
     {"tcp-refused", "TCP connect to a port nobody listens on",
-     "a SYN to a closed port is answered by RST, and connect() fails with ECONNREFUSED", "lo",
+     "a SYN to a port no socket listens on is answered by RST, and connect() fails with "
+     "ECONNREFUSED",
+     "lo",
      TCP_RANGE, demo_run_tcp_refused, 0},
     {"udp-unreachable", "UDP to a closed port",
      "ICMP port unreachable comes back; only a connected UDP socket reports ECONNREFUSED", "lo",
      "(udp and portrange %u-%u) or icmp", demo_run_udp_unreachable, 0},
     {"tcp-ipv6", "the TCP upper-case server over ::1",
-     "the same handshake and stream over IPv6: 40-byte header, no checksum in IP", "lo",
+     "the same handshake and stream over IPv6: a 40-byte header with no header checksum, a "
+     "hop limit, and MSS 65476 (65536 - 60) on lo",
+     "lo",
      "ip6 and " TCP_RANGE, demo_run_tcp_ipv6, 0},
     {"udp-ipv6", "the UDP upper-case server over ::1",
-     "the same datagrams over IPv6, where the UDP checksum is mandatory", "lo",
+     "the same datagrams over IPv6, where the UDP checksum is mandatory (on lo the kernel "
+     "leaves it unfilled: checksum offload)",
+     "lo",
      "ip6 and " UDP_RANGE, demo_run_udp_ipv6, 0},
     {"nonblocking", "non-blocking connect and recv with poll",
-     "EINPROGRESS while the handshake runs, POLLOUT when it is done, EAGAIN when there is "
-     "nothing to read",
+     "connect() returns EINPROGRESS without waiting (on loopback the handshake is often done "
+     "already), POLLOUT when it is done, EAGAIN when there is nothing to read",
      "lo", TCP_RANGE, demo_run_nonblocking, 0},
     {"stream-vs-datagram", "three sends over TCP, three over UDP",
      "TCP is a byte stream (three sends, one read); UDP keeps message boundaries", "lo",
      "portrange %u-%u", demo_run_stream_vs_datagram, 0},
     {"backlog", "more clients than the listen backlog",
-     "the kernel finishes handshakes before accept(); a full queue drops SYNs and the "
-     "client retries after 1 s",
+     "the kernel completes handshakes before accept(); a full accept queue drops a SYN and "
+     "the client's SYN timer resends it after 1 s",
      "lo", TCP_RANGE, demo_run_backlog, 0},
     {"raw-icmp", "a hand-built ICMP echo request on a raw socket",
      "a raw socket writes the ICMP header itself; the kernel answers the echo request", "lo",
@@ -62,11 +68,13 @@ static const struct demo demos[] = {
      "the data",
      "lo", "portrange %u-%u", demo_run_unix_seqpacket, DEMO_NO_WIRE},
     {"tcp-teardown", "close, half-close and abort on three connections",
-     "FIN from close(); shutdown(SHUT_WR) still receives; SO_LINGER 0 aborts with RST", "lo",
+     "close() sends FIN and receives no more; shutdown(SHUT_WR) sends FIN and still "
+     "receives; SO_LINGER {1, 0} + close() aborts with RST and skips TIME_WAIT",
+     "lo",
      TCP_RANGE, demo_run_tcp_teardown, 0},
     {"tcp-loss", "a dropped segment and its retransmission, in a private namespace",
-     "the sender's timer resends what was not acknowledged; the receiver never sees a gap "
-     "in the stream",
+     "the retransmission timer (200 ms minimum on Linux) resends the unacknowledged segment; "
+     "its ACK gives no RTT sample (Karn); the receiver never sees a gap in the stream",
      "lo", TCP_RANGE, demo_run_tcp_loss, DEMO_NEEDS_ROOT | DEMO_OWN_NETNS},
     {"tcp-fast-retransmit", "ten segments in flight, one dropped, in a private namespace",
      "the receiver repeats its ACK for every segment above the hole, with SACK blocks naming "

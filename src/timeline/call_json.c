@@ -1,6 +1,7 @@
 /* call_json.c - socket API calls and notes as timeline events. */
 #include "parts.h"
 
+#include <errno.h>
 #include <string.h>
 
 static double call_duration(const struct demo_call *call)
@@ -40,9 +41,11 @@ static void emit_process_fields(struct emitter *e, const struct demo_call *call)
 		timeline_emit_endpoint(e, "remote", &call->peer, call->peer_port, true);
 }
 
-void timeline_emit_call(struct timeline_writer *w, const struct demo_call *call, double t,
-                        uint64_t flow)
+void timeline_emit_call(struct timeline_writer *w, const struct timeline_call *c)
 {
+	const struct demo_call *call = c->call;
+	double t = c->t;
+	uint64_t flow = c->flow;
 	struct emitter *e = &w->events;
 	bool note = strcmp(call->call, "note") == 0;
 
@@ -57,5 +60,7 @@ void timeline_emit_call(struct timeline_writer *w, const struct demo_call *call,
 		emit_call_fields(e, call, flow);
 	if (!note && call->pid)
 		emit_process_fields(e, call);
+	if (c->explain)
+		emit_kv_string(e, "explain", c->explain);
 	emit_end_object(e);
 }

@@ -42,6 +42,14 @@ static void emit_tcp_summary(struct emitter *e, const struct track_flow_summary 
 	emit_kv_int_or_null(e, "wscale_server", flow->wscale[1] >= 0, flow->wscale[1]);
 	emit_kv_bool(e, "sack_permitted", flow->sack_permitted);
 	emit_kv_bool(e, "timestamps", flow->timestamps);
+	emit_kv_string(e, "listener", track_listener_name(flow->listener));
+	emit_kv_int(e, "resent_bytes_c2s", (int64_t)flow->resent_bytes[TRACK_C2S]);
+	emit_kv_int(e, "resent_bytes_s2c", (int64_t)flow->resent_bytes[TRACK_S2C]);
+	emit_kv_int(e, "syn_resends", flow->syn_resends);
+	if (flow->fin_crossed)
+		emit_kv_bool(e, "fin_crossed", true);
+	if (flow->abort_call)
+		emit_kv_bool(e, "abort", true);
 	emit_end_object(e);
 }
 
@@ -67,7 +75,7 @@ static void emit_counts(struct emitter *e, const struct track_flow_summary *flow
 void timeline_emit_flow_summary(struct emitter *e, const struct track_flow_summary *flow)
 {
 	bool ports = flow->proto == L4_TCP || flow->proto == L4_UDP;
-	char narrative[1024];
+	char narrative[2048];
 
 	emit_begin_object(e);
 	emit_kv_int(e, "id", (int64_t)flow->id);

@@ -1,6 +1,7 @@
 /*
  * json.c - the timeline as one JSON document:
  *   {"schema":..,"demo":{..},
+ *   "glossary":{..},
  *   "events":[
  *   {event},
  *   ...
@@ -35,6 +36,8 @@ static void json_open(struct timeline_writer *w)
 	if (w->options.demo)
 		timeline_emit_demo(e, w->options.demo);
 	emit_line_break(e);
+	timeline_emit_glossary(e);
+	emit_line_break(e);
 	emit_key(e, "events");
 	emit_begin_array(e);
 }
@@ -48,7 +51,7 @@ static void json_packet(struct timeline_writer *w, const struct timeline_packet 
 static void json_call(struct timeline_writer *w, const struct timeline_call *c)
 {
 	emit_line_break(&w->events);
-	timeline_emit_call(w, c->call, c->t, c->flow);
+	timeline_emit_call(w, c);
 }
 
 static void json_kernel(struct timeline_writer *w, const struct timeline_kernel_event *k)

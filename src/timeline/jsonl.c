@@ -1,7 +1,7 @@
 /*
  * jsonl.c - the timeline as JSON Lines, one object a line, for engines that
  * split a file at newlines (DuckDB, ClickHouse, Spark, jq -c):
- *   {"kind":"header","schema":..,"source":{what is known at the start},"demo":{..}}
+ *   {"kind":"header","schema":..,"source":{what is known at the start},"demo":{..},"glossary":{..}}
  *   {event}                  each exactly as in the document's `events`
  *   {"kind":"flow",...}      each exactly as in the document's `flows`, plus kind
  *   {"kind":"end","source":{..},"endpoints":[..],"event_count":N,"flow_count":N}
@@ -20,6 +20,7 @@ static void jsonl_open(struct timeline_writer *w)
 		timeline_emit_source(e, w->options.source, false);
 	if (w->options.demo)
 		timeline_emit_demo(e, w->options.demo);
+	timeline_emit_glossary(e);
 	emit_end_object(e);
 	emit_end_line(e);
 }
@@ -33,7 +34,7 @@ static void jsonl_packet(struct timeline_writer *w, const struct timeline_packet
 
 static void jsonl_call(struct timeline_writer *w, const struct timeline_call *c)
 {
-	timeline_emit_call(w, c->call, c->t, c->flow);
+	timeline_emit_call(w, c);
 	emit_end_line(&w->events);
 	w->event_count++;
 }

@@ -1,8 +1,8 @@
 /*
  * packet_json.c - one packet event of the timeline, in the key order of
  * docs/timeline.md: kind, frame, t, ts, flow, dir, src, dst, ip, tcp|udp|icmp,
- * handshake, state, analysis, dup_ack, rtt, payload, label, explain, truncated,
- * error.
+ * handshake, state, analysis, analysis_detail, sack, dsack, dup_ack, rtt, payload,
+ * label, explain, truncated, error.
  */
 #include "parts.h"
 
@@ -105,6 +105,8 @@ static void emit_udp(struct emitter *e, const struct packet *pkt, const struct t
 		emit_kv_int(e, "index", (int64_t)tr->udp_index);
 	if (tr->reply_to_frame)
 		emit_kv_int(e, "reply_to", (int64_t)tr->reply_to_frame);
+	if (tr->udp_resend_of)
+		emit_kv_int(e, "resend_of", (int64_t)tr->udp_resend_of);
 	emit_end_object(e);
 }
 
@@ -243,6 +245,56 @@ static void emit_payload(struct emitter *e, const struct packet *pkt)
 	emit_end_object(e);
 }
 
+/* {"retransmission": {"frame": 4, "cause": "rto", "after": 0.206}, ...}: the evidence
+ * behind each flag in `analysis` (docs/timeline.md). */
+static void emit_analysis_detail(struct emitter *e, const struct track_result *tr)
+{
+	emit_key(e, "analysis_detail");
+	emit_begin_object(e);
+	for (unsigned bit = 0; bit < TA_COUNT_FLAGS; bit++) {
+		const struct track_analysis_detail *d = &tr->detail[bit];
+		if (!(tr->analysis & (1u << bit)))
+			continue;
+		emit_key(e, track_analysis_name((enum track_analysis)(1u << bit)));
+		emit_begin_object(e);
+		timeline_emit_flow_id(e, "frame", d->frame);
+		if (d->cause) {
+			emit_kv_string(e, "cause", track_cause_name(d->cause));
+			emit_kv_seconds(e, "after", d->after);
+		}
+		if (d->timer)
+			emit_kv_string(e, "timer", "rto or tlp");
+		if (d->cause == TRACK_CAUSE_SYN && d->num) {
+			emit_kv_seconds(e, "backoff", d->backoff);
+			emit_kv_int(e, "resend", d->num);
+		}
+		if (d->num && d->cause != TRACK_CAUSE_SYN)
+			emit_kv_int(e, d->cause == TRACK_CAUSE_FAST ? "dup_acks" : "num", d->num);
+		emit_end_object(e);
+	}
+	emit_end_object(e);
+}
+
+/* RFC 2018 SACK and RFC 2883 D-SACK blocks, read against the ACK (relative numbers). */
+static void emit_sack_reading(struct emitter *e, const struct track_result *tr)
+{
+	if (tr->sack) {
+		emit_key(e, "sack");
+		emit_begin_object(e);
+		emit_kv_int(e, "left", tr->sack_left_rel);
+		emit_kv_int(e, "right", tr->sack_right_rel);
+		emit_end_object(e);
+	}
+	if (tr->dsack) {
+		emit_key(e, "dsack");
+		emit_begin_object(e);
+		emit_kv_int(e, "left", tr->dsack_left_rel);
+		emit_kv_int(e, "right", tr->dsack_right_rel);
+		timeline_emit_flow_id(e, "spurious_frame", tr->dsack_frame);
+		emit_end_object(e);
+	}
+}
+
 static void emit_tcp_story(struct emitter *e, const struct track_result *tr)
 {
 	if (tr->handshake)
@@ -251,6 +303,9 @@ static void emit_tcp_story(struct emitter *e, const struct track_result *tr)
 	emit_begin_object(e);
 	emit_kv_string(e, "client", track_state_name(tr->state_client));
 	emit_kv_string(e, "server", track_state_name(tr->state_server));
+	emit_kv_string(e, "listener", track_listener_name(tr->listener));
+	if (tr->listener == TRACK_LISTENER_INFERRED)
+		emit_kv_bool(e, "listener_inferred", true);
 	emit_end_object(e);
 	emit_key(e, "analysis");
 	emit_begin_array(e);
@@ -258,6 +313,8 @@ static void emit_tcp_story(struct emitter *e, const struct track_result *tr)
 		if (tr->analysis & (1u << bit))
 			emit_string(e, track_analysis_name((enum track_analysis)(1u << bit)));
 	emit_end_array(e);
+	emit_analysis_detail(e, tr);
+	emit_sack_reading(e, tr);
 	if (tr->analysis & TA_DUPLICATE_ACK) {
 		emit_key(e, "dup_ack");
 		emit_begin_object(e);
@@ -267,18 +324,36 @@ static void emit_tcp_story(struct emitter *e, const struct track_result *tr)
 	}
 }
 
+static const char *vantage_name(enum track_vantage v)
+{
+	static const char *const names[] = {
+	    [TRACK_VANTAGE_UNKNOWN] = "unknown", [TRACK_VANTAGE_LOOPBACK] = "loopback",
+	    [TRACK_VANTAGE_CLIENT] = "client",   [TRACK_VANTAGE_SERVER] = "server",
+	    [TRACK_VANTAGE_MIDDLE] = "middle",
+	};
+	return (unsigned)v < SS_ARRAY_SIZE(names) ? names[v] : "unknown";
+}
+
 static void emit_rtt(struct emitter *e, const struct track_result *tr)
 {
-	if (!tr->acks_frame && tr->handshake_rtt < 0)
+	if (!tr->acks_frame && !tr->karn_frame && tr->handshake_rtt < 0)
 		return;
 	emit_key(e, "rtt");
 	emit_begin_object(e);
 	if (tr->acks_frame) {
 		emit_kv_seconds(e, "ack_rtt", tr->ack_rtt);
 		emit_kv_int(e, "acks_frame", (int64_t)tr->acks_frame);
+		if (tr->delayed_ack)
+			emit_kv_bool(e, "delayed_ack", true);
 	}
-	if (tr->handshake_rtt >= 0)
+	if (tr->karn_frame) /* RFC 6298 §3: no sample from a segment sent twice */
+		emit_kv_int(e, "karn_frame", (int64_t)tr->karn_frame);
+	if (tr->handshake_rtt >= 0) {
 		emit_kv_seconds(e, "handshake", tr->handshake_rtt);
+		emit_kv_string(e, "vantage", vantage_name(tr->vantage));
+		emit_kv_seconds(e, "syn_gap", tr->syn_gap);
+		emit_kv_seconds(e, "synack_gap", tr->synack_gap);
+	}
 	emit_end_object(e);
 }
 

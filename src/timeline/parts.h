@@ -13,6 +13,7 @@ struct endpoint_entry {
 	struct ss_addr addr;
 	uint16_t port;
 	bool server;
+	bool listener;    /* the listening socket (role "listener"), not a connection's end */
 	uint64_t flow_id; /* the first flow it took part in */
 };
 
@@ -71,8 +72,7 @@ const char *timeline_proto_name(enum decode_l4 proto);
 
 /* One event's or flow's JSON object (json and jsonl share them). */
 void timeline_emit_packet(struct timeline_writer *w, const struct timeline_packet *p, double t);
-void timeline_emit_call(struct timeline_writer *w, const struct demo_call *call, double t,
-                        uint64_t flow);
+void timeline_emit_call(struct timeline_writer *w, const struct timeline_call *c);
 /* kernel_json.c: one kernel record and its notes as events, each on a line of
  * its own: the json document's (a separator before each) or, with `lines`,
  * jsonl's (an end of line after each, counted); the kernel's fields of
@@ -83,6 +83,8 @@ void timeline_emit_kernel_source(struct emitter *e, const struct timeline_kernel
 /* A kernel note's sentence with its time filled in (json, jsonl and text share it). */
 void timeline_kernel_note_text(const struct kernel_note *note, double t, char *text, size_t size);
 void timeline_emit_flow_summary(struct emitter *e, const struct track_flow_summary *flow);
+/* "glossary": {...}, the meanings of every code the timeline uses (glossary_json.c) */
+void timeline_emit_glossary(struct emitter *e);
 
 /* "source": {...}; without `final`, only what is known before the first
  * packet (no counts).  writer.c */

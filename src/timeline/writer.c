@@ -109,11 +109,12 @@ int timeline_write_kernel(struct timeline_writer *w, const struct timeline_kerne
 }
 
 static void remember_endpoint(struct timeline_writer *w, const struct ss_addr *addr, uint16_t port,
-                              bool server, uint64_t flow_id)
+                              bool server, uint64_t flow_id, bool listener)
 {
 	for (size_t i = 0; i < w->endpoint_count; i++) {
 		struct endpoint_entry *e = &w->endpoints[i];
-		if (e->port == port && e->server == server && ss_addr_equal(&e->addr, addr)) {
+		if (e->port == port && e->server == server && e->listener == listener &&
+		    ss_addr_equal(&e->addr, addr)) {
 			if (flow_id < e->flow_id)
 				e->flow_id = flow_id;
 			return;
@@ -123,7 +124,8 @@ static void remember_endpoint(struct timeline_writer *w, const struct ss_addr *a
 		w->endpoints_cut = true;
 		return;
 	}
-	w->endpoints[w->endpoint_count++] = (struct endpoint_entry){*addr, port, server, flow_id};
+	w->endpoints[w->endpoint_count++] =
+	    (struct endpoint_entry){*addr, port, server, listener, flow_id};
 }
 
 int timeline_add_flow(struct timeline_writer *w, const struct track_flow_summary *flow)
@@ -131,8 +133,10 @@ int timeline_add_flow(struct timeline_writer *w, const struct track_flow_summary
 	w->backend->flow(w, flow);
 	w->flow_count++;
 	if (!w->endpoints_cut) {
-		remember_endpoint(w, &flow->client_addr, flow->client_port, false, flow->id);
-		remember_endpoint(w, &flow->server_addr, flow->server_port, true, flow->id);
+		remember_endpoint(w, &flow->client_addr, flow->client_port, false, flow->id, false);
+		remember_endpoint(w, &flow->server_addr, flow->server_port, true, flow->id, false);
+		if (flow->listener == TRACK_LISTENER_CALLED || flow->listener == TRACK_LISTENER_INFERRED)
+			remember_endpoint(w, &flow->server_addr, flow->server_port, true, flow->id, true);
 	}
 	return status_of(&w->flows);
 }
@@ -198,6 +202,8 @@ static const char *side_of(const struct timeline_writer *w, const struct endpoin
 static int by_flow_id(const void *a, const void *b)
 {
 	const struct endpoint_entry *x = a, *y = b;
+	if (x->listener != y->listener) /* listeners last: a page keyed by address keeps its lanes */
+		return (int)x->listener - (int)y->listener;
 	if (x->flow_id != y->flow_id)
 		return x->flow_id < y->flow_id ? -1 : 1;
 	return (int)x->server - (int)y->server;
@@ -212,7 +218,7 @@ void timeline_emit_endpoints(struct timeline_writer *w)
 
 	qsort(w->endpoints, w->endpoint_count, sizeof w->endpoints[0], by_flow_id);
 	for (size_t i = 0; i < w->endpoint_count; i++)
-		clients += !w->endpoints[i].server;
+		clients += !w->endpoints[i].server && !w->endpoints[i].listener;
 	emit_key(e, "endpoints");
 	emit_begin_array(e);
 	for (size_t i = 0; i < w->endpoint_count; i++) {
@@ -225,8 +231,8 @@ void timeline_emit_endpoints(struct timeline_writer *w)
 		emit_begin_object(e);
 		emit_kv_string(e, "addr", ss_addr_format(&ep->addr, text, sizeof text));
 		emit_kv_int(e, "port", ep->port);
-		emit_kv_string(e, "role", ep->server ? "server" : "client");
-		emit_kv_string(e, "label", side ? side : label);
+		emit_kv_string(e, "role", ep->listener ? "listener" : ep->server ? "server" : "client");
+		emit_kv_string(e, "label", ep->listener ? "listener" : side ? side : label);
 		emit_end_object(e);
 	}
 	emit_end_array(e);

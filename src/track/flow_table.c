@@ -205,6 +205,7 @@ static void ended_remember(struct track_table *table, const struct flow *flow)
 	e->key = flow->key;
 	e->client_is_b = flow->client_is_b;
 	e->id = flow->sum.id;
+	e->last_frame = flow->sum.last_frame;
 	table->ended_pos = (table->ended_pos + 1) % TRACK_RECENT_ENDED;
 	if (table->ended_count < TRACK_RECENT_ENDED)
 		table->ended_count++;
@@ -363,14 +364,17 @@ static struct flow *flow_for_packet(struct track_table *table, const struct pack
 		enum track_dir dir = (src_is_a == !flow->client_is_b) ? TRACK_C2S : TRACK_S2C;
 		if (!tcp_is_new_connection_syn(flow, pkt, dir))
 			return flow;
+		out->detail[ta_bit(TA_REUSED_PORTS)].frame = flow->sum.last_frame;
 		flow_end(table, flow, "reused");
 		out->analysis |= TA_REUSED_PORTS;
 	} else if (flow) {
 		return flow;
 	}
 	ended = ended_lookup(table, key);
-	if (syn && ended)
+	if (syn && ended) {
 		out->analysis |= TA_REUSED_PORTS;
+		out->detail[ta_bit(TA_REUSED_PORTS)].frame = ended->last_frame;
+	}
 	if (synack)
 		client_is_b = src_is_a; /* the receiver of a SYN-ACK asked first */
 	else if (!syn && ended)
@@ -402,18 +406,67 @@ static void account_packet(struct flow *flow, const struct packet *pkt, enum tra
 	sum->bytes[dir] += len;
 }
 
-static void dispatch_packet(struct flow *flow, const struct packet *pkt, enum track_dir dir,
-                            double t, uint64_t frame, struct track_result *out)
+/* listen() in the call log on the server's address (or the wildcard) and port. */
+static bool listen_called(const struct track_table *table, const struct flow *flow)
+{
+	static const struct ss_addr any4 = {.family = 4}, any6 = {.family = 6};
+
+	for (size_t i = 0; i < table->listener_count; i++) {
+		const struct ss_addr *a = &table->listeners[i].addr;
+		if (table->listeners[i].port == flow->sum.server_port &&
+		    (ss_addr_equal(a, &flow->sum.server_addr) || ss_addr_equal(a, &any4) ||
+		     ss_addr_equal(a, &any6)))
+			return true;
+	}
+	return false;
+}
+
+/* The calls of the packet's sender and receiver, and the listener listen() made. */
+static void apply_calls(const struct track_table *table, struct flow *flow, enum track_dir dir,
+                        struct track_result *out)
+{
+	struct tcp_conn *conn = flow->tcp;
+
+	if (conn->listener == TRACK_LISTENER_UNKNOWN && listen_called(table, flow))
+		conn->listener = TRACK_LISTENER_CALLED;
+	out->sender_call = conn->dir[dir].last_call;
+	out->receiver_call = conn->dir[track_other(dir)].last_call;
+	if (out->sender_call == TRACK_CALL_ABORT)
+		flow->sum.abort_call = true;
+}
+
+static void count_analysis(struct flow *flow, const struct packet *pkt, enum track_dir dir,
+                           const struct track_result *out)
+{
+	uint32_t resend = TA_RETRANSMISSION | TA_FAST_RETRANSMISSION | TA_SPURIOUS_RETRANSMISSION;
+
+	for (unsigned i = 0; i < TA_COUNT_FLAGS; i++)
+		if (out->analysis & (1u << i))
+			flow->sum.analysis_counts[i]++;
+	if (out->analysis & resend)
+		flow->sum.resent_bytes[dir] += tcp_seglen(pkt);
+	for (unsigned i = 0; i < TA_COUNT_FLAGS; i++) {
+		const struct track_analysis_detail *d = &out->detail[i];
+		if (!(out->analysis & (1u << i)) || d->cause != TRACK_CAUSE_SYN)
+			continue;
+		if (!flow->sum.syn_resends++)
+			flow->sum.syn_unanswered_frame = d->frame;
+		flow->sum.syn_last_backoff = d->backoff;
+	}
+}
+
+static void dispatch_packet(const struct track_table *table, struct flow *flow,
+                            const struct packet *pkt, enum track_dir dir, double t,
+                            uint64_t frame, struct track_result *out)
 {
 	if (flow->tcp) {
+		apply_calls(table, flow, dir, out);
 		tcp_analyze_packet(flow, pkt, dir, t, frame, out);
 		tcp_state_packet(flow, pkt, dir, t, out);
 		zeek_tcp_packet(flow, pkt, dir, out->analysis);
-		for (unsigned i = 0; i < TA_COUNT_FLAGS; i++)
-			if (out->analysis & (1u << i))
-				flow->sum.analysis_counts[i]++;
+		count_analysis(flow, pkt, dir, out);
 	} else if (pkt->l4 == L4_UDP) {
-		udp_packet(flow, dir, frame, out);
+		udp_packet(flow, pkt, dir, frame, out);
 		zeek_udp_packet(flow, dir, pkt->payload_wire_len);
 	} else if (flow->key.kind == FLOW_ICMP_ECHO) {
 		icmp_echo_packet(flow, pkt, dir, frame, out);
@@ -443,7 +496,7 @@ int track_packet(struct track_table *table, const struct packet *pkt, double t, 
 	out->flow_id = flow->sum.id;
 	out->dir = (src_is_a == !flow->client_is_b) ? TRACK_C2S : TRACK_S2C;
 	account_packet(flow, pkt, out->dir, t, frame);
-	dispatch_packet(flow, pkt, out->dir, t, frame, out);
+	dispatch_packet(table, flow, pkt, out->dir, t, frame, out);
 	flow_touch(table, flow, t);
 	return 0;
 }
@@ -462,6 +515,63 @@ uint64_t track_find_flow(const struct track_table *table, enum decode_l4 proto,
 	if ((ended = ended_lookup(table, &key)))
 		return ended->id;
 	return 0;
+}
+
+/* A listen(): remembered in a ring, so a long trace keeps the latest ones. */
+static void note_listener(struct track_table *table, const struct track_call_info *call)
+{
+	size_t pos = table->listener_pos;
+
+	table->listeners[pos].addr = call->local;
+	table->listeners[pos].port = call->local_port;
+	table->listener_pos = (pos + 1) % TRACK_MAX_LISTENERS;
+	if (table->listener_count < TRACK_MAX_LISTENERS)
+		table->listener_count++;
+}
+
+void track_note_call(struct track_table *table, const struct track_call_info *call)
+{
+	struct flow_key key;
+	bool local_is_a;
+	struct flow *flow;
+	enum track_dir side;
+	enum track_call *last;
+
+	if (call->proto != L4_TCP || call->call == TRACK_CALL_NONE)
+		return;
+	if (call->call == TRACK_CALL_LISTEN) {
+		note_listener(table, call);
+		return;
+	}
+	if (!call->has_peer)
+		return;
+	key_set(&key, L4_TCP, FLOW_PLAIN, &call->local, call->local_port, &call->peer,
+	        call->peer_port, &local_is_a);
+	flow = table_lookup(table, &key);
+	if (!flow || !flow->tcp)
+		return;
+	side = (local_is_a == !flow->client_is_b) ? TRACK_C2S : TRACK_S2C;
+	last = &flow->tcp->dir[side].last_call;
+	/* close() after SO_LINGER {1, 0} aborts: RFC 9293 §3.10.4 ABORT, a RST and no TIME_WAIT */
+	if (call->call == TRACK_CALL_CLOSE && *last == TRACK_CALL_LINGER_ZERO)
+		*last = TRACK_CALL_ABORT;
+	else
+		*last = call->call;
+}
+
+enum track_tcp_state track_tcp_state_of(const struct track_table *table, const struct ss_addr *local,
+                                        uint16_t local_port, const struct ss_addr *peer,
+                                        uint16_t peer_port)
+{
+	struct flow_key key;
+	bool local_is_a;
+	const struct flow *flow;
+
+	key_set(&key, L4_TCP, FLOW_PLAIN, local, local_port, peer, peer_port, &local_is_a);
+	flow = table_lookup(table, &key);
+	if (!flow || !flow->tcp)
+		return TCPS_UNKNOWN;
+	return flow->tcp->dir[(local_is_a == !flow->client_is_b) ? TRACK_C2S : TRACK_S2C].state;
 }
 
 size_t track_live_flows(const struct track_table *table)

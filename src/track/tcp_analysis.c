@@ -262,10 +262,14 @@ static void remember_unacked(struct tcp_dir *fwd, const struct seg *s, uint64_t 
 	u->seq = s->seq;
 	u->nextseq = s->seq + s->len + ((s->flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
 	u->t = s->t;
+	u->resent = false; /* tcp_detail.c marks it when a resend overlaps it */
 }
 
-/* Drops the peer's segments this ACK covers; an exact match gives acks_frame and ack_rtt. */
-static void match_acked(struct tcp_dir *rev, const struct seg *s, struct track_result *out)
+/* Drops the peer's segments this ACK covers; an exact match gives acks_frame and ack_rtt,
+ * unless that segment was sent more than once (Karn, tcp_detail.c). */
+static void match_acked(const struct tcp_conn *conn, const struct tcp_dir *fwd,
+                        struct tcp_dir *rev, const struct seg *s, const struct packet *pkt,
+                        struct track_result *out)
 {
 	unsigned kept = 0;
 
@@ -274,10 +278,8 @@ static void match_acked(struct tcp_dir *rev, const struct seg *s, struct track_r
 	for (unsigned i = 0; i < rev->unacked_count; i++) {
 		struct unacked_seg *u = &rev->unacked[i];
 		if (s->ack == u->nextseq) {
-			if (!out->acks_frame) { /* the oldest match, as Wireshark reports it */
-				out->acks_frame = u->frame;
-				out->ack_rtt = s->t - u->t;
-			}
+			if (!out->acks_frame && !out->karn_frame) /* the oldest match, as Wireshark */
+				tcp_detail_ack_rtt(conn, fwd, u, pkt, s->t, out);
 			continue;
 		}
 		if (seq_gt(u->nextseq, s->ack)) {
@@ -332,9 +334,11 @@ static void update_nextseq(struct tcp_dir *fwd, const struct seg *s, uint64_t fr
 }
 
 /* The one place the analysis state changes, after every rule has seen the old state. */
-static void update_after_rules(struct tcp_dir *fwd, struct tcp_dir *rev, const struct seg *s,
-                               uint64_t frame, struct track_result *out)
+static void update_after_rules(struct tcp_conn *conn, enum track_dir dir, const struct seg *s,
+                               const struct packet *pkt, uint64_t frame, struct track_result *out)
 {
+	struct tcp_dir *fwd = &conn->dir[dir], *rev = &conn->dir[track_other(dir)];
+
 	update_dupack(fwd, s, frame, out);
 	update_ack_lost(rev, s);
 	remember_unacked(fwd, s, frame);
@@ -345,7 +349,8 @@ static void update_after_rules(struct tcp_dir *fwd, struct tcp_dir *rev, const s
 	fwd->have_lastack = true;
 	fwd->lastack_t = s->t;
 	fwd->lastsegmentflags = s->found;
-	match_acked(rev, s, out);
+	match_acked(conn, fwd, rev, s, pkt, out);
+	tcp_detail_update(conn, dir, pkt, s->t, frame, out);
 }
 
 void tcp_analyze_packet(struct flow *flow, const struct packet *pkt, enum track_dir dir, double t,
@@ -367,7 +372,12 @@ void tcp_analyze_packet(struct flow *flow, const struct packet *pkt, enum track_
 	relative_numbers(fwd, rev, &s, out);
 	classify(&s, fwd, rev);
 	out->analysis |= s.found;
-	update_after_rules(fwd, rev, &s, frame, out);
+	if (s.found & TA_DUPLICATE_ACK) /* the count as it will be after this ACK */
+		out->dup_ack_frame = fwd->lastnondupack;
+	tcp_detail_classify(conn, dir, pkt, t, out);
+	update_after_rules(conn, dir, &s, pkt, frame, out);
+	if (out->analysis & TA_DUPLICATE_ACK)
+		out->detail[ta_bit(TA_DUPLICATE_ACK)].num = out->dup_ack_num;
 }
 
 static const struct {

@@ -121,11 +121,44 @@ static void update_irtt(struct tcp_conn *conn, const struct packet *pkt, double 
 	}
 }
 
+static bool is_loopback(const struct ss_addr *a)
+{
+	static const uint8_t v6_loopback[16] = {[15] = 1};
+
+	if (a->family == 4)
+		return a->bytes[0] == 127;
+	return a->family == 6 && memcmp(a->bytes, v6_loopback, 16) == 0;
+}
+
+/* The two gaps of the handshake tell where the capture sat (docs/analysis.md, "RTT"). */
+static void handshake_vantage(const struct flow *flow, double t, struct track_result *out)
+{
+	const struct tcp_conn *conn = flow->tcp;
+
+	if (!conn->syn_time_set || !conn->synack_time_set)
+		return;
+	out->syn_gap = conn->synack_t - conn->syn_time;
+	out->synack_gap = t - conn->synack_t;
+	if (is_loopback(&flow->sum.client_addr) ||
+	    ss_addr_equal(&flow->sum.client_addr, &flow->sum.server_addr))
+		out->vantage = TRACK_VANTAGE_LOOPBACK;
+	else if (out->syn_gap * 10 < out->synack_gap)
+		out->vantage = TRACK_VANTAGE_SERVER;
+	else if (out->synack_gap * 10 < out->syn_gap)
+		out->vantage = TRACK_VANTAGE_CLIENT;
+	else
+		out->vantage = TRACK_VANTAGE_MIDDLE;
+}
+
 static void mark_handshake(struct flow *flow, enum track_dir dir, const struct packet *pkt,
-                           struct track_result *out)
+                           double t, struct track_result *out)
 {
 	struct tcp_conn *conn = flow->tcp;
 
+	if (is_synack(pkt) && !conn->synack_time_set) {
+		conn->synack_t = t;
+		conn->synack_time_set = true;
+	}
 	if (is_bare_syn(pkt) && dir == TRACK_C2S && conn->handshake_next <= 2) {
 		out->handshake = 1;
 		conn->handshake_next = 2;
@@ -140,6 +173,7 @@ static void mark_handshake(struct flow *flow, enum track_dir dir, const struct p
 			out->handshake_rtt = conn->irtt;
 			flow->sum.handshake_rtt = conn->irtt;
 		}
+		handshake_vantage(flow, t, out);
 	} else if (!has(pkt, TCP_SYN) && conn->handshake_next < 4 && conn->handshake_next != 3) {
 		conn->handshake_next = 4; /* no handshake in this capture */
 	}
@@ -162,14 +196,13 @@ static void on_rst(struct tcp_conn *conn, struct tcp_dir *fwd, struct tcp_dir *r
 static void sender_transition(struct tcp_dir *fwd, const struct packet *pkt)
 {
 	switch (fwd->state) {
-	case TCPS_NONE:
+	case TCPS_UNKNOWN:
 	case TCPS_CLOSED:
-	case TCPS_LISTEN:
 		if (is_bare_syn(pkt))
 			fwd->state = TCPS_SYN_SENT;
 		else if (is_synack(pkt))
 			fwd->state = TCPS_SYN_RECEIVED;
-		else if (fwd->state == TCPS_NONE)
+		else if (fwd->state == TCPS_UNKNOWN)
 			fwd->state = TCPS_ESTABLISHED; /* capture started mid-connection */
 		break;
 	case TCPS_SYN_SENT:
@@ -187,9 +220,15 @@ static void sender_transition(struct tcp_dir *fwd, const struct packet *pkt)
 	}
 }
 
-/* The sender's FIN: FIN-WAIT-1, or LAST-ACK after the peer's FIN; CLOSING when the FINs
- * crossed (this FIN does not acknowledge the peer's). */
-static void sender_fin(struct tcp_dir *fwd, const struct tcp_dir *rev, const struct packet *pkt)
+/*
+ * The sender's FIN: FIN_WAIT_1, or LAST_ACK after the peer's FIN.  A FIN from
+ * CLOSE_WAIT that does not acknowledge the peer's FIN was sent before that FIN
+ * arrived: the FINs crossed (simultaneous close).  RFC 9293 has no CLOSE_WAIT
+ * -> CLOSING: the sender really went FIN_WAIT_1, then CLOSING when the peer's
+ * FIN reached it; the state before is corrected to say so.
+ */
+static void sender_fin(struct tcp_dir *fwd, const struct tcp_dir *rev, const struct packet *pkt,
+                       struct track_result *out, enum track_dir dir)
 {
 	switch (fwd->state) {
 	case TCPS_ESTABLISHED:
@@ -197,29 +236,45 @@ static void sender_fin(struct tcp_dir *fwd, const struct tcp_dir *rev, const str
 		fwd->state = TCPS_FIN_WAIT_1;
 		break;
 	case TCPS_CLOSE_WAIT:
-		fwd->state = acks_up_to(pkt, rev->fin_next) ? TCPS_LAST_ACK : TCPS_CLOSING;
+		if (acks_up_to(pkt, rev->fin_next)) {
+			fwd->state = TCPS_LAST_ACK;
+			break;
+		}
+		fwd->state = TCPS_CLOSING;
+		out->fin_crossed = true;
+		*(dir == TRACK_C2S ? &out->state_client_before : &out->state_server_before) =
+		    TCPS_FIN_WAIT_1;
 		break;
 	default:
 		break;
 	}
 }
 
-/* The receiver's state after receiving this packet (SYN and ACK parts). */
-static void receiver_open(struct tcp_dir *rev, const struct packet *pkt)
+/*
+ * The receiver's state after receiving this packet (SYN and ACK parts).  A
+ * bare SYN changes nothing the wire can show: a listener answers it with a
+ * SYN-ACK (then, and only then, the connection's server side is SYN_RECEIVED),
+ * a closed port with a RST, and an unanswered SYN leaves it UNKNOWN.
+ */
+static void receiver_open(struct tcp_dir *rev, const struct tcp_dir *fwd, const struct packet *pkt,
+                          struct track_result *out, enum track_dir rev_dir)
 {
 	switch (rev->state) {
-	case TCPS_NONE:
-	case TCPS_CLOSED:
-		if (is_bare_syn(pkt))
-			rev->state = TCPS_LISTEN; /* someone must be listening for it */
-		else if (!has(pkt, TCP_SYN) && rev->state == TCPS_NONE)
-			rev->state = TCPS_ESTABLISHED;
+	case TCPS_UNKNOWN:
+		if (!has(pkt, TCP_SYN))
+			rev->state = TCPS_ESTABLISHED; /* capture started mid-connection */
 		break;
 	case TCPS_SYN_SENT:
-		if (is_bare_syn(pkt))
-			rev->state = TCPS_SYN_RECEIVED; /* simultaneous open */
-		else if (is_synack(pkt))
+		if (is_bare_syn(pkt)) {
+			rev->state = TCPS_SYN_RECEIVED; /* simultaneous open, RFC 9293 figure 7 */
+		} else if (is_synack(pkt)) {
+			/* Its own SYN crossed the peer's: it took that SYN first (SYN_RECEIVED),
+			 * then this SYN-ACK (ESTABLISHED), as figure 7 has it. */
+			if (fwd->bare_syn_sent)
+				*(rev_dir == TRACK_C2S ? &out->via_client : &out->via_server) =
+				    TCPS_SYN_RECEIVED;
 			rev->state = TCPS_ESTABLISHED;
+		}
 		break;
 	case TCPS_SYN_RECEIVED:
 		if (has(pkt, TCP_ACK) && rev->syn_seen && acks_up_to(pkt, rev->base + 1))
@@ -270,7 +325,7 @@ static void note_syn_fin(struct tcp_dir *fwd, struct tcp_dir *rev, const struct 
 }
 
 static void update_states(struct tcp_conn *conn, enum track_dir dir, const struct packet *pkt,
-                          double t)
+                          double t, struct track_result *out)
 {
 	struct tcp_dir *fwd = &conn->dir[dir], *rev = &conn->dir[track_other(dir)];
 	bool fin_before = fwd->fin_seen;
@@ -280,18 +335,39 @@ static void update_states(struct tcp_conn *conn, enum track_dir dir, const struc
 		return;
 	}
 	sender_transition(fwd, pkt);
-	receiver_open(rev, pkt);
+	receiver_open(rev, fwd, pkt, out, track_other(dir));
 	note_syn_fin(fwd, rev, pkt);
 	receiver_close(rev, pkt);
 	if (has(pkt, TCP_FIN) && !fin_before)
-		sender_fin(fwd, rev, pkt);
+		sender_fin(fwd, rev, pkt, out, dir);
 	if (fwd->fin_acked && rev->fin_acked && !conn->closed) {
 		conn->closed = true;
 		conn->closed_t = t;
 	}
 }
 
-static void summarise_options(struct flow *flow)
+/*
+ * The listening socket the SYN asked for: listen() in the call log (set by the
+ * flow table), else a SYN-ACK says something listens (inferred), a RST
+ * answering the SYN says nothing does.  Reported on every packet of the flow.
+ */
+static void update_listener(struct flow *flow, enum track_dir dir, const struct packet *pkt,
+                            struct track_result *out)
+{
+	struct tcp_conn *conn = flow->tcp;
+	bool syn_pending = conn->dir[TRACK_C2S].bare_syn_sent && !conn->dir[TRACK_S2C].synack_seen;
+
+	if (dir == TRACK_S2C && is_synack(pkt) && conn->listener != TRACK_LISTENER_CALLED &&
+	    !conn->dir[TRACK_S2C].bare_syn_sent)
+		conn->listener = TRACK_LISTENER_INFERRED;
+	else if (dir == TRACK_S2C && has(pkt, TCP_RST) && syn_pending &&
+	         out->state_client_before == TCPS_SYN_SENT)
+		conn->listener = TRACK_LISTENER_NONE;
+	out->listener = conn->listener;
+	out->listener_port = flow->sum.server_port;
+}
+
+static void summarise_options(struct flow *flow, const struct track_result *out)
 {
 	struct tcp_conn *conn = flow->tcp;
 
@@ -300,6 +376,14 @@ static void summarise_options(struct flow *flow)
 		flow->sum.wscale[d] = conn->dir[d].wscale;
 		flow->sum.states_reached[d] |= 1u << conn->dir[d].state;
 	}
+	flow->sum.states_reached[TRACK_C2S] |= out->via_client ? 1u << out->via_client : 0;
+	flow->sum.states_reached[TRACK_S2C] |= out->via_server ? 1u << out->via_server : 0;
+	if (out->fin_crossed) { /* it never was in CLOSE_WAIT, but in FIN_WAIT_1 */
+		flow->sum.states_reached[out->dir] &= ~(1u << TCPS_CLOSE_WAIT);
+		flow->sum.states_reached[out->dir] |= 1u << TCPS_FIN_WAIT_1;
+		flow->sum.fin_crossed = true;
+	}
+	flow->sum.listener = conn->listener;
 	/* negotiated: both SYNs carried the option */
 	flow->sum.sack_permitted = conn->dir[0].sack_permitted && conn->dir[1].sack_permitted;
 	flow->sum.timestamps = conn->dir[0].timestamps && conn->dir[1].timestamps;
@@ -314,9 +398,10 @@ void tcp_state_packet(struct flow *flow, const struct packet *pkt, enum track_di
 	out->state_server_before = conn->dir[TRACK_S2C].state;
 	handle_options(conn, dir, pkt, out);
 	update_irtt(conn, pkt, t);
-	mark_handshake(flow, dir, pkt, out);
-	update_states(conn, dir, pkt, t);
-	summarise_options(flow);
+	mark_handshake(flow, dir, pkt, t, out);
+	update_states(conn, dir, pkt, t, out);
+	update_listener(flow, dir, pkt, out);
+	summarise_options(flow, out);
 	out->state_client = conn->dir[TRACK_C2S].state;
 	out->state_server = conn->dir[TRACK_S2C].state;
 }

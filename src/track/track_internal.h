@@ -21,11 +21,18 @@
  * a million connections in a minute still fits in a few tens of MB (docs/analysis.md). */
 #define TRACK_MAX_LIVE_FLOWS  16384
 #define TRACK_MAX_UNACKED     32 /* data segments remembered per direction for ack_rtt */
+#define TRACK_SENT_HISTORY    64 /* first sends remembered per direction, to name originals */
+#define TRACK_MAX_LISTENERS   16 /* listen() calls remembered */
 #define TRACK_INITIAL_BUCKETS 64
 
 /* Wireshark 4.0 thresholds (packet-tcp.c, tcp_analyze_sequence_number). */
 #define TCPA_FAST_RETRANS_WINDOW   0.020 /* fast retransmission within 20 ms of the dup ACK */
 #define TCPA_OOO_DEFAULT_THRESHOLD 0.003 /* out-of-order within 3 ms when no iRTT is known */
+
+/* Linux's timers (include/net/tcp.h), used to name causes, never to set flags. */
+#define LINUX_RTO_MIN    0.200 /* TCP_RTO_MIN: no retransmission timer fires sooner */
+#define LINUX_DELACK_MIN 0.040 /* TCP_DELACK_MIN: the delayed-ACK timer's shortest wait */
+#define LINUX_DELACK_MAX 0.200 /* TCP_DELACK_MAX */
 
 /* Which sub-kind of a protocol a key names: ICMP echo and errors are separate flows. */
 enum flow_kind { FLOW_PLAIN = 0, FLOW_ICMP_ECHO, FLOW_ICMP_OTHER };
@@ -54,6 +61,15 @@ struct unacked_seg {
 	uint64_t frame;
 	uint32_t seq, nextseq; /* absolute */
 	double t;
+	bool resent; /* sent more than once: RFC 6298 §3 (Karn) forbids timing its ACK */
+};
+
+/* A range of sequence space as first sent, and how often it was sent. */
+struct sent_seg {
+	uint64_t first_frame, last_frame;
+	uint32_t seq, nextseq; /* absolute */
+	double first_t, last_t;
+	uint32_t sends;
 };
 
 /* One direction of a TCP connection: the sender's side of the story. */
@@ -81,6 +97,17 @@ struct tcp_dir {
 	struct unacked_seg unacked[TRACK_MAX_UNACKED];
 	unsigned unacked_count;
 
+	/* evidence for analysis_detail (tcp_detail.c) */
+	struct sent_seg sent[TRACK_SENT_HISTORY]; /* ring, newest at sent_pos - 1 */
+	unsigned sent_pos, sent_count;
+	uint32_t sent_high; /* the end of the highest range remembered */
+	uint64_t last_frame, probe_frame, keepalive_frame, zero_window_frame;
+	double last_t;
+	bool bare_syn_sent;   /* this side sent a SYN without ACK */
+	bool got_bare_syn;    /* this side (as receiver) took the peer's bare SYN */
+	uint32_t sack_ack, sack_dupacks; /* pure ACKs with SACK blocks at ack number sack_ack */
+	enum track_call last_call;
+
 	/* Zeek history: letters already logged, and counters for repeating ones */
 	uint32_t history_seen; /* bit per letter index (zeek.c) */
 	uint32_t retrans_count, zero_window_count, gap_count;
@@ -95,11 +122,16 @@ struct tcp_conn {
 	uint8_t handshake_next; /* the handshake step the next packet may be: 1, 2, 3, done 4 */
 	bool closed;            /* both FINs acked, or a RST seen */
 	double closed_t;
+	double synack_t; /* when the first SYN-ACK was seen, for the handshake's vantage */
+	bool synack_time_set;
+	enum track_listener listener;
 };
 
 struct udp_pairing {
 	uint64_t index[2];         /* datagrams so far per direction */
 	uint64_t unanswered_frame; /* latest c2s datagram not yet answered, 0 if none */
+	uint64_t last_frame[2];    /* each direction's latest datagram */
+	uint64_t last_hash[2];     /* and its payload's hash, to tell an application resend */
 };
 
 enum expiry_class { EXPIRY_CLOSED = 0, EXPIRY_TCP_OPEN, EXPIRY_OTHER, EXPIRY_CLASSES };
@@ -119,7 +151,7 @@ struct flow {
 struct ended_key {
 	struct flow_key key;
 	uint8_t client_is_b;
-	uint64_t id;
+	uint64_t id, last_frame;
 };
 
 struct lru_list {
@@ -135,6 +167,11 @@ struct track_table {
 	struct lru_list lists[EXPIRY_CLASSES];
 	struct ended_key ended[TRACK_RECENT_ENDED]; /* ring, newest at ended_pos - 1 */
 	size_t ended_pos, ended_count;
+	struct {
+		struct ss_addr addr;
+		uint16_t port;
+	} listeners[TRACK_MAX_LISTENERS]; /* from listen() calls, oldest dropped first */
+	size_t listener_pos, listener_count;
 };
 
 /* flow_table.c */
@@ -150,6 +187,17 @@ bool tcp_is_new_connection_syn(const struct flow *flow, const struct packet *pkt
 void tcp_analyze_packet(struct flow *flow, const struct packet *pkt, enum track_dir dir, double t,
                         uint64_t frame, struct track_result *out);
 
+/* tcp_detail.c: the evidence behind each flag, resend causes, Karn, D-SACK, SACK.
+ * tcp_detail_classify reads the state before the packet; tcp_detail_update changes it. */
+void tcp_detail_classify(struct tcp_conn *conn, enum track_dir dir, const struct packet *pkt,
+                         double t, struct track_result *out);
+void tcp_detail_update(struct tcp_conn *conn, enum track_dir dir, const struct packet *pkt,
+                       double t, uint64_t frame, const struct track_result *out);
+/* Karn's rule and the delayed-ACK timer, for an ACK that matched `u`. */
+void tcp_detail_ack_rtt(const struct tcp_conn *conn, const struct tcp_dir *fwd,
+                        const struct unacked_seg *u, const struct packet *pkt, double t,
+                        struct track_result *out);
+
 /* zeek.c */
 void zeek_tcp_packet(struct flow *flow, const struct packet *pkt, enum track_dir dir,
                      uint32_t analysis);
@@ -157,7 +205,8 @@ void zeek_udp_packet(struct flow *flow, enum track_dir dir, uint32_t payload_len
 void zeek_finish(struct flow *flow);
 
 /* udp_icmp.c */
-void udp_packet(struct flow *flow, enum track_dir dir, uint64_t frame, struct track_result *out);
+void udp_packet(struct flow *flow, const struct packet *pkt, enum track_dir dir, uint64_t frame,
+                struct track_result *out);
 void icmp_echo_packet(struct flow *flow, const struct packet *pkt, enum track_dir dir,
                       uint64_t frame, struct track_result *out);
 bool icmp_quoted_key(const struct packet *pkt, struct flow_key *key, bool *quoted_is_a);
@@ -168,6 +217,12 @@ bool icmp_is_echo(const struct packet *pkt, bool *is_request);
 static inline enum track_dir track_other(enum track_dir dir)
 {
 	return dir == TRACK_C2S ? TRACK_S2C : TRACK_C2S;
+}
+
+/* The index of one analysis flag in track_result.detail and analysis_counts. */
+static inline unsigned ta_bit(enum track_analysis flag)
+{
+	return (unsigned)__builtin_ctz((unsigned)flag);
 }
 
 /* RFC 9293 §3.4: sequence numbers compare modulo 2^32. */

@@ -19,9 +19,40 @@ static void pair_reply(struct flow *flow, enum track_dir dir, uint64_t frame,
 	}
 }
 
-void udp_packet(struct flow *flow, enum track_dir dir, uint64_t frame, struct track_result *out)
+/* FNV-1a over the captured payload and its length: equal datagrams hash equal. */
+static uint64_t payload_hash(const struct packet *pkt)
+{
+	uint64_t h = 1469598103934665603ull ^ pkt->payload_wire_len;
+
+	for (size_t i = 0; pkt->payload && i < pkt->payload_len; i++) {
+		h ^= pkt->payload[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/*
+ * An application resend: the same bytes again, in the same direction, while
+ * the previous copy is still unanswered (stop-and-wait after a timeout).  UDP
+ * itself never resends; this names the copy it repeats.
+ */
+static void note_resend(struct flow *flow, const struct packet *pkt, enum track_dir dir,
+                        uint64_t frame, struct track_result *out)
+{
+	uint64_t h = payload_hash(pkt);
+	bool unanswered = dir == TRACK_C2S && flow->udp.unanswered_frame == flow->udp.last_frame[dir];
+
+	if (flow->udp.last_frame[dir] && flow->udp.last_hash[dir] == h && unanswered)
+		out->udp_resend_of = flow->udp.last_frame[dir];
+	flow->udp.last_hash[dir] = h;
+	flow->udp.last_frame[dir] = frame;
+}
+
+void udp_packet(struct flow *flow, const struct packet *pkt, enum track_dir dir, uint64_t frame,
+                struct track_result *out)
 {
 	out->udp_index = ++flow->udp.index[dir];
+	note_resend(flow, pkt, dir, frame, out);
 	pair_reply(flow, dir, frame, out);
 }
 

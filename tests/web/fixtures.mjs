@@ -86,6 +86,9 @@ function numberFrames(events) {
 function timeline({ demo, events, source, endpoints, flows }) {
 	const doc = { schema: 'sockscope.timeline/1' };
 	if (demo) doc.demo = demo;
+	// sockscope writes its glossary into every timeline; the page reads it from there
+	doc.glossary = { analysis: { duplicate_ack: 'Duplicate ACK: the same acknowledgment again.' },
+		conn_state: { SF: 'normal establishment and termination' }, history: { s: 'SYN' } };
 	doc.events = numberFrames(events);
 	doc.source = source;
 	doc.endpoints = endpoints;

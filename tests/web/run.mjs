@@ -346,7 +346,7 @@ test('flows table filters the diagram; protocol and flagged filters', async () =
 });
 
 function fixturesMeaning(flag) {
-	return { duplicate_ack: 'The same ACK number and window as the previous ACK' }[flag];
+	return { duplicate_ack: 'Duplicate ACK: the same acknowledgment again.' }[flag];
 }
 
 test('proportional time axis and zoom keep every event drawn', async () => {
