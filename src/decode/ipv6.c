@@ -9,6 +9,10 @@ enum {
 	IPV6_FRAG_HEADER_LEN = 8,       /* RFC 8200 §4.5 */
 	IPV6_FRAG_OFFSET_MASK = 0xfff8, /* 13 bits, in 8-byte units, already * 8 */
 	IPV6_FRAG_M = 0x0001,
+	IPV6_EXT_HOP_BY_HOP = 0,
+	IPV6_OPT_PAD1 = 0,
+	IPV6_OPT_JUMBO = 0xc2, /* RFC 2675 §2 */
+	IPV6_JUMBO_MIN = 65536,
 };
 
 /* How an extension header states its length. */
@@ -120,13 +124,64 @@ static bool ipv6_fields(struct cursor *c, struct packet_ip *ip, uint16_t *payloa
 	       decode_read_addr(c, &ip->src, 6) && decode_read_addr(c, &ip->dst, 6);
 }
 
+/* One option of a Hop-by-Hop header (RFC 8200 §4.2): 1 and *jumbo set
+ * when it is a Jumbo Payload option, 0 for any other, -1 when its length
+ * runs past the option area. */
+static int hbh_option(struct cursor *opts, uint32_t *jumbo)
+{
+	uint8_t type, len;
+
+	if (!cursor_u8(opts, &type))
+		return -1;
+	if (type == IPV6_OPT_PAD1)
+		return 0;
+	if (!cursor_u8(opts, &len))
+		return -1;
+	if (type == IPV6_OPT_JUMBO && len == 4)
+		return cursor_u32be(opts, jumbo) ? 1 : -1;
+	return cursor_skip(opts, len) ? 0 : -1;
+}
+
+/*
+ * RFC 2675: a Payload Length of 0 with a Hop-by-Hop header holding a Jumbo
+ * Payload option, which then gives the length (Linux BIG TCP writes these).
+ * Returns 0 with *jumbo set (0 when there is no such option), or -error with
+ * pkt->err set.  The option must say more than 65535 (§2).
+ */
+static int ipv6_jumbo(const struct cursor *c, struct packet *pkt, uint32_t *jumbo)
+{
+	struct cursor hbh = *c, opts;
+	size_t start = cursor_offset(c);
+	uint8_t next, units;
+	uint32_t len;
+	int rc = 0;
+
+	*jumbo = 0;
+	if (!cursor_u8(&hbh, &next) || !cursor_u8(&hbh, &units))
+		return decode_fail(pkt, SS_ETRUNC, "ipv6", start, "truncated hop-by-hop header", 2);
+	len = ((uint32_t)units + 1) * 8;
+	if (!cursor_has(&hbh, len - 2))
+		return decode_fail(pkt, SS_ETRUNC, "ipv6", start, "truncated hop-by-hop header",
+		                   len);
+	opts = cursor_window(&hbh, len - 2);
+	while (cursor_left(&opts) > 0 && (rc = hbh_option(&opts, jumbo)) == 0)
+		;
+	if (rc < 0)
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", start,
+		                   "hop-by-hop option runs past its header", 0);
+	if (rc > 0 && *jumbo < IPV6_JUMBO_MIN)
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", start,
+		                   "jumbo payload length < 65536", 0);
+	return 0;
+}
+
 /*
  * Copies the walk into pkt->ip; it is kept even when the walk failed.  The
  * header length fits in 16 bits: at most 16 extension headers of at most
  * 2048 bytes each.  The 32-bit fragment identification has no field; ip.id
  * stays 0 for IPv6.
  */
-static void ipv6_take_walk(struct packet_ip *ip, const struct ipv6_walk *w, uint16_t payload_len)
+static void ipv6_take_walk(struct packet_ip *ip, const struct ipv6_walk *w, uint32_t payload_len)
 {
 	ip->ext_count = w->count;
 	memcpy(ip->ext, w->types, w->count);
@@ -137,11 +192,28 @@ static void ipv6_take_walk(struct packet_ip *ip, const struct ipv6_walk *w, uint
 	ip->frag_offset = w->frag_offset;
 }
 
+/* The payload length, or the Jumbo Payload length when the header's is 0. */
+static int ipv6_payload_length(const struct cursor *c, struct packet *pkt, uint32_t *len)
+{
+	uint32_t jumbo;
+	int rc;
+
+	if (*len != 0 || pkt->ip.proto != IPV6_EXT_HOP_BY_HOP)
+		return 0;
+	if ((rc = ipv6_jumbo(c, pkt, &jumbo)) < 0 || !jumbo)
+		return rc;
+	pkt->ip.jumbo = true;
+	pkt->ip.total_len = IPV6_HEADER_LEN + jumbo;
+	*len = jumbo;
+	return 0;
+}
+
 int decode_ipv6(struct cursor *c, struct packet *pkt)
 {
 	struct packet_ip *ip = &pkt->ip;
 	size_t start = cursor_offset(c);
-	uint16_t payload_len = 0;
+	uint16_t header_plen = 0;
+	uint32_t payload_len;
 	struct ipv6_walk w = {0};
 	struct cursor datagram, peek = *c;
 	uint8_t version;
@@ -151,9 +223,12 @@ int decode_ipv6(struct cursor *c, struct packet *pkt)
 	ip->version = 6;
 	if (cursor_u8(&peek, &version) && version >> 4 != 6)
 		return decode_fail(pkt, SS_EMALFORMED, "ipv6", start, "version is not 6", 0);
-	if (!ipv6_fields(c, ip, &payload_len))
+	if (!ipv6_fields(c, ip, &header_plen))
 		return decode_fail(pkt, SS_ETRUNC, "ipv6", start, "truncated header",
 		                   IPV6_HEADER_LEN);
+	payload_len = header_plen;
+	if ((rc = ipv6_payload_length(c, pkt, &payload_len)) < 0)
+		return rc;
 	/* Padding after the datagram is cut off here. */
 	datagram = cursor_window(c, payload_len);
 	w.next = ip->proto;

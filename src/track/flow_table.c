@@ -63,6 +63,7 @@ static void key_from_packet(const struct packet *pkt, struct flow_key *key, bool
 			sport = dport = pkt->icmp.id;
 	}
 	key_set(key, (uint8_t)pkt->l4, kind, &pkt->ip.src, sport, &pkt->ip.dst, dport, src_is_a);
+	decode_tunnel_id(pkt, &key->tunnel_kind, &key->tunnel_id);
 }
 
 /* FNV-1a over the whole key: keys are built zeroed, so padding and unused bytes are 0. */
