@@ -174,6 +174,7 @@ static void test_ipv4_tso_zero_length(void **state)
 	(void)state;
 	decode_ok(LINKTYPE_RAW, v4_tso, sizeof v4_tso, &pkt);
 	assert_int_equal(pkt.ip.total_len, 44);
+	assert_true(pkt.ip.tso);
 	assert_int_equal(pkt.l4, L4_TCP);
 	assert_int_equal(pkt.payload_len, 4);
 	assert_int_equal(pkt.payload_wire_len, 4);
