@@ -143,35 +143,66 @@ static int hbh_option(struct cursor *opts, uint32_t *jumbo)
 }
 
 /*
- * RFC 2675: a Payload Length of 0 with a Hop-by-Hop header holding a Jumbo
- * Payload option, which then gives the length (Linux BIG TCP writes these).
- * Returns 0 with *jumbo set (0 when there is no such option), or -error with
- * pkt->err set.  The option must say more than 65535 (§2).
+ * The Jumbo Payload option (RFC 2675 §2) of the Hop-by-Hop header at c:
+ * returns 1 with *jumbo set, 0 when there is none, -SS_ETRUNC when the
+ * header is cut (*need: its length), -SS_EMALFORMED when an option runs past
+ * it.  Reads only; pkt is not touched.
  */
-static int ipv6_jumbo(const struct cursor *c, struct packet *pkt, uint32_t *jumbo)
+static int ipv6_jumbo(const struct cursor *c, uint32_t *jumbo, uint32_t *need)
 {
 	struct cursor hbh = *c, opts;
-	size_t start = cursor_offset(c);
 	uint8_t next, units;
-	uint32_t len;
 	int rc = 0;
 
 	*jumbo = 0;
+	*need = 2;
 	if (!cursor_u8(&hbh, &next) || !cursor_u8(&hbh, &units))
-		return decode_fail(pkt, SS_ETRUNC, "ipv6", start, "truncated hop-by-hop header", 2);
-	len = ((uint32_t)units + 1) * 8;
-	if (!cursor_has(&hbh, len - 2))
-		return decode_fail(pkt, SS_ETRUNC, "ipv6", start, "truncated hop-by-hop header",
-		                   len);
-	opts = cursor_window(&hbh, len - 2);
+		return -SS_ETRUNC;
+	*need = ((uint32_t)units + 1) * 8;
+	if (!cursor_has(&hbh, *need - 2))
+		return -SS_ETRUNC;
+	opts = cursor_window(&hbh, *need - 2);
 	while (cursor_left(&opts) > 0 && (rc = hbh_option(&opts, jumbo)) == 0)
 		;
+	return rc < 0 ? -SS_EMALFORMED : rc;
+}
+
+/*
+ * RFC 2675: a Payload Length of 0 and a Hop-by-Hop header with a Jumbo
+ * Payload option, which then gives the length (Linux BIG TCP writes these).
+ * The option is an error with a non-zero Payload Length (§3) or a length
+ * below 65536 (§2); one the 32-bit total length cannot hold is refused too.
+ * With a non-zero Payload Length the extension header walk reports a cut
+ * or overrunning header, as for any other.
+ */
+static int ipv6_payload_length(const struct cursor *c, struct packet *pkt, uint32_t *len)
+{
+	size_t at = cursor_offset(c);
+	uint32_t jumbo, need;
+	int rc;
+
+	if (pkt->ip.proto != IPV6_EXT_HOP_BY_HOP)
+		return 0;
+	rc = ipv6_jumbo(c, &jumbo, &need);
+	if (*len != 0)
+		return rc > 0 ? decode_fail(pkt, SS_EMALFORMED, "ipv6", at,
+		                                      "jumbo payload option with a payload length", 0)
+		                        : 0;
+	if (rc == -SS_ETRUNC)
+		return decode_fail(pkt, SS_ETRUNC, "ipv6", at, "truncated hop-by-hop header", need);
 	if (rc < 0)
-		return decode_fail(pkt, SS_EMALFORMED, "ipv6", start,
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at,
 		                   "hop-by-hop option runs past its header", 0);
-	if (rc > 0 && *jumbo < IPV6_JUMBO_MIN)
-		return decode_fail(pkt, SS_EMALFORMED, "ipv6", start,
-		                   "jumbo payload length < 65536", 0);
+	if (rc == 0)
+		return 0;
+	if (jumbo < IPV6_JUMBO_MIN)
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at, "jumbo payload length < 65536", 0);
+	if (jumbo > UINT32_MAX - IPV6_HEADER_LEN)
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at,
+		                   "jumbo payload length beyond a 32-bit total length", 0);
+	pkt->ip.jumbo = true;
+	pkt->ip.total_len = IPV6_HEADER_LEN + jumbo;
+	*len = jumbo;
 	return 0;
 }
 
@@ -190,22 +221,6 @@ static void ipv6_take_walk(struct packet_ip *ip, const struct ipv6_walk *w, uint
 	ip->fragment = w->fragment && (w->more_fragments || w->frag_offset > 0);
 	ip->more_fragments = w->more_fragments;
 	ip->frag_offset = w->frag_offset;
-}
-
-/* The payload length, or the Jumbo Payload length when the header's is 0. */
-static int ipv6_payload_length(const struct cursor *c, struct packet *pkt, uint32_t *len)
-{
-	uint32_t jumbo;
-	int rc;
-
-	if (*len != 0 || pkt->ip.proto != IPV6_EXT_HOP_BY_HOP)
-		return 0;
-	if ((rc = ipv6_jumbo(c, pkt, &jumbo)) < 0 || !jumbo)
-		return rc;
-	pkt->ip.jumbo = true;
-	pkt->ip.total_len = IPV6_HEADER_LEN + jumbo;
-	*len = jumbo;
-	return 0;
 }
 
 int decode_ipv6(struct cursor *c, struct packet *pkt)
