@@ -184,10 +184,11 @@ static int ipv6_payload_length(const struct cursor *c, struct packet *pkt, uint3
 	if (pkt->ip.proto != IPV6_EXT_HOP_BY_HOP)
 		return 0;
 	rc = ipv6_jumbo(c, &jumbo, &need);
+	if (*len != 0 && rc > 0)
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at,
+		                   "jumbo payload option with a payload length", 0);
 	if (*len != 0)
-		return rc > 0 ? decode_fail(pkt, SS_EMALFORMED, "ipv6", at,
-		                                      "jumbo payload option with a payload length", 0)
-		                        : 0;
+		return 0;
 	if (rc == -SS_ETRUNC)
 		return decode_fail(pkt, SS_ETRUNC, "ipv6", at, "truncated hop-by-hop header", need);
 	if (rc < 0)
@@ -196,7 +197,8 @@ static int ipv6_payload_length(const struct cursor *c, struct packet *pkt, uint3
 	if (rc == 0)
 		return 0;
 	if (jumbo < IPV6_JUMBO_MIN)
-		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at, "jumbo payload length < 65536", 0);
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at, "jumbo payload length < 65536",
+		                   0);
 	if (jumbo > UINT32_MAX - IPV6_HEADER_LEN)
 		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at,
 		                   "jumbo payload length beyond a 32-bit total length", 0);
