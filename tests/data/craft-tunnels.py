@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Re-encapsulates real traffic in the tunnels this kernel cannot make.
+"""Re-encapsulates real traffic in the tunnels this kernel cannot make, and
+writes the BIG TCP capture a short exchange cannot produce.
 
 record-tunnels.sh records TCP and UDP through Linux's VXLAN device; where a
 kernel has no Geneve, GRE, IPIP, SIT or ip6tnl device, this script takes the
@@ -10,26 +11,37 @@ with struct, lengths and checksums as the wire has them.  The captured inner
 bytes keep the recording's snap length; the outer length fields announce the
 original frame.  Standard library only.
 
-usage: craft-tunnels.py DIR   (reads DIR/tunnel-vxlan*.pcap, writes DIR/tunnel-*.pcap)
+BIG TCP (Linux 6.3+) sends IPv4 segments above 64 KB with total length 0;
+tso-ipv4.pcap is such a conversation, built with craft-analysis.py's frames:
+two 150000-byte segments, each one segment for the analysis (as Wireshark
+counts them), captured 64 bytes deep.
+
+usage: craft-tunnels.py DIR   (reads DIR/tunnel-vxlan*.pcap, writes DIR/tunnel-*.pcap
+                               and DIR/tso-ipv4.pcap)
 """
+import importlib.util
 import os
 import struct
 import sys
+
+
+def craft_analysis():
+    """craft-analysis.py as a module: its checksum and TCP frame builder."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "craft-analysis.py")
+    spec = importlib.util.spec_from_file_location("craft_analysis", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ANALYSIS = craft_analysis()
+checksum = ANALYSIS.checksum
 
 VXLAN_OVERHEAD = 14 + 20 + 8 + 8  # outer Ethernet, IPv4, UDP, VXLAN
 MAC = bytes.fromhex("020000000001020000000002")
 UNDERLAY4 = (bytes([10, 200, 0, 1]), bytes([10, 200, 0, 2]))
 UNDERLAY6 = (bytes.fromhex("fd000200" + "00" * 11 + "01"),
              bytes.fromhex("fd000200" + "00" * 11 + "02"))
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def read_pcap(path):
@@ -134,6 +146,30 @@ def wrap_ip(datagrams, make):
     return [(s, u, *make(d, w, direction(d))) for s, u, d, w in datagrams]
 
 
+def tso(header, payload_len, captured=64):
+    """A segment of payload_len bytes as a BIG TCP capture shows it: IPv4 total
+    length 0, captured `captured` bytes deep, the original length kept.
+    `header` is the segment without payload (its TCP checksum cannot cover
+    bytes the capture does not hold, so it is left as computed)."""
+    ip = header[14:16] + b"\0\0" + header[18:24] + b"\0\0" + header[26:34]
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    frame = header[:14] + ip + header[34:] + b"x" * payload_len
+    return frame[:captured], len(frame)
+
+
+def tso_ipv4():
+    c, s, frame = ANALYSIS.CLIENT, ANALYSIS.SERVER, ANALYSIS.frame
+    big = 150000
+    plain = [frame(c, s, 0, 0, "S", 65535), frame(s, c, 0, 1, "SA", 65535),
+             frame(c, s, 1, 1, "A", 65535)]
+    segments = [tso(frame(c, s, 1, 1, "A", 65535), big),
+                tso(frame(c, s, 1 + big, 1, "PA", 65535), big)]
+    tail = [frame(s, c, 1, 1 + 2 * big, "A", 65535), frame(c, s, 1 + 2 * big, 1, "FA", 65535),
+            frame(s, c, 1, 2 + 2 * big, "FA", 65535), frame(c, s, 2 + 2 * big, 2, "A", 65535)]
+    frames = [(f, len(f)) for f in plain] + segments + [(f, len(f)) for f in tail]
+    return [(1700000000, i * 1000, data, wire) for i, (data, wire) in enumerate(frames)]
+
+
 def main():
     where = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     eth4 = inner_frames(os.path.join(where, "tunnel-vxlan.pcap"))
@@ -158,6 +194,7 @@ def main():
         "tunnel-qinq": wrap_ip(ip4, lambda d, w, f: (ether(0x88A8, struct.pack(
             "!HHHH", 100, 0x8100, 200, 0x0800) + d), 22 + w)),
     }
+    outputs["tso-ipv4"] = tso_ipv4()
     for name, records in outputs.items():
         write_pcap(os.path.join(where, name + ".pcap"), records)
 
