@@ -155,6 +155,29 @@ static void decode_full(int linktype, const uint8_t *frame, size_t len, struct p
 	assert_null(pkt->err.layer);
 }
 
+/* A frame with one outer layer of this kind; returns that layer. */
+static const struct encap_layer *decode_one_layer(int linktype, const uint8_t *frame, size_t len,
+                                                  enum encap_kind kind, struct packet *pkt)
+{
+	decode_full(linktype, frame, len, pkt);
+	assert_int_equal(pkt->encap_count, 1);
+	assert_int_equal(pkt->encap[0].kind, kind);
+	return &pkt->encap[0];
+}
+
+/* A frame that is malformed as a whole: the error names the layer and says
+what, and every prefix fails too (truncated or malformed). */
+static void decode_malformed(int linktype, const uint8_t *frame, size_t len, const char *layer,
+                             const char *what, struct packet *pkt)
+{
+	assert_int_equal(decode_frame(linktype, frame, (uint32_t)len, (uint32_t)len, pkt),
+	                 -SS_EMALFORMED);
+	assert_false(pkt->truncated);
+	assert_string_equal(pkt->err.layer, layer);
+	assert_string_equal(pkt->err.what, what);
+	cut_anywhere_bad(linktype, frame, len);
+}
+
 /* The inner IPv4/UDP of IPV4_UDP: 192.168.0.1:12345 -> 192.168.0.2:53, 4 bytes. */
 static void assert_inner_udp(const struct packet *pkt, uint8_t version)
 {
@@ -176,9 +199,7 @@ static void test_vxlan(void **state)
 	char buf[SS_ADDR_STRLEN];
 
 	(void)state;
-	decode_full(LINKTYPE_ETHERNET, vxlan, sizeof vxlan, &pkt);
-	assert_int_equal(pkt.encap_count, 1);
-	assert_int_equal(pkt.encap[0].kind, ENCAP_VXLAN);
+	decode_one_layer(LINKTYPE_ETHERNET, vxlan, sizeof vxlan, ENCAP_VXLAN, &pkt);
 	assert_string_equal(decode_encap_name(pkt.encap[0].kind), "vxlan");
 	assert_true(pkt.encap[0].has_id);
 	assert_int_equal(pkt.encap[0].id, 42);
@@ -195,24 +216,17 @@ static void test_geneve_options(void **state)
 	struct packet pkt;
 
 	(void)state;
-	decode_full(LINKTYPE_ETHERNET, geneve, sizeof geneve, &pkt);
-	assert_int_equal(pkt.encap_count, 1);
-	assert_int_equal(pkt.encap[0].kind, ENCAP_GENEVE);
+	decode_one_layer(LINKTYPE_ETHERNET, geneve, sizeof geneve, ENCAP_GENEVE, &pkt);
 	assert_int_equal(pkt.encap[0].id, 1234);
 	assert_int_equal(pkt.encap[0].proto, 0x6558);
 	assert_int_equal(pkt.encap[0].opt_len, 12);
 	assert_int_equal(pkt.encap[0].count, 2);
 	assert_inner_udp(&pkt, 6);
 
-	assert_int_equal(decode_frame(LINKTYPE_RAW, geneve_bad_option, sizeof geneve_bad_option,
-	                              sizeof geneve_bad_option, &pkt),
-	                 -SS_EMALFORMED);
-	assert_string_equal(pkt.err.layer, "geneve");
-	assert_string_equal(pkt.err.what, "option runs past options length");
-	assert_int_equal(decode_frame(LINKTYPE_RAW, geneve_version1, sizeof geneve_version1,
-	                              sizeof geneve_version1, &pkt),
-	                 -SS_EMALFORMED);
-	assert_string_equal(pkt.err.what, "version is not 0");
+	decode_malformed(LINKTYPE_RAW, geneve_bad_option, sizeof geneve_bad_option, "geneve",
+	                 "option runs past options length", &pkt);
+	decode_malformed(LINKTYPE_RAW, geneve_version1, sizeof geneve_version1, "geneve",
+	                 "version is not 0", &pkt);
 }
 
 static void test_gre(void **state)
@@ -220,9 +234,7 @@ static void test_gre(void **state)
 	struct packet pkt;
 
 	(void)state;
-	decode_full(LINKTYPE_ETHERNET, gre_ckks, sizeof gre_ckks, &pkt);
-	assert_int_equal(pkt.encap_count, 1);
-	assert_int_equal(pkt.encap[0].kind, ENCAP_GRE);
+	decode_one_layer(LINKTYPE_ETHERNET, gre_ckks, sizeof gre_ckks, ENCAP_GRE, &pkt);
 	assert_true(pkt.encap[0].has_csum);
 	assert_true(pkt.encap[0].has_id);
 	assert_int_equal(pkt.encap[0].id, 7);
@@ -281,9 +293,7 @@ static void test_mpls(void **state)
 	struct packet pkt;
 
 	(void)state;
-	decode_full(LINKTYPE_ETHERNET, mpls4, sizeof mpls4, &pkt);
-	assert_int_equal(pkt.encap_count, 1);
-	assert_int_equal(pkt.encap[0].kind, ENCAP_MPLS);
+	decode_one_layer(LINKTYPE_ETHERNET, mpls4, sizeof mpls4, ENCAP_MPLS, &pkt);
 	assert_int_equal(pkt.encap[0].count, 2);
 	assert_int_equal(pkt.encap[0].labels[0], 16);
 	assert_int_equal(pkt.encap[0].labels[1], 17);
@@ -296,13 +306,9 @@ static void test_mpls(void **state)
 	decode_full(LINKTYPE_ETHERNET, mpls_other, sizeof mpls_other, &pkt);
 	assert_int_equal(pkt.l3, L3_OTHER);
 
-	assert_int_equal(
-	    decode_frame(LINKTYPE_ETHERNET, mpls_deep, sizeof mpls_deep, sizeof mpls_deep, &pkt),
-	    -SS_EMALFORMED);
-	assert_string_equal(pkt.err.layer, "mpls");
-	assert_string_equal(pkt.err.what, "label stack deeper than 8");
+	decode_malformed(LINKTYPE_ETHERNET, mpls_deep, sizeof mpls_deep, "mpls",
+	                 "label stack deeper than 8", &pkt);
 	assert_int_equal(pkt.err.offset, 14 + 8 * 4);
-	CUT_ANYWHERE_BAD(LINKTYPE_ETHERNET, mpls_deep);
 }
 
 static void test_pppoe(void **state)
@@ -310,8 +316,7 @@ static void test_pppoe(void **state)
 	struct packet pkt;
 
 	(void)state;
-	decode_full(LINKTYPE_ETHERNET, pppoe4, sizeof pppoe4, &pkt);
-	assert_int_equal(pkt.encap[0].kind, ENCAP_PPPOE);
+	decode_one_layer(LINKTYPE_ETHERNET, pppoe4, sizeof pppoe4, ENCAP_PPPOE, &pkt);
 	assert_int_equal(pkt.encap[0].id, 42);
 	assert_int_equal(pkt.encap[0].proto, 0x0021);
 	assert_inner_udp(&pkt, 4);
@@ -319,10 +324,8 @@ static void test_pppoe(void **state)
 	decode_full(LINKTYPE_ETHERNET, pppoe6, sizeof pppoe6, &pkt);
 	assert_inner_udp(&pkt, 6);
 
-	assert_int_equal(decode_frame(LINKTYPE_ETHERNET, pppoe_short_len, sizeof pppoe_short_len,
-	                              sizeof pppoe_short_len, &pkt),
-	                 -SS_EMALFORMED);
-	assert_string_equal(pkt.err.layer, "pppoe");
+	decode_malformed(LINKTYPE_ETHERNET, pppoe_short_len, sizeof pppoe_short_len, "pppoe",
+	                 "length shorter than the ppp protocol field", &pkt);
 }
 
 /* n IPv4-in-IPv4 headers around IPV4_UDP, in buf; returns the length. */
@@ -357,13 +360,9 @@ static void test_nesting_limit(void **state)
 	assert_inner_udp(&pkt, 4);
 
 	len = nest_ipip(buf, sizeof buf, DECODE_MAX_ENCAP + 1);
-	assert_int_equal(decode_frame(LINKTYPE_RAW, buf, (uint32_t)len, (uint32_t)len, &pkt),
-	                 -SS_EMALFORMED);
-	assert_string_equal(pkt.err.layer, "ipip");
-	assert_string_equal(pkt.err.what, "tunnels nested more than 8 deep");
+	decode_malformed(LINKTYPE_RAW, buf, len, "ipip", "tunnels nested more than 8 deep", &pkt);
 	assert_int_equal(pkt.err.offset, (DECODE_MAX_ENCAP + 1) * 20);
 	assert_int_equal(pkt.encap_count, DECODE_MAX_ENCAP);
-	cut_anywhere_bad(LINKTYPE_RAW, buf, len);
 }
 
 static void test_jumbo_payload(void **state)
@@ -380,12 +379,8 @@ static void test_jumbo_payload(void **state)
 	assert_int_equal(pkt.payload_len, 4);
 	assert_int_equal(pkt.payload_wire_len, 70000 - 8 - 8);
 
-	assert_int_equal(
-	    decode_frame(LINKTYPE_RAW, jumbo_small, sizeof jumbo_small, sizeof jumbo_small, &pkt),
-	    -SS_EMALFORMED);
-	assert_string_equal(pkt.err.layer, "ipv6");
-	assert_string_equal(pkt.err.what, "jumbo payload length < 65536");
-	cut_anywhere_bad(LINKTYPE_RAW, jumbo_small, sizeof jumbo_small);
+	decode_malformed(LINKTYPE_RAW, jumbo_small, sizeof jumbo_small, "ipv6",
+	                 "jumbo payload length < 65536", &pkt);
 }
 
 /* Every prefix of every tunnel frame: truncated inside any header, cut
@@ -406,9 +401,6 @@ static void test_cut_anywhere(void **state)
 	CUT_ANYWHERE(LINKTYPE_ETHERNET, mpls6, sizeof mpls6 - 4);
 	CUT_ANYWHERE(LINKTYPE_ETHERNET, pppoe4, sizeof pppoe4 - 6);
 	CUT_ANYWHERE(LINKTYPE_ETHERNET, pppoe6, sizeof pppoe6 - 4);
-	CUT_ANYWHERE_BAD(LINKTYPE_RAW, geneve_bad_option);
-	CUT_ANYWHERE_BAD(LINKTYPE_RAW, geneve_version1);
-	CUT_ANYWHERE_BAD(LINKTYPE_ETHERNET, pppoe_short_len);
 }
 
 /* Two tenants with the same inner addresses and ports, VNI 42 and 43: two
