@@ -101,7 +101,8 @@ static void emit_udp(struct emitter *e, const struct packet *pkt, const struct t
 	emit_key(e, "udp");
 	emit_begin_object(e);
 	emit_kv_int(e, "len", pkt->payload_wire_len);
-	if (pkt->udp.length_exceeds_ip || pkt->udp.length_short)
+	/* the field as sent, when it is not what the datagram carries (0: a jumbogram's) */
+	if (pkt->udp.length_exceeds_ip || pkt->udp.length_short || pkt->udp.length == 0)
 		emit_kv_int(e, "len_field", pkt->udp.length);
 	if (tr->udp_index)
 		emit_kv_int(e, "index", (int64_t)tr->udp_index);

@@ -16,8 +16,11 @@ tso-ipv4.pcap is such a conversation, built with craft-analysis.py's frames:
 two 150000-byte segments, each one segment for the analysis (as Wireshark
 counts them), captured 64 bytes deep.
 
-usage: craft-tunnels.py DIR   (reads DIR/tunnel-vxlan*.pcap, writes DIR/tunnel-*.pcap
-                               and DIR/tso-ipv4.pcap)
+jumbo-ipv6.pcap holds IPv6 jumbograms (RFC 2675) as BIG TCP for IPv6 wrote
+them: payload length 0 and a Jumbo Payload option.
+
+usage: craft-tunnels.py DIR   (reads DIR/tunnel-vxlan*.pcap, writes DIR/tunnel-*.pcap,
+                               DIR/tso-ipv4.pcap and DIR/jumbo-ipv6.pcap)
 """
 import importlib.util
 import os
@@ -170,6 +173,22 @@ def tso_ipv4():
     return [(1700000000, i * 1000, data, wire) for i, (data, wire) in enumerate(frames)]
 
 
+def jumbo_ipv6():
+    """RFC 2675 jumbograms as BIG TCP writes them: payload length 0, a Hop-by-Hop
+    header with a Jumbo Payload option of 70000 bytes; TCP, then UDP with length 0
+    (§4).  Captured 100 bytes deep."""
+    src, dst = UNDERLAY6
+    frames = []
+    for proto, transport in ((6, struct.pack("!HHIIBBHHH", 40000, 7000, 1000, 2000, 5 << 4,
+                                             0x18, 512, 0, 0)),
+                             (17, struct.pack("!HHHH", 40001, 7001, 0, 0))):
+        hbh = struct.pack("!BBBBI", proto, 0, 0xC2, 4, 70000)
+        ip = struct.pack("!IHBB16s16s", 0x60000000, 0, 0, 64, src, dst) + hbh + transport
+        frame = ether(0x86DD, ip) + b"j" * 100
+        frames.append((frame[:100], 14 + 40 + 70000))
+    return [(1700000000, i * 1000, data, wire) for i, (data, wire) in enumerate(frames)]
+
+
 def main():
     where = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     eth4 = inner_frames(os.path.join(where, "tunnel-vxlan.pcap"))
@@ -195,6 +214,7 @@ def main():
             "!HHHH", 100, 0x8100, 200, 0x0800) + d), 22 + w)),
     }
     outputs["tso-ipv4"] = tso_ipv4()
+    outputs["jumbo-ipv6"] = jumbo_ipv6()
     for name, records in outputs.items():
         write_pcap(os.path.join(where, name + ".pcap"), records)
 
