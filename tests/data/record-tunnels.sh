@@ -12,11 +12,18 @@ a=sockscope-tun-a-$$
 b=sockscope-tun-b-$$
 port=7000
 
+server= dump=
 cleanup() {
+	for pid in $server $dump; do
+		kill "$pid" 2>/dev/null || true
+	done
+	server= dump=
+	rm -f "$here/.peer.$$"
 	ip netns del "$a" 2>/dev/null || true
 	ip netns del "$b" 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap 'cleanup; exit 1' INT TERM
+trap cleanup EXIT
 
 # underlay: veth ul0 in both namespaces, 10.200.0.1-2 and fd00:200::1-2
 underlay() {
@@ -81,6 +88,7 @@ exchange() {
 	done
 	ip netns exec "$a" python3 "$here/tunnel-peer.py" client "$1" "$port" "$2"
 	wait "$server"
+	server=
 	rm -f "$here/.peer.$$"
 }
 
@@ -97,6 +105,7 @@ record() {
 	sleep 1
 	kill -INT "$dump"
 	wait "$dump" || true
+	dump=
 	mv "$out.tmp" "$out"
 	cleanup
 	echo "recorded $out ($(wc -c <"$out") bytes)"
