@@ -23,6 +23,12 @@
 	0xc3, 0x50, 0x12, 0xb5, 0x00, 62, 0x00, 0x00, 0x08, 0, 0, 0, 0, 0, (vni), 0, ETH_IPV4,     \
 	    IPV4_UDP
 static const uint8_t vxlan[] = {ETH_IPV4, OUTER_V4(82, 17), VXLAN_BODY(42)};
+/* The same, the outer frame tagged twice (QinQ), the inner frame tagged twice too. */
+static const uint8_t vxlan_tagged[] = {
+    ETH_ADDRS, 0x88, 0xa8, 0x00,    0x0a,      0x81, 0x00, 0x00, 0x14, 0x08, 0x00, OUTER_V4(90, 17),
+    0xc3,      0x50, 0x12, 0xb5,    0x00,      70,   0x00, 0x00, 0x08, 0,    0,    0,
+    0,         0,    42,   0,       ETH_ADDRS, 0x88, 0xa8, 0x00, 0x1e, 0x81, 0x00, 0x00,
+    0x28,      0x08, 0x00, IPV4_UDP};
 static const uint8_t vxlan_other_tenant[] = {ETH_IPV4, OUTER_V4(82, 17), VXLAN_BODY(43)};
 
 /* Geneve to 6081, VNI 1234, 12 option bytes: one option with 4 data bytes,
@@ -209,6 +215,13 @@ static void test_vxlan(void **state)
 	assert_string_equal(ss_addr_format(&pkt.encap[0].dst, buf, sizeof buf), "10.0.0.2");
 	assert_inner_udp(&pkt, 4);
 	assert_int_equal(pkt.ip.total_len, 32);
+
+	/* vlan[] holds the innermost Ethernet header's tags */
+	decode_one_layer(LINKTYPE_ETHERNET, vxlan_tagged, sizeof vxlan_tagged, ENCAP_VXLAN, &pkt);
+	assert_int_equal(pkt.vlan_count, 2);
+	assert_int_equal(pkt.vlan[0], 30);
+	assert_int_equal(pkt.vlan[1], 40);
+	assert_inner_udp(&pkt, 4);
 }
 
 static void test_geneve_options(void **state)
@@ -389,6 +402,7 @@ static void test_cut_anywhere(void **state)
 {
 	(void)state;
 	CUT_ANYWHERE(LINKTYPE_ETHERNET, vxlan, sizeof vxlan - 4);
+	CUT_ANYWHERE(LINKTYPE_ETHERNET, vxlan_tagged, sizeof vxlan_tagged - 4);
 	CUT_ANYWHERE(LINKTYPE_ETHERNET, geneve, sizeof geneve - 4);
 	CUT_ANYWHERE(LINKTYPE_ETHERNET, gre_ckks, sizeof gre_ckks - 4);
 	CUT_ANYWHERE(LINKTYPE_ETHERNET, gretap, sizeof gretap - 4);

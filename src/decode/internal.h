@@ -44,7 +44,7 @@ int decode_ethertype(uint16_t ethertype, struct cursor *c, struct packet *pkt);
 
 /*
  * Starts an outer layer (tunnel.c): records the IP addresses and UDP ports
- * that carried it, then clears l3/ip/l4/udp/payload so the inner layers start
+ * that carried it, then clears vlan/l3/ip/l4/udp/payload so the inner layers start
  * afresh.  NULL, with pkt->err naming `kind`, when DECODE_MAX_ENCAP layers are
  * already open.  `offset` is where the layer's header starts.
  */

@@ -69,6 +69,9 @@ struct encap_layer *decode_encap_push(struct packet *pkt, enum encap_kind kind, 
 		l->sport = pkt->udp.sport;
 		l->dport = pkt->udp.dport;
 	}
+	/* an inner Ethernet header has tags of its own: vlan[] describes the innermost */
+	pkt->vlan_count = 0;
+	memset(pkt->vlan, 0, sizeof pkt->vlan);
 	pkt->l3 = L3_NONE;
 	memset(&pkt->ip, 0, sizeof pkt->ip);
 	pkt->l4 = L4_NONE;
