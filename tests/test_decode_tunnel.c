@@ -23,6 +23,13 @@
 	0xc3, 0x50, 0x12, 0xb5, 0x00, 62, 0x00, 0x00, 0x08, 0, 0, 0, 0, 0, (vni), 0, ETH_IPV4,     \
 	    IPV4_UDP
 static const uint8_t vxlan[] = {ETH_IPV4, OUTER_V4(82, 17), VXLAN_BODY(42)};
+/* Port unreachable from inside VNI 42 or 43, quoting the datagram of `vxlan`. */
+#define VXLAN_ICMP(vni)                                                                            \
+	ETH_IPV4, OUTER_V4(110, 17), 0xc3, 0x50, 0x12, 0xb5, 0x00, 90, 0x00, 0x00, 0x08, 0, 0, 0,  \
+	    0, 0, (vni), 0, ETH_IPV4, IPV4_HDR(60, 1), 3, 3, 0, 0, 0, 0, 0, 0, IPV4_UDP
+static const uint8_t vxlan_icmp[] = {VXLAN_ICMP(42)};
+static const uint8_t vxlan_icmp_other_tenant[] = {VXLAN_ICMP(43)};
+
 /* The same, the outer frame tagged twice (QinQ), the inner frame tagged twice too. */
 static const uint8_t vxlan_tagged[] = {
     ETH_ADDRS, 0x88, 0xa8, 0x00,    0x0a,      0x81, 0x00, 0x00, 0x14, 0x08, 0x00, OUTER_V4(90, 17),
@@ -441,6 +448,16 @@ static void test_tenants_apart(void **state)
 	assert_true(r1.flow_id != 0);
 	assert_true(r1.flow_id != r2.flow_id);
 	assert_int_equal(r1.flow_id, r3.flow_id);
+
+	/* an ICMP error names the flow of its own tenant only */
+	decode_full(LINKTYPE_ETHERNET, vxlan_icmp, sizeof vxlan_icmp, &pkt);
+	assert_true(pkt.icmp.quoted.present);
+	assert_int_equal(track_packet(table, &pkt, 1.3, 4, &r3), 0);
+	assert_int_equal(r3.icmp_flow, r1.flow_id);
+	decode_full(LINKTYPE_ETHERNET, vxlan_icmp_other_tenant, sizeof vxlan_icmp_other_tenant,
+	            &pkt);
+	assert_int_equal(track_packet(table, &pkt, 1.4, 5, &r3), 0);
+	assert_int_equal(r3.icmp_flow, r2.flow_id);
 
 	decode_full(LINKTYPE_RAW, ipip, sizeof ipip, &pkt);
 	assert_false(decode_tunnel_id(&pkt, &kind, &id));

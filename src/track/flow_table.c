@@ -486,5 +486,6 @@ bool icmp_quoted_key(const struct packet *pkt, struct flow_key *key, bool *quote
 		return false;
 	key_set(key, proto, FLOW_PLAIN, &q->src, q->has_ports ? q->sport : 0, &q->dst,
 	        q->has_ports ? q->dport : 0, quoted_is_a);
+	decode_tunnel_id(pkt, &key->tunnel_kind, &key->tunnel_id); /* the error's own tunnel */
 	return true;
 }
