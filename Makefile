@@ -101,7 +101,7 @@ fuzz: deps test-deps
 	clang $(CSTD) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Iinclude tests/fuzz/fuzz_trace.c \
 		build/fuzz/libsockscope.a $(LDLIBS) -o build/fuzz/fuzz_trace
 	@mkdir -p build/fuzz/corpus build/fuzz/crashes
-	@cp captures/*.pcap* tests/data/fuzz/* build/fuzz/corpus/ 2>/dev/null || true
+	@cp captures/*.pcap* tests/data/*.pcap tests/data/fuzz/* build/fuzz/corpus/ 2>/dev/null || true
 	build/fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 		-artifact_prefix=build/fuzz/crashes/ -print_final_stats=1 \
 		build/fuzz/corpus tests/data/fuzz

@@ -129,6 +129,126 @@ CASES = [
 ]
 
 
+# Tunnels, offloads and lying length fields (docs/decode.md, "Tunnels and carriers").
+def ethernet(ethertype, payload):
+    return b"\x02\0\0\0\0\x02\x02\0\0\0\0\x01" + struct.pack("!H", ethertype) + payload
+
+
+def nest(layers, inner):
+    """IPv4-in-IPv4 `layers` deep around `inner`."""
+    for _ in range(layers):
+        inner = ipv4(4, inner)
+    return inner
+
+
+def vxlan(inner, vni=42):
+    return udp(struct.pack("!II", 0x08000000, vni << 8) + inner)[:2] + b"\x12\xb5" + \
+        udp(struct.pack("!II", 0x08000000, vni << 8) + inner)[4:]
+
+
+def gre(inner, proto=0x0800, flags=0):
+    return struct.pack("!HH", flags, proto) + inner
+
+
+def vxlan_gre_bomb(depth):
+    """VXLAN in GRE-TEB in VXLAN ...: alternating UDP and GRE tunnels."""
+    frame = ethernet(0x0800, ipv4(17, udp(b"x")))
+    for i in range(depth):
+        if i % 2:
+            frame = ethernet(0x0800, ipv4(47, gre(frame, 0x6558)))
+        else:
+            frame = ethernet(0x0800, ipv4(17, vxlan(frame)))
+    return frame
+
+
+def jumbo(length, option_len=4, payload=b"", plen=0):
+    hbh = struct.pack("!BBBB", 17, 0, 0xC2, option_len) + struct.pack("!I", length)[:option_len]
+    hbh += b"\1\0" if option_len == 2 else b""  # PadN keeps the header 8 bytes long
+    return ipv6(0, hbh + udp(payload, length=0), plen=plen)
+
+
+# name, bytes, linktype, {field of the first packet: value}; each must trace cleanly (exit 0)
+# with one packet in the timeline, whose fields say what happened.
+TUNNEL_CASES = [
+    ("ipip nested 8 deep", nest(8, ipv4(17, udp(b"x"))), LINKTYPE_RAW,
+     {"encap": 8, "udp.len": 1, "error": None}),
+    ("ipip nested 9 deep (bomb)", nest(9, ipv4(17, udp(b"x"))), LINKTYPE_RAW,
+     {"encap": 8, "error.layer": "ipip", "error.what": "tunnels nested more than 8 deep"}),
+    ("ipip nested 500 deep (bomb)", nest(500, ipv4(17, udp(b"x")))[:60000], LINKTYPE_RAW,
+     {"encap": 8, "error.layer": "ipip"}),
+    ("vxlan in gre in vxlan ... 12 deep (bomb)", vxlan_gre_bomb(12), LINKTYPE_ETHERNET,
+     {"encap": 8, "error.what": "tunnels nested more than 8 deep"}),
+    ("mpls stack without bottom", ethernet(0x8847, b"\0\0\0\x40" * 40), LINKTYPE_ETHERNET,
+     {"encap": 1, "error.layer": "mpls", "error.what": "label stack deeper than 8"}),
+    ("pppoe length 0", ethernet(0x8864, struct.pack("!BBHHH", 0x11, 0, 1, 0, 0x21) +
+                                ipv4(17, udp(b"x"))), LINKTYPE_ETHERNET,
+     {"error.layer": "pppoe"}),
+    ("pppoe length past the frame", ethernet(0x8864, struct.pack("!BBHHH", 0x11, 0, 1, 9000, 0x21)
+                                             + ipv4(17, udp(b"x"))), LINKTYPE_ETHERNET,
+     {"encap": 1, "udp.len": 1, "error": None}),
+    ("geneve options past the header", ipv4(17, udp(b"")[:2] + b"\x17\xc1" + udp(
+        struct.pack("!BBHI", 0x3F, 0, 0x6558, 0) + b"\0" * 8)[4:]), LINKTYPE_RAW,
+     {"truncated": True, "error.layer": "geneve"}),
+    ("gre key cut", ipv4(47, struct.pack("!HH", 0x3000, 0x0800) + b"\0\0"), LINKTYPE_RAW,
+     {"truncated": True, "error.layer": "gre"}),
+    ("jumbo payload of 70000 bytes", jumbo(70000, payload=b"abcd"), LINKTYPE_RAW,
+     {"ip.jumbo": True, "ip.len": 70040, "udp.len": 70000 - 16, "error": None}),
+    ("jumbo option saying 1000", jumbo(1000, payload=b"abcd"), LINKTYPE_RAW,
+     {"error.layer": "ipv6", "error.what": "jumbo payload length < 65536"}),
+    ("jumbo option saying 0", jumbo(0, payload=b"abcd"), LINKTYPE_RAW,
+     {"error.what": "jumbo payload length < 65536"}),
+    ("jumbo option with length 2", jumbo(70000, option_len=2), LINKTYPE_RAW,
+     {"error.layer": "ipv6"}),
+    ("jumbo option with a payload length", jumbo(70000, payload=b"abcd", plen=16), LINKTYPE_RAW,
+     {"error.layer": "ipv6"}),
+    ("jumbo option beyond 4 GB", jumbo(0xFFFFFFFF, payload=b"abcd"), LINKTYPE_RAW,
+     {"error.what": "jumbo payload length beyond a 32-bit total length"}),
+    ("tso total length 0", ipv4(6, tcp(flags=0x10, payload=b"data"), total=0), LINKTYPE_RAW,
+     {"ip.tso": True, "ip.len": 44, "tcp.len": 4, "error": None}),
+    ("tso total length 0, header cut", ipv4(6, b"", total=0), LINKTYPE_RAW,
+     {"ip.tso": True, "error.layer": "tcp"}),
+    ("tso total length 0 in a tunnel", ipv4(4, ipv4(17, udp(b"abcd"), total=0)), LINKTYPE_RAW,
+     {"encap": 1, "ip.tso": True, "udp.len": 4}),
+    ("frame longer than the ip length", ipv4(17, udp(b"abcd")) + b"\0" * 3000, LINKTYPE_RAW,
+     {"ip.len": 32, "udp.len": 4, "error": None}),
+    ("udp length field past the ip payload", ipv4(17, udp(b"abcd", length=400)), LINKTYPE_RAW,
+     {"udp.len": 4, "udp.len_field": 400, "error.layer": "udp",
+      "error.what": "length field > ip payload"}),
+    ("udp length field short of the ip payload", ipv4(17, udp(b"abcd", length=10)),
+     LINKTYPE_RAW, {"udp.len": 2, "udp.len_field": 10, "error": None}),
+    ("udp length field 0 outside a jumbogram", ipv4(17, udp(b"abcd", length=0)), LINKTYPE_RAW,
+     {"error.what": "length < 8"}),
+]
+
+
+def field(event, path):
+    """The value at a dotted path; "encap" counts the layers; None when absent."""
+    if path == "encap":
+        return len(event.get("encap", []))
+    value = event
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def run_tunnel_case(binary, workdir, name, data, linktype, want):
+    path = os.path.join(workdir, name.replace(" ", "-") + ".pcap")
+    with open(path, "wb") as f:
+        f.write(global_header(linktype) + record(data))
+    problems = run_case(binary, workdir, name, open(path, "rb").read(), 0, None, 1)
+    if problems:
+        return problems
+    doc = json.load(open(path + ".json"))
+    event = next(e for e in doc["events"] if e["kind"] == "packet")
+    for key, expected in want.items():
+        got = field(event, key)
+        if got != expected:
+            problems.append(f"{key} = {got!r}, want {expected!r}")
+    return problems
+
+
 def run_case(binary, workdir, name, data, code, message, packets):
     path = os.path.join(workdir, name.replace(" ", "-") + ".pcap")
     out = path + ".json"
@@ -171,8 +291,10 @@ def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else "build/sockscope"
     passed = failed = 0
     with tempfile.TemporaryDirectory() as workdir:
-        for case in CASES + list(fuzz_regressions()):
-            problems = run_case(binary, workdir, *case)
+        runs = [(run_case, case) for case in CASES + list(fuzz_regressions())]
+        runs += [(run_tunnel_case, case) for case in TUNNEL_CASES]
+        for run, case in runs:
+            problems = run(binary, workdir, *case)
             if problems:
                 failed += 1
                 print(f"FAIL malformed {case[0]}: " + "; ".join(problems))

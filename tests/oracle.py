@@ -4,7 +4,7 @@
 For every capture in captures/ and tests/data/ (not tests/data/malformed/), runs
 `sockscope trace` and `tshark -T json` and compares, per TCP/UDP packet: ports,
 TCP flags, relative seq/ack, payload length, window field and the set of
-tcp.analysis.* flags.  Each capture is one test; every difference is printed.
+tcp.analysis.* flags.  Under a tunnel both sides compare the innermost TCP/UDP.  Each capture is one test; every difference is printed.
 usage: tests/oracle.py BUILD/sockscope
 """
 import glob
@@ -39,17 +39,39 @@ def flatten(obj, out):
     return out
 
 
+# Layers that start something new inside a transport: a tunnel, a link, a network.
+ENCLOSING = {"vxlan", "geneve", "gre", "mpls", "pppoes", "eth", "ip", "ipv6", "arp"}
+
+
+def innermost_transport(protocols):
+    """tcp, udp or None: the transport right after the innermost IP header, as
+    frame.protocols lists them (eth:ethertype:ip:udp:vxlan:eth:ethertype:ip:tcp).
+    Past ICMP come quoted headers, which are not the packet's transport."""
+    transport = None
+    for proto in protocols.split(":"):
+        if proto in ("icmp", "icmpv6"):
+            break
+        if proto in ENCLOSING:
+            transport = None
+        elif proto in ("tcp", "udp") and transport is None:
+            transport = proto
+    return transport
+
+
 def tshark_frames(path):
     text = subprocess.run(["tshark", "-n", "-r", path, "-T", "json"], capture_output=True,
                           text=True, check=True).stdout
     frames = {}
     for packet in json.loads(text, object_pairs_hook=pairs_hook):
         layers = packet["_source"][0]["layers"][0]
-        number = int(flatten(layers["frame"][0], {})["frame.number"])
+        frame = flatten(layers["frame"][0], {})
+        number = int(frame["frame.number"])
         fields = {}
-        for proto in ("tcp", "udp"):  # top level only: not the headers ICMP quotes
-            if proto in layers:
-                fields[proto] = flatten(layers[proto][0], {})
+        # Top level only (not the headers ICMP quotes); under tunnels the innermost
+        # transport, which is the last layer of its name (outer UDP comes first).
+        proto = innermost_transport(frame["frame.protocols"])
+        if proto in layers:
+            fields[proto] = flatten(layers[proto][-1], {})
         frames[number] = fields
     return frames
 
@@ -92,7 +114,10 @@ def compare_udp(ours, theirs):
     want = {
         "src port": (ours["src"]["port"], int(theirs["udp.srcport"])),
         "dst port": (ours["dst"]["port"], int(theirs["udp.dstport"])),
-        "len": (ours["udp"]["len"], int(theirs["udp.length"]) - 8),
+        # the header's length field: sockscope's len_field when the field is not what
+        # the datagram carries (a lying field, a jumbogram's 0), else len + 8
+        "length field": (ours["udp"].get("len_field", ours["udp"]["len"] + 8),
+                         int(theirs["udp.length"])),
     }
     return [f"{k}: sockscope {a!r}, tshark {b!r}" for k, (a, b) in want.items() if a != b]
 

@@ -32,8 +32,8 @@ static const uint8_t v4_total_19[] = {0x45, 0x00, 0x00, 0x13, 0, 0,         0,
 static const uint8_t eth_v4_says_6[] = {ETH_IPV4, IPV6_UDP};
 static const uint8_t eth_v6_says_4[] = {ETH_IPV6, IPV4_UDP};
 
-/* GRE (47): not decoded, the datagram's rest is the payload. */
-static const uint8_t v4_gre[] = {IPV4_HDR(24, 47), 0x00, 0x00, 0x08, 0x00};
+/* SCTP (132): not decoded, the datagram's rest is the payload. */
+static const uint8_t v4_sctp[] = {IPV4_HDR(24, 132), 0x00, 0x00, 0x08, 0x00};
 
 /* Total length 0, as Linux writes for TSO / BIG TCP. */
 static const uint8_t v4_tso[] = {IPV4_HDR(0, 6), TCP_NO_OPTIONS, 'd', 'a', 't', 'a'};
@@ -111,11 +111,11 @@ static void test_ipv4_fields_and_options(void **state)
 	assert_int_equal(pkt.l4, L4_UDP);
 	assert_int_equal(pkt.payload_len, 4);
 
-	decode_ok(LINKTYPE_RAW, v4_gre, sizeof v4_gre, &pkt);
+	decode_ok(LINKTYPE_RAW, v4_sctp, sizeof v4_sctp, &pkt);
 	assert_true(pkt.ip.dont_fragment);
 	assert_false(pkt.ip.options_present);
 	assert_int_equal(pkt.l4, L4_OTHER);
-	assert_int_equal(pkt.ip.proto, 47);
+	assert_int_equal(pkt.ip.proto, 132);
 	assert_int_equal(pkt.payload_len, 4);
 	assert_int_equal(pkt.payload_wire_len, 4);
 }
@@ -174,6 +174,7 @@ static void test_ipv4_tso_zero_length(void **state)
 	(void)state;
 	decode_ok(LINKTYPE_RAW, v4_tso, sizeof v4_tso, &pkt);
 	assert_int_equal(pkt.ip.total_len, 44);
+	assert_true(pkt.ip.tso);
 	assert_int_equal(pkt.l4, L4_TCP);
 	assert_int_equal(pkt.payload_len, 4);
 	assert_int_equal(pkt.payload_wire_len, 4);
@@ -302,7 +303,7 @@ static void test_cut_anywhere(void **state)
 	CUT_ANYWHERE(LINKTYPE_RAW, v4_options, 32);
 	CUT_ANYWHERE(LINKTYPE_RAW, v4_first_fragment, 28);
 	CUT_ANYWHERE(LINKTYPE_RAW, v4_later_fragment, 20);
-	CUT_ANYWHERE(LINKTYPE_RAW, v4_gre, 20);
+	CUT_ANYWHERE(LINKTYPE_RAW, v4_sctp, 20);
 	CUT_ANYWHERE(LINKTYPE_RAW, v4_tso, 40);
 	CUT_ANYWHERE(LINKTYPE_RAW, v6_hbh_dst_tcp, sizeof v6_hbh_dst_tcp);
 	CUT_ANYWHERE(LINKTYPE_RAW, v6_ah_tcp, sizeof v6_ah_tcp);

@@ -86,10 +86,15 @@ static void test_udp_length_beyond_ip(void **state)
 	(void)state;
 	assert_int_equal(decode_frame(LINKTYPE_RAW, udp_len_long, sizeof udp_len_long,
 	                              sizeof udp_len_long, &pkt),
-	                 0);
+	                 -SS_EMALFORMED);
 	assert_int_equal(pkt.udp.length, 100);
 	assert_int_equal(pkt.udp.checksum, 0x1234);
 	assert_true(pkt.udp.length_exceeds_ip);
+	assert_false(pkt.udp.length_short);
+	assert_false(pkt.truncated);
+	/* the field is what is wrong; the payload is still decoded, bounded by IP */
+	assert_string_equal(pkt.err.layer, "udp");
+	assert_string_equal(pkt.err.what, "length field > ip payload");
 	assert_int_equal(pkt.payload_len, 4);
 	assert_int_equal(pkt.payload_wire_len, 4);
 }
@@ -130,7 +135,7 @@ static void test_cut_anywhere(void **state)
 	(void)state;
 	CUT_ANYWHERE(LINKTYPE_ETHERNET, udp_plain, 42);
 	CUT_ANYWHERE(LINKTYPE_RAW, udp_v6, 48);
-	CUT_ANYWHERE(LINKTYPE_RAW, udp_len_long, 28);
+	CUT_ANYWHERE_BAD(LINKTYPE_RAW, udp_len_long);
 	CUT_ANYWHERE(LINKTYPE_RAW, udp_len_short, 28);
 	CUT_ANYWHERE(LINKTYPE_RAW, udp_empty, 28);
 }

@@ -62,6 +62,10 @@ enum tcp_option_kind {
 /* 40 bytes of options, each at least one byte long. */
 #define DECODE_MAX_TCP_OPTIONS 40
 #define DECODE_MAX_IPV6_EXT    16
+/* Tunnels inside tunnels: past this many outer layers a frame is malformed
+ * (a nested-tunnel bomb), and the error names the layer that went too deep. */
+#define DECODE_MAX_ENCAP       8
+#define DECODE_MAX_MPLS_LABELS 8
 
 struct decode_error {
 	const char *layer; /* "ipv4", "tcp", ...; NULL when no error */
@@ -105,6 +109,7 @@ struct packet_udp {
 	uint16_t length; /* the UDP length field: header + payload */
 	uint16_t checksum;
 	bool length_exceeds_ip; /* length > IP payload: the IP payload bounds it (tcpdump's rule) */
+	bool length_short;      /* length < IP payload: the bytes after it are not UDP's */
 };
 
 /* The IP header and first transport bytes an ICMP error quotes (RFC 792, RFC 4443). */
@@ -143,6 +148,39 @@ struct packet_ip {
 	uint8_t ext_count;    /* IPv6 extension headers walked */
 	uint8_t ext[DECODE_MAX_IPV6_EXT];
 	bool options_present; /* IPv4 header longer than 20 bytes */
+	bool tso;             /* IPv4 total length 0: the frame gave the length (TSO/GSO) */
+	bool jumbo;           /* IPv6 Jumbo Payload option (RFC 2675) gave the length */
+};
+
+/* Outer layers a packet was carried in (src/decode/tunnel.c, carrier.c). */
+enum encap_kind {
+	ENCAP_NONE = 0,
+	ENCAP_VXLAN,  /* RFC 7348, UDP 4789 */
+	ENCAP_GENEVE, /* RFC 8926, UDP 6081 */
+	ENCAP_GRE,    /* RFC 2784, RFC 2890 */
+	ENCAP_IPIP,   /* IPv4 in IPv4 (protocol 4), RFC 2003 */
+	ENCAP_SIT,    /* IPv6 in IPv4 (protocol 41), RFC 4213 */
+	ENCAP_IP6IP6, /* IPv6 in IPv6, RFC 2473 */
+	ENCAP_IP4IN6, /* IPv4 in IPv6, RFC 2473 */
+	ENCAP_MPLS,   /* RFC 3032 label stack */
+	ENCAP_PPPOE,  /* RFC 2516 session stage */
+};
+
+struct encap_layer {
+	uint8_t kind; /* enum encap_kind */
+	/* the IP header that carried this layer; family 0 when none did
+	 * (MPLS or PPPoE right after an Ethernet header) */
+	struct ss_addr src, dst;
+	uint16_t sport, dport; /* VXLAN, Geneve: the UDP ports that carried them */
+	bool has_id;
+	uint32_t id;      /* VXLAN/Geneve VNI, GRE key, PPPoE session id */
+	uint16_t proto;   /* GRE/Geneve protocol type, PPP protocol */
+	bool has_seq;     /* GRE S bit */
+	uint32_t seq;     /* GRE sequence number */
+	bool has_csum;    /* GRE C bit: a checksum is present (not verified) */
+	uint8_t count;    /* MPLS labels, Geneve options */
+	uint16_t opt_len; /* Geneve: option bytes */
+	uint32_t labels[DECODE_MAX_MPLS_LABELS]; /* MPLS, outermost first */
 };
 
 struct packet {
@@ -152,6 +190,10 @@ struct packet {
 	uint16_t ethertype;
 	uint8_t vlan_count;
 	uint16_t vlan[2]; /* VLAN IDs (TCI & 0x0fff), outermost first */
+
+	/* outer layers, outermost first; ip/tcp/udp below describe the innermost */
+	uint8_t encap_count;
+	struct encap_layer encap[DECODE_MAX_ENCAP];
 
 	enum decode_l3 l3;
 	struct packet_ip ip;
@@ -193,6 +235,14 @@ int decode_tcp(struct cursor *c, struct packet *pkt);
 int decode_udp(struct cursor *c, struct packet *pkt);
 int decode_icmp(struct cursor *c, struct packet *pkt); /* ICMPv4 */
 int decode_icmpv6(struct cursor *c, struct packet *pkt);
+int decode_ethernet(struct cursor *c, struct packet *pkt);
+
+/* "vxlan", "geneve", ... for enum encap_kind; "unknown" otherwise. */
+const char *decode_encap_name(uint8_t kind);
+/* The innermost tunnel identifier (VNI, GRE key, PPPoE session) and its
+ * layer's kind, which keep apart tenants whose inner addresses are equal;
+ * false when no outer layer carries one. */
+bool decode_tunnel_id(const struct packet *pkt, uint8_t *kind, uint32_t *id);
 
 /* Names for values, for the timeline and messages. */
 const char *decode_tcp_option_name(uint8_t kind); /* "mss", "wscale", ... or NULL */

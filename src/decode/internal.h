@@ -19,8 +19,11 @@
 /* IANA protocol numbers we dispatch on. */
 enum {
 	IPPROTO_NUM_ICMP = 1,
+	IPPROTO_NUM_IPIP = 4, /* IPv4 encapsulation, RFC 2003 */
 	IPPROTO_NUM_TCP = 6,
 	IPPROTO_NUM_UDP = 17,
+	IPPROTO_NUM_IPV6 = 41, /* IPv6 encapsulation, RFC 4213, RFC 2473 */
+	IPPROTO_NUM_GRE = 47,
 	IPPROTO_NUM_ICMPV6 = 58,
 	IPPROTO_NUM_NONE = 59, /* IPv6 No Next Header, RFC 8200 §4.7 */
 };
@@ -29,7 +32,35 @@ enum {
 	ETHERTYPE_NUM_IPV4 = 0x0800,
 	ETHERTYPE_NUM_ARP = 0x0806,
 	ETHERTYPE_NUM_IPV6 = 0x86dd,
+	ETHERTYPE_NUM_TEB = 0x6558, /* transparent Ethernet bridging: only inside GRE, Geneve */
+	ETHERTYPE_NUM_MPLS = 0x8847,       /* RFC 3032 unicast */
+	ETHERTYPE_NUM_MPLS_MULTI = 0x8848, /* RFC 5332 multicast */
+	ETHERTYPE_NUM_PPPOE_SESSION = 0x8864,
 };
+
+/* Hands the rest of the frame to the decoder for an ethertype (link.c); an
+ * unknown one is not an error: l3 = OTHER. */
+int decode_ethertype(uint16_t ethertype, struct cursor *c, struct packet *pkt);
+
+/*
+ * Starts an outer layer (tunnel.c): records the IP addresses and UDP ports
+ * that carried it, then clears vlan/l3/ip/l4/udp/payload so the inner layers start
+ * afresh.  NULL, with pkt->err naming `kind`, when DECODE_MAX_ENCAP layers are
+ * already open.  `offset` is where the layer's header starts.
+ */
+struct encap_layer *decode_encap_push(struct packet *pkt, enum encap_kind kind, size_t offset);
+
+/* The payload of a UDP datagram to or from a tunnel port (tunnel.c): 1 when
+ * it is not a tunnel (the caller keeps it as payload), else 0 or -error. */
+int decode_udp_tunnel(struct cursor *c, struct packet *pkt);
+
+/* IP protocols 4, 41 and 47 (tunnel.c). */
+int decode_ip_in_ip(struct cursor *c, struct packet *pkt);
+int decode_gre(struct cursor *c, struct packet *pkt);
+
+/* Ethertypes 0x8847/0x8848 and 0x8864 (carrier.c). */
+int decode_mpls(struct cursor *c, struct packet *pkt);
+int decode_pppoe(struct cursor *c, struct packet *pkt);
 
 /*
  * Records why and where a layer stopped and returns -code, so a decoder can

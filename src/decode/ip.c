@@ -9,10 +9,10 @@ static const struct transport_decoder {
 	uint8_t proto;
 	int (*decode)(struct cursor *c, struct packet *pkt);
 } transport_decoders[] = {
-    {IPPROTO_NUM_ICMP, decode_icmp},
-    {IPPROTO_NUM_TCP, decode_tcp},
-    {IPPROTO_NUM_UDP, decode_udp},
-    {IPPROTO_NUM_ICMPV6, decode_icmpv6},
+    {IPPROTO_NUM_ICMP, decode_icmp},     {IPPROTO_NUM_TCP, decode_tcp},
+    {IPPROTO_NUM_UDP, decode_udp},       {IPPROTO_NUM_ICMPV6, decode_icmpv6},
+    {IPPROTO_NUM_IPIP, decode_ip_in_ip}, {IPPROTO_NUM_IPV6, decode_ip_in_ip},
+    {IPPROTO_NUM_GRE, decode_gre},
 };
 
 void decode_ip_payload(const struct cursor *c, uint32_t wire_len, struct packet *pkt)

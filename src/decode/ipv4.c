@@ -63,8 +63,10 @@ int decode_ipv4(struct cursor *c, struct packet *pkt)
 	if (!ipv4_fields(c, ip))
 		return decode_fail(pkt, SS_ETRUNC, "ipv4", start, "truncated header",
 		                   IPV4_MIN_HEADER);
-	if (ip->total_len == 0)
+	if (ip->total_len == 0) {
+		ip->tso = true;
 		ip->total_len = ipv4_tso_length(c, pkt);
+	}
 	if (ip->total_len < ip->header_len)
 		return decode_fail(pkt, SS_EMALFORMED, "ipv4", start,
 		                   "total length < header length", ip->header_len);

@@ -9,6 +9,10 @@ enum {
 	IPV6_FRAG_HEADER_LEN = 8,       /* RFC 8200 §4.5 */
 	IPV6_FRAG_OFFSET_MASK = 0xfff8, /* 13 bits, in 8-byte units, already * 8 */
 	IPV6_FRAG_M = 0x0001,
+	IPV6_EXT_HOP_BY_HOP = 0,
+	IPV6_OPT_PAD1 = 0,
+	IPV6_OPT_JUMBO = 0xc2, /* RFC 2675 §2 */
+	IPV6_JUMBO_MIN = 65536,
 };
 
 /* How an extension header states its length. */
@@ -120,13 +124,97 @@ static bool ipv6_fields(struct cursor *c, struct packet_ip *ip, uint16_t *payloa
 	       decode_read_addr(c, &ip->src, 6) && decode_read_addr(c, &ip->dst, 6);
 }
 
+/* One option of a Hop-by-Hop header (RFC 8200 §4.2): 1 and *jumbo set
+ * when it is a Jumbo Payload option, 0 for any other, -1 when its length
+ * runs past the option area. */
+static int hbh_option(struct cursor *opts, uint32_t *jumbo)
+{
+	uint8_t type, len;
+
+	if (!cursor_u8(opts, &type))
+		return -1;
+	if (type == IPV6_OPT_PAD1)
+		return 0;
+	if (!cursor_u8(opts, &len))
+		return -1;
+	if (type == IPV6_OPT_JUMBO && len == 4)
+		return cursor_u32be(opts, jumbo) ? 1 : -1;
+	return cursor_skip(opts, len) ? 0 : -1;
+}
+
+/*
+ * The Jumbo Payload option (RFC 2675 §2) of the Hop-by-Hop header at c:
+ * returns 1 with *jumbo set, 0 when there is none, -SS_ETRUNC when the
+ * header is cut (*need: its length), -SS_EMALFORMED when an option runs past
+ * it.  Reads only; pkt is not touched.
+ */
+static int ipv6_jumbo(const struct cursor *c, uint32_t *jumbo, uint32_t *need)
+{
+	struct cursor hbh = *c, opts;
+	uint8_t next, units;
+	int rc = 0;
+
+	*jumbo = 0;
+	*need = 2;
+	if (!cursor_u8(&hbh, &next) || !cursor_u8(&hbh, &units))
+		return -SS_ETRUNC;
+	*need = ((uint32_t)units + 1) * 8;
+	if (!cursor_has(&hbh, *need - 2))
+		return -SS_ETRUNC;
+	opts = cursor_window(&hbh, *need - 2);
+	while (cursor_left(&opts) > 0 && (rc = hbh_option(&opts, jumbo)) == 0)
+		;
+	return rc < 0 ? -SS_EMALFORMED : rc;
+}
+
+/*
+ * RFC 2675: a Payload Length of 0 and a Hop-by-Hop header with a Jumbo
+ * Payload option, which then gives the length (Linux BIG TCP writes these).
+ * The option is an error with a non-zero Payload Length (§3) or a length
+ * below 65536 (§2); one the 32-bit total length cannot hold is refused too.
+ * With a non-zero Payload Length the extension header walk reports a cut
+ * or overrunning header, as for any other.
+ */
+static int ipv6_payload_length(const struct cursor *c, struct packet *pkt, uint32_t *len)
+{
+	size_t at = cursor_offset(c);
+	uint32_t jumbo, need;
+	int rc;
+
+	if (pkt->ip.proto != IPV6_EXT_HOP_BY_HOP)
+		return 0;
+	rc = ipv6_jumbo(c, &jumbo, &need);
+	if (*len != 0 && rc > 0)
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at,
+		                   "jumbo payload option with a payload length", 0);
+	if (*len != 0)
+		return 0;
+	if (rc == -SS_ETRUNC)
+		return decode_fail(pkt, SS_ETRUNC, "ipv6", at, "truncated hop-by-hop header", need);
+	if (rc < 0)
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at,
+		                   "hop-by-hop option runs past its header", 0);
+	if (rc == 0)
+		return 0;
+	if (jumbo < IPV6_JUMBO_MIN)
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at, "jumbo payload length < 65536",
+		                   0);
+	if (jumbo > UINT32_MAX - IPV6_HEADER_LEN)
+		return decode_fail(pkt, SS_EMALFORMED, "ipv6", at,
+		                   "jumbo payload length beyond a 32-bit total length", 0);
+	pkt->ip.jumbo = true;
+	pkt->ip.total_len = IPV6_HEADER_LEN + jumbo;
+	*len = jumbo;
+	return 0;
+}
+
 /*
  * Copies the walk into pkt->ip; it is kept even when the walk failed.  The
  * header length fits in 16 bits: at most 16 extension headers of at most
  * 2048 bytes each.  The 32-bit fragment identification has no field; ip.id
  * stays 0 for IPv6.
  */
-static void ipv6_take_walk(struct packet_ip *ip, const struct ipv6_walk *w, uint16_t payload_len)
+static void ipv6_take_walk(struct packet_ip *ip, const struct ipv6_walk *w, uint32_t payload_len)
 {
 	ip->ext_count = w->count;
 	memcpy(ip->ext, w->types, w->count);
@@ -141,7 +229,8 @@ int decode_ipv6(struct cursor *c, struct packet *pkt)
 {
 	struct packet_ip *ip = &pkt->ip;
 	size_t start = cursor_offset(c);
-	uint16_t payload_len = 0;
+	uint16_t header_plen = 0;
+	uint32_t payload_len;
 	struct ipv6_walk w = {0};
 	struct cursor datagram, peek = *c;
 	uint8_t version;
@@ -151,9 +240,12 @@ int decode_ipv6(struct cursor *c, struct packet *pkt)
 	ip->version = 6;
 	if (cursor_u8(&peek, &version) && version >> 4 != 6)
 		return decode_fail(pkt, SS_EMALFORMED, "ipv6", start, "version is not 6", 0);
-	if (!ipv6_fields(c, ip, &payload_len))
+	if (!ipv6_fields(c, ip, &header_plen))
 		return decode_fail(pkt, SS_ETRUNC, "ipv6", start, "truncated header",
 		                   IPV6_HEADER_LEN);
+	payload_len = header_plen;
+	if ((rc = ipv6_payload_length(c, pkt, &payload_len)) < 0)
+		return rc;
 	/* Padding after the datagram is cut off here. */
 	datagram = cursor_window(c, payload_len);
 	w.next = ip->proto;

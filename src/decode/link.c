@@ -28,13 +28,13 @@ static const struct network_decoder {
 	uint16_t ethertype;
 	int (*decode)(struct cursor *c, struct packet *pkt);
 } network_decoders[] = {
-    {ETHERTYPE_NUM_IPV4, decode_ipv4},
-    {ETHERTYPE_NUM_IPV6, decode_ipv6},
-    {ETHERTYPE_NUM_ARP, decode_arp},
+    {ETHERTYPE_NUM_IPV4, decode_ipv4},       {ETHERTYPE_NUM_IPV6, decode_ipv6},
+    {ETHERTYPE_NUM_ARP, decode_arp},         {ETHERTYPE_NUM_MPLS, decode_mpls},
+    {ETHERTYPE_NUM_MPLS_MULTI, decode_mpls}, {ETHERTYPE_NUM_PPPOE_SESSION, decode_pppoe},
 };
 
 /* An unknown ethertype (or an 802.3 length) is not an error: l3 = OTHER. */
-static int decode_network(uint16_t ethertype, struct cursor *c, struct packet *pkt)
+int decode_ethertype(uint16_t ethertype, struct cursor *c, struct packet *pkt)
 {
 	pkt->ethertype = ethertype;
 	for (size_t i = 0; i < SS_ARRAY_SIZE(network_decoders); i++)
@@ -46,7 +46,7 @@ static int decode_network(uint16_t ethertype, struct cursor *c, struct packet *p
 
 /* IEEE 802.3 header, then up to two 802.1Q / 802.1ad tags (Q-in-Q).  A third
  * tag is left undecoded: its ethertype makes l3 OTHER. */
-static int link_ethernet(struct cursor *c, struct packet *pkt)
+int decode_ethernet(struct cursor *c, struct packet *pkt)
 {
 	size_t start = cursor_offset(c);
 	uint16_t type, tci;
@@ -62,7 +62,7 @@ static int link_ethernet(struct cursor *c, struct packet *pkt)
 			                   VLAN_TAG_LEN);
 		pkt->vlan[pkt->vlan_count++] = tci & 0x0fff;
 	}
-	return decode_network(type, c, pkt);
+	return decode_ethertype(type, c, pkt);
 }
 
 /* Linux cooked v1: packet type, ARPHRD type, address length, 8 address
@@ -75,7 +75,7 @@ static int link_sll(struct cursor *c, struct packet *pkt)
 	if (!cursor_skip(c, 14) || !cursor_u16be(c, &protocol))
 		return decode_fail(pkt, SS_ETRUNC, "sll", start, "truncated header",
 		                   SLL_HEADER_LEN);
-	return decode_network(protocol, c, pkt);
+	return decode_ethertype(protocol, c, pkt);
 }
 
 /* Linux cooked v2: the protocol comes first, then reserved, interface index,
@@ -88,7 +88,7 @@ static int link_sll2(struct cursor *c, struct packet *pkt)
 	if (!cursor_u16be(c, &protocol) || !cursor_skip(c, SLL2_HEADER_LEN - 2))
 		return decode_fail(pkt, SS_ETRUNC, "sll2", start, "truncated header",
 		                   SLL2_HEADER_LEN);
-	return decode_network(protocol, c, pkt);
+	return decode_ethertype(protocol, c, pkt);
 }
 
 /* BSD address families as they appear in null/loop headers: AF_INET is 2
@@ -107,7 +107,7 @@ static int decode_family(uint32_t family, struct cursor *c, struct packet *pkt)
 {
 	for (size_t i = 0; i < SS_ARRAY_SIZE(families); i++)
 		if (families[i].family == family)
-			return decode_network(families[i].ethertype, c, pkt);
+			return decode_ethertype(families[i].ethertype, c, pkt);
 	pkt->l3 = L3_OTHER;
 	return 0;
 }
@@ -155,9 +155,9 @@ static int link_raw(struct cursor *c, struct packet *pkt)
 		return decode_fail(pkt, SS_ETRUNC, "raw", cursor_offset(c), "empty frame", 1);
 	switch (first >> 4) {
 	case 4:
-		return decode_network(ETHERTYPE_NUM_IPV4, c, pkt);
+		return decode_ethertype(ETHERTYPE_NUM_IPV4, c, pkt);
 	case 6:
-		return decode_network(ETHERTYPE_NUM_IPV6, c, pkt);
+		return decode_ethertype(ETHERTYPE_NUM_IPV6, c, pkt);
 	default:
 		pkt->l3 = L3_OTHER;
 		return 0;
@@ -166,19 +166,19 @@ static int link_raw(struct cursor *c, struct packet *pkt)
 
 static int link_ipv4(struct cursor *c, struct packet *pkt)
 {
-	return decode_network(ETHERTYPE_NUM_IPV4, c, pkt);
+	return decode_ethertype(ETHERTYPE_NUM_IPV4, c, pkt);
 }
 
 static int link_ipv6(struct cursor *c, struct packet *pkt)
 {
-	return decode_network(ETHERTYPE_NUM_IPV6, c, pkt);
+	return decode_ethertype(ETHERTYPE_NUM_IPV6, c, pkt);
 }
 
 static const struct link_decoder {
 	int linktype;
 	int (*decode)(struct cursor *c, struct packet *pkt);
 } link_decoders[] = {
-    {LINKTYPE_NULL, link_null},     {LINKTYPE_ETHERNET, link_ethernet},
+    {LINKTYPE_NULL, link_null},     {LINKTYPE_ETHERNET, decode_ethernet},
     {LINKTYPE_RAW, link_raw},       {DLT_RAW_BSD, link_raw},
     {DLT_RAW_OPENBSD, link_raw},    {LINKTYPE_LOOP, link_loop},
     {LINKTYPE_LINUX_SLL, link_sll}, {LINKTYPE_IPV4, link_ipv4},

@@ -1,6 +1,6 @@
 /*
  * packet_json.c - one packet event of the timeline, in the key order of
- * docs/timeline.md: kind, frame, t, ts, flow, dir, src, dst, ip, tcp|udp|icmp,
+ * docs/timeline.md: kind, frame, t, ts, flow, dir, encap, src, dst, ip, tcp|udp|icmp,
  * handshake, state, analysis, analysis_detail, sack, dsack, dup_ack, rtt, payload,
  * label, explain, truncated, error.
  */
@@ -101,6 +101,9 @@ static void emit_udp(struct emitter *e, const struct packet *pkt, const struct t
 	emit_key(e, "udp");
 	emit_begin_object(e);
 	emit_kv_int(e, "len", pkt->payload_wire_len);
+	/* the field as sent, when it is not what the datagram carries (0: a jumbogram's) */
+	if (pkt->udp.length_exceeds_ip || pkt->udp.length_short || pkt->udp.length == 0)
+		emit_kv_int(e, "len_field", pkt->udp.length);
 	if (tr->udp_index)
 		emit_kv_int(e, "index", (int64_t)tr->udp_index);
 	if (tr->reply_to_frame)
@@ -156,6 +159,10 @@ static void emit_ip(struct emitter *e, const struct packet *pkt)
 	emit_kv_int(e, "version", pkt->ip.version);
 	emit_kv_int(e, pkt->ip.version == 6 ? "hlim" : "ttl", pkt->ip.ttl);
 	emit_kv_int(e, "len", pkt->ip.total_len);
+	if (pkt->ip.tso)
+		emit_kv_bool(e, "tso", true);
+	if (pkt->ip.jumbo)
+		emit_kv_bool(e, "jumbo", true);
 	if (pkt->ip.fragment) {
 		emit_kv_bool(e, "fragment", true);
 		emit_kv_int(e, "frag_offset", pkt->ip.frag_offset);
@@ -181,6 +188,49 @@ static void emit_transport(struct emitter *e, const struct packet *pkt,
 	default:
 		break;
 	}
+}
+
+/* One outer layer: its kind, its identifiers, the IP header that carried it. */
+static void emit_encap_layer(struct emitter *e, const struct encap_layer *l)
+{
+	bool udp = l->kind == ENCAP_VXLAN || l->kind == ENCAP_GENEVE;
+
+	emit_begin_object(e);
+	emit_kv_string(e, "kind", decode_encap_name(l->kind));
+	if (l->has_id)
+		emit_kv_int(e,
+		            l->kind == ENCAP_GRE     ? "key"
+		            : l->kind == ENCAP_PPPOE ? "session"
+		                                     : "vni",
+		            l->id);
+	if (l->has_seq)
+		emit_kv_int(e, "seq", l->seq);
+	if (l->kind == ENCAP_GRE || l->kind == ENCAP_GENEVE || l->kind == ENCAP_PPPOE)
+		emit_kv_int(e, "proto", l->proto);
+	if (l->kind == ENCAP_GENEVE)
+		emit_kv_int(e, "options", l->count);
+	if (l->kind == ENCAP_MPLS) {
+		emit_key(e, "labels");
+		emit_begin_array(e);
+		for (unsigned j = 0; j < l->count && j < DECODE_MAX_MPLS_LABELS; j++)
+			emit_int(e, l->labels[j]);
+		emit_end_array(e);
+	}
+	if (l->src.family) {
+		timeline_emit_endpoint(e, "src", &l->src, l->sport, udp);
+		timeline_emit_endpoint(e, "dst", &l->dst, l->dport, udp);
+	}
+	emit_end_object(e);
+}
+
+/* The outer layers, outermost first (docs/timeline.md, "encap"). */
+static void emit_encap(struct emitter *e, const struct packet *pkt)
+{
+	emit_key(e, "encap");
+	emit_begin_array(e);
+	for (unsigned i = 0; i < pkt->encap_count && i < DECODE_MAX_ENCAP; i++)
+		emit_encap_layer(e, &pkt->encap[i]);
+	emit_end_array(e);
 }
 
 static void emit_addresses(struct emitter *e, const struct packet *pkt)
@@ -399,6 +449,8 @@ void timeline_emit_packet(struct timeline_writer *w, const struct timeline_packe
 		emit_string(e, tr->dir == TRACK_C2S ? "c2s" : "s2c");
 	else
 		emit_null(e);
+	if (pkt->encap_count)
+		emit_encap(e, pkt);
 	emit_addresses(e, pkt);
 	emit_transport(e, pkt, tr);
 	if (pkt->l4 == L4_TCP)

@@ -63,6 +63,7 @@ static void key_from_packet(const struct packet *pkt, struct flow_key *key, bool
 			sport = dport = pkt->icmp.id;
 	}
 	key_set(key, (uint8_t)pkt->l4, kind, &pkt->ip.src, sport, &pkt->ip.dst, dport, src_is_a);
+	decode_tunnel_id(pkt, &key->tunnel_kind, &key->tunnel_id);
 }
 
 /* FNV-1a over the whole key: keys are built zeroed, so padding and unused bytes are 0. */
@@ -595,5 +596,6 @@ bool icmp_quoted_key(const struct packet *pkt, struct flow_key *key, bool *quote
 		return false;
 	key_set(key, proto, FLOW_PLAIN, &q->src, q->has_ports ? q->sport : 0, &q->dst,
 	        q->has_ports ? q->dport : 0, quoted_is_a);
+	decode_tunnel_id(pkt, &key->tunnel_kind, &key->tunnel_id); /* the error's own tunnel */
 	return true;
 }

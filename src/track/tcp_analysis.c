@@ -228,10 +228,12 @@ static void classify(struct seg *s, const struct tcp_dir *fwd, const struct tcp_
 	run_rules(retransmission_rules, SS_ARRAY_SIZE(retransmission_rules), s, fwd, rev);
 }
 
-/* Wireshark's base_seq: the ISN, or seq - 1 (ack - 1 for the peer) when the SYN was not seen. */
+/* Wireshark's base_seq: the ISN, or seq - 1 (ack - 1 for the peer) when the SYN was not seen.
+ * A SYN seen later still sets it (as tshark 4.0.17 does), so an ack that falls before
+ * the peer's ISN is shown negative-wrapped, as 32-bit unsigned. */
 static void set_bases(struct tcp_dir *fwd, struct tcp_dir *rev, const struct seg *s)
 {
-	if (!fwd->base_set) {
+	if (!fwd->base_set || (s->flags & TCP_SYN)) {
 		fwd->base = (s->flags & TCP_SYN) ? s->seq : s->seq - 1;
 		fwd->base_set = true;
 	}

@@ -43,6 +43,10 @@ struct flow_key {
 	uint8_t kind;  /* enum flow_kind */
 	uint16_t aport, bport;
 	struct ss_addr a, b;
+	/* the innermost tunnel id (VNI, GRE key, PPPoE session) and its
+	 * enum encap_kind: tenants with equal inner addresses stay apart */
+	uint32_t tunnel_id;
+	uint8_t tunnel_kind;
 };
 
 /* Zeek's endpoint states (TCP_ENDPOINT_*), the input to conn_state. */

@@ -1,7 +1,9 @@
 /*
  * fuzz_trace.c - libFuzzer over the whole path: capture file bytes -> decode
  * -> track -> annotate -> JSON timeline (written to /dev/null).  Built and run
- * by `make fuzz`; crash inputs go to tests/data/fuzz/ as regression tests.
+ * by `make fuzz`, seeded with captures/ and tests/data/ (the tunnel and offload
+ * recordings reach every decoder); crash inputs go to tests/data/fuzz/ as
+ * regression tests.
  */
 #include <stdint.h>
 #include <stdio.h>
