@@ -36,13 +36,18 @@ struct cli_pipeline {
 	 * then traces it): interface and kernel statistics.  NULL: the source. */
 	const char *live_interface;
 	const struct capture_stats *live_stats;
+	/* A signal beyond this many (the cli's signal count) ends the reading
+	 * early: the timeline is finished, marked `source.interrupted`, and the
+	 * status is CLI_FAIL. */
+	unsigned interrupt_after;
 };
 
 /*
  * Runs source -> decode -> track -> annotate -> timeline until the source
  * ends (or max_packets).  Messages name the source and the packet.  Returns
  * a cli_exit code; a truncated file still yields a complete timeline of what
- * was read, a warning, and CLI_FAIL.
+ * was read, a warning, and CLI_FAIL.  A file output is written beside its
+ * target and renamed into place when complete, so it is never half-written.
  */
 int cli_run_pipeline(const struct cli_pipeline *pipeline);
 

@@ -50,6 +50,7 @@ struct timeline_source {
 	const char *filter;
 	uint64_t packets;
 	struct capture_stats stats; /* dropped is null when !stats.known */
+	bool interrupted;           /* a signal ended the reading early: "interrupted": true */
 };
 
 /* Starts the document on `out` (not closed by the writer).  demo may be NULL. */

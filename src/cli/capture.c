@@ -4,14 +4,18 @@
  * Captures until Ctrl-C, until COUNT packets, or around a command: the
  * capture is proven running before the command starts and drained after it
  * ends (record.c).  The frames go to FILE (or a temporary file), and the
- * pipeline reads them back into the timeline.  Run under sudo, the capture
- * gives up root once its handle and file are open, so the command and the
- * output files belong to the user (tcpdump's -Z habit).
+ * pipeline reads them back into the timeline.  Only the capabilities a
+ * capture needs are kept, and only until its handle is open; under sudo,
+ * root is then given up, and every file is opened with the user's rights
+ * (docs/privileges.md).
  */
 #include "sockscope/cli.h"
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +23,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "output.h"
+#include "privs.h"
 #include "record.h"
+#include "signals.h"
 
 static const char capture_usage[] =
     "usage: sockscope capture [-i IFACE] [-w FILE] [-o OUT.json|-] [--html OUT.html]\n"
@@ -30,8 +37,10 @@ static const char capture_usage[] =
     "lost at the end: the capture is drained before the timeline is written.\n"
     "\n"
     "  -i IFACE    interface (default lo)\n"
-    "  -w FILE     also keep the raw packets in this pcap file\n"
+    "  -w FILE     also keep the raw packets in this pcap file ('-': stdout,\n"
+    "              then the timeline needs -o OUT)\n"
     "  -o OUT      where to write the timeline; '-' (the default) is stdout\n"
+    "              (COMMAND's own stdout then goes to stderr)\n"
     "  --html OUT  also write a self-contained HTML page (needs -o FILE)\n"
     "  -c COUNT    stop after COUNT packets\n"
     "  -s SNAPLEN  bytes to keep of each packet (default 262144)\n"
@@ -39,6 +48,8 @@ static const char capture_usage[] =
     "  -- COMMAND  run COMMAND, capturing from just before it starts until it ends\n"
     "\n"
     "Needs root or CAP_NET_RAW.  Under sudo, root is dropped once capture starts.\n"
+    "SIGINT, SIGTERM, SIGHUP: sent on to COMMAND, then the capture drains and the\n"
+    "timeline is written; a second one kills COMMAND and stops at once.\n"
     "Exit status: 0 ok, 1 capture or input failure, 2 usage.\n";
 
 struct capture_args {
@@ -48,30 +59,58 @@ struct capture_args {
 	char **command; /* NULL-terminated, or NULL */
 };
 
-static void on_interrupt(int signo)
+/* The command around which the capture runs. */
+struct command {
+	char **argv;
+	bool stdout_apart; /* sockscope's stdout carries data: the command's goes to stderr */
+};
+
+/* The child's half: plain signals, only descriptors 0, 1 and 2, then exec. */
+static void exec_command(const struct command *cmd)
 {
-	(void)signo;
-	record_interrupt();
+	static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+	sigset_t none;
+
+	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+		signal(signals[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (cmd->stdout_apart && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(127);
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC); /* whatever a library left open */
+	execvp(cmd->argv[0], cmd->argv);
+	fprintf(stderr, "sockscope: %s: cannot run it: %s\n", cmd->argv[0], strerror(errno));
+	_exit(127);
 }
 
-/* Runs the command and waits; its exit status (or 128 + signal). */
+/*
+ * Runs the command and waits: its exit status (or 128 + signal), -1 when it
+ * could not be started.  Signals are blocked across fork, so one arriving
+ * then is forwarded once the command's pid is known (signals.h).
+ */
 static int run_command(void *arg)
 {
-	char **command = arg;
+	const struct command *cmd = arg;
+	sigset_t all, old;
 	int status;
-	pid_t pid = fork();
+	pid_t pid;
 
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pid = fork();
+	if (pid == 0)
+		exec_command(cmd);
+	if (pid > 0)
+		signals_forward_to(pid);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0)
 		return -1;
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		execvp(command[0], command);
-		fprintf(stderr, "sockscope: %s: cannot run it: %s\n", command[0], strerror(errno));
-		_exit(127);
-	}
 	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) /* only a signal (Ctrl-C) may interrupt the wait */
+		if (errno != EINTR) {
+			signals_forward_to(0);
 			return -1;
+		}
+	signals_forward_to(0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -103,6 +142,21 @@ static int parse_option(int opt, const char *arg, void *ctx)
 	return CLI_OK;
 }
 
+/* -w, -o and --html: three different files, and stdout for one at most. */
+static int check_outputs(const struct capture_args *args)
+{
+	const struct cli_named_file files[] = {
+	    {"-w", args->write_path}, {"-o", args->output}, {"--html", args->html}};
+
+	if (args->write_path && strcmp(args->write_path, "-") == 0 &&
+	    strcmp(args->output, "-") == 0) {
+		cli_error("capture: -w - writes the capture to stdout: give the timeline a file "
+		          "with -o OUT.json");
+		return CLI_USAGE;
+	}
+	return cli_check_distinct("capture", files, sizeof files / sizeof files[0]);
+}
+
 static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 {
 	static const struct option longopts[] = {
@@ -126,14 +180,14 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 		cli_error("capture: '--' must be followed by a command");
 		return CLI_USAGE;
 	}
-	status = cli_check_html_output("capture", args->html, args->output);
-	if (status != CLI_OK)
+	if ((status = cli_check_html_output("capture", args->html, args->output)) != CLI_OK ||
+	    (status = check_outputs(args)) != CLI_OK)
 		return status;
 	args->filter = cli_join_words(end - optind, argv + optind);
 	return CLI_OK;
 }
 
-/* The pipeline over the recorded file. */
+/* The pipeline over the recorded file; a signal from now on ends it early. */
 static int write_timeline(const struct capture_args *args, const char *pcap_path,
                           const struct record_result *rec)
 {
@@ -143,65 +197,74 @@ static int write_timeline(const struct capture_args *args, const char *pcap_path
 	    .filter = args->filter,
 	    .live_interface = rec->interface,
 	    .live_stats = &rec->stats,
+	    .interrupt_after = signals_count(),
 	};
 	return cli_trace_file(pcap_path, NULL, &pipeline);
 }
 
-static int record_and_write(const struct capture_args *args, const char *pcap_path)
+static int record_and_write(const struct capture_args *args, const char *pcap_path, int pcap_fd)
 {
+	bool pcap_to_stdout = args->write_path && strcmp(args->write_path, "-") == 0;
+	struct command cmd = {args->command, pcap_to_stdout || strcmp(args->output, "-") == 0};
 	struct record_options opts = {
 	    .iface = args->iface,
 	    .filter = args->filter,
 	    .snaplen = (int)args->snaplen,
 	    .pcap_path = pcap_path,
+	    .pcap_fd = pcap_fd,
+	    .copy_to_stdout = pcap_to_stdout,
 	    .max_packets = args->count,
 	    .drop_privileges = true,
 	    .work = args->command ? run_command : NULL,
-	    .work_arg = args->command,
+	    .work_arg = &cmd,
 	};
 	struct record_result rec;
 	char errbuf[512];
+	int status = CLI_OK;
 
-	signal(SIGINT, on_interrupt);
-	signal(SIGTERM, on_interrupt);
 	if (record_run(&opts, &rec, errbuf, sizeof(errbuf)) < 0) {
 		cli_error("%s", errbuf);
-		return CLI_FAIL;
+		if (!rec.started)
+			return CLI_FAIL;
+		/* a full disk, a vanished interface: keep what was captured */
+		cli_error("the timeline holds what was captured before that");
+		status = CLI_FAIL;
 	}
 	if (args->command && rec.work_ret != 0)
 		fprintf(stderr, "sockscope: %s exited with status %d\n", args->command[0],
 		        rec.work_ret);
 	fprintf(stderr, "sockscope: %llu packets captured, %llu dropped\n",
 	        (unsigned long long)rec.frames, (unsigned long long)rec.stats.dropped);
-	return write_timeline(args, pcap_path, &rec);
+	int written = write_timeline(args, pcap_path, &rec);
+	return status == CLI_OK ? written : status;
 }
 
 int cli_capture(int argc, char **argv)
 {
 	struct capture_args args = {.output = "-"};
-	char temp_path[] = "/tmp/sockscope-XXXXXX";
-	const char *pcap_path = NULL;
-	int status = parse_capture_args(argc, argv, &args);
+	char temp_path[PATH_MAX];
+	const char *pcap_path = args.write_path;
+	int status = parse_capture_args(argc, argv, &args), fd = 0, slot = -1;
 
 	if (status != CLI_OK) {
 		free(args.filter);
 		return status == CLI_HELP ? CLI_OK : status;
 	}
-	if (args.write_path) {
-		pcap_path = args.write_path;
-	} else {
-		int fd = mkstemp(temp_path);
+	signals_install(3, record_interrupt);
+	pcap_path = args.write_path;
+	if (!pcap_path || strcmp(pcap_path, "-") == 0) {
+		fd = cli_temp_file(temp_path, sizeof temp_path, ".pcap", &slot);
 		if (fd < 0) {
-			cli_error("%s: cannot create a temporary file", temp_path);
 			free(args.filter);
 			return CLI_FAIL;
 		}
-		close(fd);
 		pcap_path = temp_path;
 	}
-	status = record_and_write(&args, pcap_path);
-	if (!args.write_path)
-		unlink(temp_path);
+	status = record_and_write(&args, pcap_path, fd);
+	if (pcap_path == temp_path) {
+		priv_unlink(temp_path);
+		signals_temp_remove(slot);
+	}
 	free(args.filter);
 	return status;
 }

@@ -5,6 +5,8 @@
  */
 #include "sockscope/cli.h"
 #include "sockscope/timeline.h"
+#include "output.h"
+#include "signals.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,6 +20,8 @@ struct pipeline_state {
 	struct timeline_writer *writer;
 	struct track_table *table;
 	FILE *out;
+	struct cli_output output;
+	bool interrupted; /* a signal ended the reading */
 	uint64_t frames;
 	struct packet pkt;
 	struct track_result result;
@@ -80,6 +84,12 @@ static int read_source(struct pipeline_state *st)
 	for (;;) {
 		if (pl->max_packets > 0 && st->frames >= (uint64_t)pl->max_packets)
 			return CLI_OK;
+		if (signals_count() > pl->interrupt_after) {
+			st->interrupted = true;
+			cli_error("%s: interrupted: the timeline holds the %llu packets read before "
+			          "the signal", capture_name(pl->source), (unsigned long long)st->frames);
+			return CLI_FAIL;
+		}
 		int rc = capture_next(pl->source, &frame, st->errbuf, sizeof st->errbuf);
 		if (rc == 0)
 			return CLI_OK;
@@ -102,16 +112,6 @@ static int read_source(struct pipeline_state *st)
 	}
 }
 
-static FILE *open_output(const char *path)
-{
-	if (strcmp(path, "-") == 0)
-		return stdout;
-	FILE *out = fopen(path, "w");
-	if (!out)
-		cli_error("%s: cannot write: %s", path, strerror(errno));
-	return out;
-}
-
 static void describe_source(const struct pipeline_state *st, struct timeline_source *src)
 {
 	const struct cli_pipeline *pl = st->config;
@@ -123,6 +123,7 @@ static void describe_source(const struct pipeline_state *st, struct timeline_sou
 	src->snaplen = capture_snaplen(pl->source);
 	src->filter = pl->filter;
 	src->packets = st->frames;
+	src->interrupted = st->interrupted;
 	if (pl->live_stats)
 		src->stats = *pl->live_stats;
 	else
@@ -151,12 +152,11 @@ static int finish(struct pipeline_state *st, int status)
 	if (timeline_finish(st->writer, &src) < 0) {
 		cli_error("%s: cannot write the timeline: %s", st->config->json_path,
 		          strerror(errno));
-		status = CLI_FAIL;
+		cli_output_discard(&st->output);
+		return CLI_FAIL;
 	}
-	if (st->out != stdout && fclose(st->out) != 0) {
-		cli_error("%s: cannot write: %s", st->config->json_path, strerror(errno));
+	if (cli_output_commit(&st->output) != CLI_OK)
 		status = CLI_FAIL;
-	}
 	return status;
 }
 
@@ -171,7 +171,7 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 	if (!st)
 		return CLI_FAIL;
 	st->config = pl;
-	st->out = open_output(pl->json_path);
+	st->out = cli_output_open(&st->output, pl->json_path);
 	if (!st->out)
 		goto out_free;
 	st->writer = timeline_open(st->out, pl->demo);
@@ -191,8 +191,8 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 
 out_free:
 	timeline_abort(st->writer);
-	if (st->out && st->out != stdout)
-		fclose(st->out);
+	if (st->out)
+		cli_output_discard(&st->output);
 	free(st);
 	return CLI_FAIL;
 }

@@ -67,7 +67,9 @@ double timeline_relative_time(struct timeline_writer *w, int64_t ts_sec, uint32_
 			w->origin_nsec = w->calls[0].ts_nsec;
 		}
 	}
-	return (double)(ts_sec - w->origin_sec) + ((double)ts_nsec - (double)w->origin_nsec) / 1e9;
+	/* in double: the difference of two hostile int64 seconds can overflow */
+	return ((double)ts_sec - (double)w->origin_sec) +
+	       ((double)ts_nsec - (double)w->origin_nsec) / 1e9;
 }
 
 static uint64_t call_flow(const struct timeline_writer *w, const struct demo_call *call)
@@ -161,6 +163,8 @@ static void emit_source(struct emitter *e, const struct timeline_source *src)
 	emit_stat(e, "received", &src->stats, src->stats.received);
 	emit_stat(e, "dropped", &src->stats, src->stats.dropped);
 	emit_stat(e, "if_dropped", &src->stats, src->stats.if_dropped);
+	if (src->interrupted)
+		emit_kv_bool(e, "interrupted", true);
 	emit_end_object(e);
 }
 
