@@ -33,6 +33,7 @@ else
 	echo "SKIPPED oracle: tshark is not installed (apt-get install tshark)"; skipped="$skipped oracle"
 fi
 [ -f tests/e2e/run.sh ] && run_suite e2e sh tests/e2e/run.sh "$build"
+[ -f tests/faults/run.sh ] && run_suite faults sh tests/faults/run.sh "$build"
 if [ -n "${SOCKSCOPE_SKIP_WEB:-}" ]; then
 	echo "(browser tests left out of this run: SOCKSCOPE_SKIP_WEB is set)"
 elif [ -f tests/web/run.mjs ]; then

@@ -12,8 +12,10 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "source.h"
@@ -25,7 +27,10 @@ struct capture_writer {
 	pcap_dumper_t *dumper;
 	FILE *file;
 	char *buffer;
-	size_t pending; /* bytes in the buffer */
+	size_t pending;  /* bytes in the buffer */
+	off_t committed; /* file size after the last good flush; -1 for a pipe */
+	uint32_t *sizes; /* the buffered frames' sizes on disk, to cut at one's end */
+	size_t count;    /* frames buffered */
 	int error;      /* the first errno of a failed write, or 0 */
 	bool nanosecond; /* the file's precision: that of the source's handle */
 };
@@ -37,6 +42,7 @@ static void writer_free(struct capture_writer *writer)
 	else if (writer->file)
 		fclose(writer->file);
 	free(writer->buffer);
+	free(writer->sizes);
 	free(writer);
 }
 
@@ -46,6 +52,7 @@ struct capture_writer *capture_writer_open(const struct capture *cap, int fd, co
 	struct capture_writer *writer = calloc(1, sizeof(*writer));
 
 	if (!writer || !(writer->buffer = malloc(WRITER_BUFFER)) ||
+	    !(writer->sizes = malloc(WRITER_BUFFER / RECORD_HEADER * sizeof(uint32_t))) ||
 	    !(writer->file = fdopen(fd, "wb"))) {
 		snprintf(errbuf, errsize, "%s: %s", name, strerror(errno ? errno : ENOMEM));
 		close(fd);
@@ -55,6 +62,7 @@ struct capture_writer *capture_writer_open(const struct capture *cap, int fd, co
 	}
 	setvbuf(writer->file, writer->buffer, _IOFBF, WRITER_BUFFER);
 	writer->nanosecond = cap->nanosecond;
+	writer->committed = lseek(fd, 0, SEEK_CUR) < 0 ? -1 : 0; /* a pipe cannot be cut back */
 	writer->dumper = pcap_dump_fopen(cap->handle, writer->file);
 	if (!writer->dumper || capture_writer_flush(writer) < 0) {
 		snprintf(errbuf, errsize, "%s: cannot write: %s", name,
@@ -65,14 +73,33 @@ struct capture_writer *capture_writer_open(const struct capture *cap, int fd, co
 	return writer;
 }
 
+/* A failed flush may have written part of a frame: cut the file back to the
+ * last whole one and drop what is still buffered, so it stays readable. */
+static void write_failed(struct capture_writer *writer)
+{
+	struct stat st;
+	off_t end = writer->committed;
+
+	writer->error = errno ? errno : EIO;
+	__fpurge(writer->file);
+	if (end < 0 || fstat(fileno(writer->file), &st) < 0)
+		return;
+	for (size_t i = 0; i < writer->count && end + writer->sizes[i] <= st.st_size; i++)
+		end += writer->sizes[i];
+	if (ftruncate(fileno(writer->file), end) < 0)
+		writer->committed = -1;
+}
+
 int capture_writer_flush(struct capture_writer *writer)
 {
 	if (writer->error)
 		return -writer->error;
 	errno = 0;
 	if (fflush(writer->file) != 0 || ferror(writer->file))
-		writer->error = errno ? errno : EIO;
-	writer->pending = 0;
+		write_failed(writer);
+	else if (writer->committed >= 0)
+		writer->committed = ftello(writer->file);
+	writer->pending = writer->count = 0;
 	return -writer->error;
 }
 
@@ -81,7 +108,8 @@ int capture_writer_write(struct capture_writer *writer, const struct capture_fra
 	struct pcap_pkthdr header;
 	size_t size = RECORD_HEADER + (size_t)frame->caplen;
 
-	if (writer->pending + size > WRITER_BUFFER && capture_writer_flush(writer) < 0)
+	if (writer->error ||
+	    (writer->pending + size > WRITER_BUFFER && capture_writer_flush(writer) < 0))
 		return -writer->error;
 	memset(&header, 0, sizeof(header));
 	header.ts.tv_sec = (time_t)frame->ts_sec;
@@ -91,6 +119,7 @@ int capture_writer_write(struct capture_writer *writer, const struct capture_fra
 	header.len = frame->wirelen;
 	pcap_dump((u_char *)writer->dumper, &header, frame->data);
 	writer->pending += size;
+	writer->sizes[writer->count++] = (uint32_t)size;
 	return -writer->error;
 }
 
@@ -106,6 +135,7 @@ int capture_writer_close(struct capture_writer *writer)
 	writer->dumper = NULL;
 	writer->file = NULL;
 	free(writer->buffer);
+	free(writer->sizes);
 	free(writer);
 	return ret;
 }

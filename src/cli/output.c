@@ -36,6 +36,14 @@ static bool temp_beside(const char *path, char *temp, size_t size)
 	return n > 0 && (size_t)n < size;
 }
 
+/* A device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place:
+ * a rename would replace it. */
+static bool written_in_place(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 FILE *cli_output_open(struct cli_output *o, const char *path)
 {
 	int fd = -EEXIST;
@@ -45,6 +53,8 @@ FILE *cli_output_open(struct cli_output *o, const char *path)
 	o->slot = -1;
 	if (strcmp(path, "-") == 0)
 		return o->out = stdout;
+	if (written_in_place(path))
+		fd = priv_open(path, O_WRONLY, 0);
 	for (int tries = 0; fd == -EEXIST && tries < 8; tries++) {
 		if (!temp_beside(path, o->temp, sizeof o->temp)) {
 			cli_error("%s: the path is too long", path);
@@ -79,7 +89,9 @@ int cli_output_commit(struct cli_output *o)
 	if (fclose(o->out) != 0 && !err)
 		err = errno;
 	o->out = NULL;
-	if (!err && (rc = priv_rename(o->temp, o->path)) < 0)
+	if (!err && o->temp[0] && written_in_place(o->path))
+		err = EEXIST; /* became a device or FIFO meanwhile: never replace one */
+	if (!err && o->temp[0] && (rc = priv_rename(o->temp, o->path)) < 0)
 		err = -rc;
 	if (err) {
 		cli_error("%s: cannot write: %s", o->path, strerror(err));

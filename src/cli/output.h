@@ -6,7 +6,8 @@
  * renamed over the target only once complete, so the target is either the
  * old file or the whole new one: never half-written, never written through a
  * symbolic link.  An interrupted or failed write removes the temporary file.
- * "-" is stdout, written in place.
+ * "-" is stdout, written in place, as is a target that is a device or FIFO
+ * (/dev/null, /dev/stdout): a rename would replace it.
  */
 #ifndef SOCKSCOPE_CLI_OUTPUT_H
 #define SOCKSCOPE_CLI_OUTPUT_H

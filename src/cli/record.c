@@ -49,6 +49,7 @@ struct recording {
 	bool reader_done; /* the capture ended (stopped and drained, or failed) */
 	bool full;        /* max_packets reached */
 	uint64_t markers_seen;
+	enum { OPENING, DROPPED_HERE, DROPPED_EVERYWHERE, THREAD_DONE } privileges;
 	char *errbuf;
 	size_t errsize;
 };
@@ -273,6 +274,48 @@ static char *full_filter(const struct recording *rec)
 	return text;
 }
 
+/*
+ * Capabilities belong to each thread (capset changes only the caller's), so
+ * the thread that waits in record_run drops its own once this one has: the
+ * work and the reader start only after both (privileges_dropped_in_main).
+ */
+static void set_privileges(struct recording *rec, int phase)
+{
+	pthread_mutex_lock(&rec->lock);
+	rec->privileges = phase;
+	pthread_cond_broadcast(&rec->changed);
+	pthread_mutex_unlock(&rec->lock);
+}
+
+static void wait_for_main_drop(struct recording *rec)
+{
+	set_privileges(rec, DROPPED_HERE);
+	pthread_mutex_lock(&rec->lock);
+	while (rec->privileges == DROPPED_HERE)
+		pthread_cond_wait(&rec->changed, &rec->lock);
+	pthread_mutex_unlock(&rec->lock);
+}
+
+/* record_run's half: once the recorder has dropped, drop here too. */
+static void privileges_dropped_in_main(struct recording *rec)
+{
+	char errbuf[256];
+	bool dropped;
+
+	pthread_mutex_lock(&rec->lock);
+	while (rec->privileges == OPENING)
+		pthread_cond_wait(&rec->changed, &rec->lock);
+	dropped = rec->privileges == DROPPED_HERE;
+	pthread_mutex_unlock(&rec->lock);
+	if (!dropped)
+		return;
+	if (priv_drop(errbuf, sizeof errbuf) < 0) { /* cannot fail once setuid has: say so */
+		fprintf(stderr, "sockscope: %s\n", errbuf);
+		abort();
+	}
+	set_privileges(rec, DROPPED_EVERYWHERE);
+}
+
 /* The file (opened here with the user's rights unless the caller did) and -w -'s copy. */
 static int open_writers(struct recording *rec)
 {
@@ -317,6 +360,8 @@ static int open_capture(struct recording *rec)
 	/* the tcpdump -Z habit: the handle and files are open, root is needed no more */
 	if (opts->drop_privileges && priv_drop(rec->errbuf, rec->errsize) < 0)
 		return -SS_EPERM;
+	if (opts->drop_privileges)
+		wait_for_main_drop(rec);
 	rec->result->started = true;
 	return 0;
 }
@@ -388,6 +433,7 @@ static void *record_thread(void *arg)
 	if (rec->marker_tx >= 0)
 		close(rec->marker_tx);
 	rec->result->error = ret;
+	set_privileges(rec, THREAD_DONE);
 	return NULL;
 }
 
@@ -408,6 +454,8 @@ int record_run(const struct record_options *opts, struct record_result *result, 
 		snprintf(errbuf, errsize, "cannot start the capture thread");
 		return -SS_ENOMEM;
 	}
+	if (opts->drop_privileges)
+		privileges_dropped_in_main(&rec);
 	pthread_join(thread, NULL);
 	pthread_cond_destroy(&rec.changed);
 	pthread_mutex_destroy(&rec.lock);
