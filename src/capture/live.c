@@ -29,7 +29,7 @@
 #define LIVE_DEFAULT_BUFFER  (32 * 1024 * 1024)
 
 static const char permission_hint[] = "run as root, or: sudo setcap "
-                                      "cap_net_raw,cap_net_admin+eip build/sockscope";
+                                      "cap_net_raw+ep build/sockscope";
 
 /* Applies snaplen, immediate mode, buffer and timeout; each failure names its step. */
 static int configure(pcap_t *handle, const char *device, const struct capture_options *opts,

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "privs.h"
 #include "record.h"
 
 #define DEFAULT_BASE_PORT 47000
@@ -213,7 +214,7 @@ int cli_demo(int argc, char **argv)
 		cli_error("demo: which demo? give one name, or 'all' (see sockscope demo --list)");
 		return CLI_USAGE;
 	}
-	if (mkdir(args.dir, 0755) < 0 && access(args.dir, W_OK) < 0) {
+	if (priv_mkdir(args.dir, 0755) < 0 && access(args.dir, W_OK) < 0) {
 		cli_error("%s: cannot write there", args.dir);
 		return CLI_FAIL;
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -108,7 +109,7 @@ int priv_drop(char *errbuf, size_t errsize)
 
 /* One file operation, as the child makes it. */
 struct file_op {
-	enum { OP_OPEN, OP_RENAME, OP_UNLINK } kind;
+	enum { OP_OPEN, OP_RENAME, OP_UNLINK, OP_MKDIR } kind;
 	const char *path, *to;
 	int flags;
 	mode_t mode;
@@ -125,6 +126,9 @@ static int do_op(const struct file_op *op)
 		break;
 	case OP_RENAME:
 		rc = rename(op->path, op->to);
+		break;
+	case OP_MKDIR:
+		rc = mkdir(op->path, op->mode);
 		break;
 	default:
 		rc = unlink(op->path);
@@ -229,5 +233,11 @@ int priv_rename(const char *from, const char *to)
 int priv_unlink(const char *path)
 {
 	struct file_op op = {.kind = OP_UNLINK, .path = path};
+	return run_op(&op);
+}
+
+int priv_mkdir(const char *path, mode_t mode)
+{
+	struct file_op op = {.kind = OP_MKDIR, .path = path, .mode = mode};
 	return run_op(&op);
 }

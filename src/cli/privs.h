@@ -18,10 +18,11 @@
 
 /* Capability bits (linux/capability.h numbers) for priv_limit_caps. */
 #define PRIV_CAP(n)      (UINT64_C(1) << (n))
-#define PRIV_CAPTURE_SET (PRIV_CAP(12) | PRIV_CAP(13) | PRIV_CAP(6) | PRIV_CAP(7))
-/* CAP_NET_ADMIN 12, CAP_NET_RAW 13, CAP_SETGID 6, CAP_SETUID 7; demos also
- * unshare a network namespace: CAP_SYS_ADMIN 21. */
-#define PRIV_DEMO_SET (PRIV_CAPTURE_SET | PRIV_CAP(21))
+/* A capture: CAP_NET_RAW 13 (the packet socket), CAP_SETGID 6 and CAP_SETUID 7
+ * (becoming the sudo user).  Demos also make a network namespace and its
+ * nftables rules: CAP_SYS_ADMIN 21, CAP_NET_ADMIN 12. */
+#define PRIV_CAPTURE_SET (PRIV_CAP(13) | PRIV_CAP(6) | PRIV_CAP(7))
+#define PRIV_DEMO_SET    (PRIV_CAPTURE_SET | PRIV_CAP(12) | PRIV_CAP(21))
 
 /* The user a sudo run acts for: true when euid is 0 and SUDO_UID/SUDO_GID
  * name a valid non-root user. */
@@ -48,5 +49,7 @@ int priv_open(const char *path, int flags, mode_t mode);
 /* rename(2) and unlink(2) with the user's rights: 0 or -errno. */
 int priv_rename(const char *from, const char *to);
 int priv_unlink(const char *path);
+/* mkdir(2) with the user's rights: 0 or -errno. */
+int priv_mkdir(const char *path, mode_t mode);
 
 #endif

@@ -91,6 +91,12 @@ owners=$(stat -c %u "$out/user/own.pcap" "$out/user/own.json" "$out/user/own.htm
 [ "$owners" = "65534 65534 65534 " ] && pass "2 sudo outputs belong to the user" ||
 	fail "2 sudo outputs: owners $owners $(cat "$out/w.log")"
 
+$as_sudo "$bin" demo udp-upper -o "$out/user/demo" -p "$port" >/dev/null 2>"$out/w.log"
+owners=$(stat -c %u "$out/user/demo" "$out/user/demo/udp-upper.pcap" "$out/user/demo/udp-upper.json" \
+	"$out/user/demo/udp-upper.html" 2>&1 | tr '\n' ' ')
+[ "$owners" = "65534 65534 65534 65534 " ] && pass "2 sudo demo: directory and files belong to the user" ||
+	fail "2 sudo demo: owners $owners $(cat "$out/w.log")"
+
 # 3. The same file in and out is refused, and nothing loops or is destroyed.
 $tools bigpcap "$out/in.pcap" 100
 cp "$out/in.pcap" "$out/keep.pcap"
@@ -288,7 +294,7 @@ sleep 1; c=$(caps_of "$pid"); wait "$pid"
 [ "$c" = "0000000000000000 0000000000000000 " ] && pass "14 capture holds no capabilities once its handle is open" ||
 	fail "14 capture, handle open, holds: $c"
 if command -v setcap >/dev/null && cp "$bin" "$out/capbin" && chmod 755 "$out/capbin" &&
-	setcap cap_net_raw,cap_net_admin+eip "$out/capbin" 2>/dev/null; then
+	setcap cap_net_raw+ep "$out/capbin" 2>/dev/null; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$out/capbin" trace -q -r "$out/big.pcap" -o /dev/null &
 	pid=$!
 	sleep 0.5; c=$(caps_of "$pid"); kill "$pid"; wait "$pid" 2>/dev/null
