@@ -152,6 +152,12 @@ st=$? took=$(($(now_ms) - start))
 	fail "7 SIGTERM not forwarded: $(cat "$out/sig.log")"
 $tools timeline "$out/sig.json" >/dev/null && [ "$took" -lt 5000 ] &&
 	pass "7 after SIGTERM: a whole timeline in ${took} ms" || fail "7 after SIGTERM: exit $st, ${took} ms"
+rm -f "$out/forwarded"
+"$bin" capture -o "$out/hup.json" -- sh -c "trap 'echo got HUP >$out/forwarded; exit 0' HUP; sleep 30 & wait" 2>/dev/null &
+pid=$!
+sleep 1.5; kill -HUP "$pid"; wait "$pid"
+[ "$(cat "$out/forwarded" 2>/dev/null)" = "got HUP" ] && $tools timeline "$out/hup.json" >/dev/null &&
+	pass "7 SIGHUP is forwarded to the command, a whole timeline" || fail "7 SIGHUP not forwarded"
 start=$(now_ms)
 timeout -s TERM 1 "$bin" capture -o "$out/to.json" -- sleep 30 2>/dev/null
 took=$(($(now_ms) - start))
@@ -230,7 +236,7 @@ $tools bigpcap "$out/big.pcap" 1500000
 mkdir "$out/t9" "$out/tmp9"
 "$bin" trace -q -r "$out/big.pcap" -o "$out/t9/i.json" &
 pid=$!
-sleep 1; kill -INT "$pid"; wait "$pid"
+sleep 0.5; kill -INT "$pid"; wait "$pid"
 st=$?
 if [ -e "$out/t9/i.json" ]; then
 	$tools timeline "$out/t9/i.json" interrupted >/dev/null 2>&1 && [ "$st" = 1 ] &&
@@ -241,7 +247,7 @@ else
 fi
 "$bin" trace -q -r "$out/big.pcap" -o "$out/t9/j.json" &
 pid=$!
-sleep 1; kill -INT "$pid"; kill -INT "$pid"; wait "$pid"
+sleep 0.5; kill -INT "$pid"; kill -INT "$pid"; wait "$pid"
 # the first signal may already have finished the timeline when the second comes
 if [ ! -e "$out/t9/j.json" ] || $tools timeline "$out/t9/j.json" interrupted >/dev/null 2>&1; then
 	pass "9 two signals during trace: no timeline, or a whole one marked interrupted"
@@ -285,7 +291,7 @@ kinds=$($tools timestamps "$out/extreme.json" 2>&1)
 caps_of() { awk '/^CapEff|^CapPrm/ {printf "%s ", $2}' "/proc/$1/status"; }
 "$bin" trace -q -r "$out/big.pcap" -o /dev/null &
 pid=$!
-sleep 0.5; c=$(caps_of "$pid"); kill "$pid"; wait "$pid" 2>/dev/null
+sleep 0.3; c=$(caps_of "$pid"); kill "$pid"; wait "$pid" 2>/dev/null
 [ "$c" = "0000000000000000 0000000000000000 " ] && pass "14 trace as root holds no capabilities" ||
 	fail "14 trace as root holds: $c"
 "$bin" capture -o "$out/cap.json" -- sleep 2 2>/dev/null &
