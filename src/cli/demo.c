@@ -18,6 +18,7 @@
 
 #include "privs.h"
 #include "record.h"
+#include "signals.h"
 
 #define DEFAULT_BASE_PORT 47000
 
@@ -218,6 +219,7 @@ int cli_demo(int argc, char **argv)
 		cli_error("%s: cannot write there", args.dir);
 		return CLI_FAIL;
 	}
+	signals_install(1, NULL); /* a signal removes the unfinished outputs and exits */
 	if (strcmp(argv[optind], "all") == 0)
 		return run_all(args.dir, (uint16_t)args.base_port);
 	demo = demo_find(argv[optind]);
