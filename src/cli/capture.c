@@ -243,7 +243,7 @@ int cli_capture(int argc, char **argv)
 {
 	struct capture_args args = {.output = "-"};
 	char temp_path[PATH_MAX];
-	const char *pcap_path = args.write_path;
+	const char *pcap_path;
 	int status = parse_capture_args(argc, argv, &args), fd = 0, slot = -1;
 
 	if (status != CLI_OK) {

@@ -40,6 +40,7 @@ struct recording {
 	struct timespec flushed;               /* when the writers were last flushed */
 	unsigned flushed_signals;              /* signals_count() then */
 	const char *failed_name;               /* the file a write failed on */
+	bool pcap_fd_taken;                    /* opts->pcap_fd is the writer's now */
 	int marker_rx, marker_tx;
 	uint16_t marker_port;
 	char nonce[40]; /* "sockscope-marker-<16 hex digits>" */
@@ -322,6 +323,7 @@ static int open_writers(struct recording *rec)
 	const struct record_options *opts = rec->opts;
 	int fd = opts->pcap_fd;
 
+	rec->pcap_fd_taken = true;
 	if (fd == 0)
 		fd = priv_open(opts->pcap_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0666);
 	if (fd < 0) {
@@ -427,6 +429,8 @@ static void *record_thread(void *arg)
 		snprintf(rec->errbuf, rec->errsize, "-: cannot write the capture to stdout");
 		ret = -SS_EIO;
 	}
+	if (!rec->pcap_fd_taken && rec->opts->pcap_fd > 0)
+		close(rec->opts->pcap_fd); /* the capture failed before its file was needed */
 	capture_close(rec->cap);
 	if (rec->marker_rx >= 0)
 		close(rec->marker_rx);
