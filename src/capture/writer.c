@@ -20,8 +20,8 @@
 
 #include "source.h"
 
-#define WRITER_BUFFER  (1024 * 1024)
-#define RECORD_HEADER  16 /* a pcap record header on disk */
+#define WRITER_BUFFER (1024 * 1024)
+#define RECORD_HEADER 16 /* a pcap record header on disk */
 
 struct capture_writer {
 	pcap_dumper_t *dumper;
@@ -31,7 +31,7 @@ struct capture_writer {
 	off_t committed; /* file size after the last good flush; -1 for a pipe */
 	uint32_t *sizes; /* the buffered frames' sizes on disk, to cut at one's end */
 	size_t count;    /* frames buffered */
-	int error;      /* the first errno of a failed write, or 0 */
+	int error;       /* the first errno of a failed write, or 0 */
 	bool nanosecond; /* the file's precision: that of the source's handle */
 };
 

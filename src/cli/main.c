@@ -25,8 +25,7 @@ static const struct {
     {"capture", cli_capture, "capture live traffic (optionally around a command)",
      PRIV_CAPTURE_SET},
     {"trace", cli_trace, "read a pcap/pcapng file and write the annotated timeline", KEEP_NONE},
-    {"report", cli_report, "write a self-contained HTML page for a capture or timeline",
-     KEEP_NONE},
+    {"report", cli_report, "write a self-contained HTML page for a capture or timeline", KEEP_NONE},
     {"list", cli_list, "list the bundled demos", KEEP_NONE},
 };
 

@@ -81,7 +81,9 @@ int cli_output_commit(struct cli_output *o)
 	int err = 0, rc;
 
 	if (o->out == stdout)
-		return fflush(stdout) == 0 ? CLI_OK : (cli_error("-: cannot write: %s", strerror(errno)), CLI_FAIL);
+		return fflush(stdout) == 0
+		           ? CLI_OK
+		           : (cli_error("-: cannot write: %s", strerror(errno)), CLI_FAIL);
 	if (!o->out)
 		return CLI_FAIL;
 	if (ferror(o->out) || fflush(o->out) != 0)

@@ -86,8 +86,10 @@ static int read_source(struct pipeline_state *st)
 			return CLI_OK;
 		if (signals_count() > pl->interrupt_after) {
 			st->interrupted = true;
-			cli_error("%s: interrupted: the timeline holds the %llu packets read before "
-			          "the signal", capture_name(pl->source), (unsigned long long)st->frames);
+			cli_error(
+			    "%s: interrupted: the timeline holds the %llu packets read before "
+			    "the signal",
+			    capture_name(pl->source), (unsigned long long)st->frames);
 			return CLI_FAIL;
 		}
 		int rc = capture_next(pl->source, &frame, st->errbuf, sizeof st->errbuf);

@@ -163,7 +163,9 @@ static int receive_result(int sock, bool expect_fd)
 	char control[CMSG_SPACE(sizeof(int))];
 	int result = -EIO, fd = -1;
 	struct iovec iov = {.iov_base = &result, .iov_len = sizeof result};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+	struct msghdr msg = {.msg_iov = &iov,
+	                     .msg_iovlen = 1,
+	                     .msg_control = control,
 	                     .msg_controllen = sizeof control};
 	ssize_t n;
 

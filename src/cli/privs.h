@@ -17,7 +17,7 @@
 #include <sys/types.h>
 
 /* Capability bits (linux/capability.h numbers) for priv_limit_caps. */
-#define PRIV_CAP(n)      (UINT64_C(1) << (n))
+#define PRIV_CAP(n) (UINT64_C(1) << (n))
 /* A capture: CAP_NET_RAW 13 (the packet socket), CAP_SETGID 6 and CAP_SETUID 7
  * (becoming the sudo user).  Demos also make a network namespace and its
  * nftables rules: CAP_SYS_ADMIN 21, CAP_NET_ADMIN 12. */

@@ -37,10 +37,10 @@ struct recording {
 	struct record_result *result;
 	struct capture *cap;
 	struct capture_writer *writer, *copy; /* the file; stdout for -w - */
-	struct timespec flushed;               /* when the writers were last flushed */
-	unsigned flushed_signals;              /* signals_count() then */
-	const char *failed_name;               /* the file a write failed on */
-	bool pcap_fd_taken;                    /* opts->pcap_fd is the writer's now */
+	struct timespec flushed;              /* when the writers were last flushed */
+	unsigned flushed_signals;             /* signals_count() then */
+	const char *failed_name;              /* the file a write failed on */
+	bool pcap_fd_taken;                   /* opts->pcap_fd is the writer's now */
 	int marker_rx, marker_tx;
 	uint16_t marker_port;
 	char nonce[40]; /* "sockscope-marker-<16 hex digits>" */
@@ -337,7 +337,8 @@ static int open_writers(struct recording *rec)
 	if (!opts->copy_to_stdout)
 		return 0;
 	fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-	rec->copy = fd < 0 ? NULL : capture_writer_open(rec->cap, fd, "-", rec->errbuf, rec->errsize);
+	rec->copy =
+	    fd < 0 ? NULL : capture_writer_open(rec->cap, fd, "-", rec->errbuf, rec->errsize);
 	if (!rec->copy && fd < 0)
 		snprintf(rec->errbuf, rec->errsize, "-: %s", strerror(errno));
 	return rec->copy ? 0 : -SS_EIO;

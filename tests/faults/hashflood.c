@@ -64,11 +64,13 @@ static size_t find_colliding(struct dest *out, size_t want)
 		for (uint32_t xyz = 1 << 16; found < want && xyz < 1 << 24; xyz++) {
 			uint64_t g = fnv_step(fnv_step(fnv_step(h, (uint8_t)(xyz >> 16)),
 			                               (uint8_t)(xyz >> 8)),
-			                      (uint8_t)xyz) * tail_mul;
+			                      (uint8_t)xyz) *
+			             tail_mul;
 			if (((g ^ (g >> 32)) & MASK) != 0)
 				continue;
-			out[found] = (struct dest){{10, (uint8_t)(xyz >> 16), (uint8_t)(xyz >> 8),
-			                           (uint8_t)xyz}, (uint16_t)dport};
+			out[found] = (struct dest){
+			    {10, (uint8_t)(xyz >> 16), (uint8_t)(xyz >> 8), (uint8_t)xyz},
+			    (uint16_t)dport};
 			found++;
 		}
 	}
@@ -90,8 +92,7 @@ static void put16(uint8_t *p, unsigned v)
 static void write_packet(FILE *f, const struct dest *d, uint32_t usec)
 {
 	uint8_t pkt[28 + 8] = {0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1};
-	uint32_t rec[4] = {1700000000u + usec / 1000000u, usec % 1000000u, sizeof pkt,
-	                   sizeof pkt};
+	uint32_t rec[4] = {1700000000u + usec / 1000000u, usec % 1000000u, sizeof pkt, sizeof pkt};
 	unsigned sum = 0;
 
 	put16(pkt + 2, sizeof pkt);
