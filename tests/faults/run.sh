@@ -266,7 +266,7 @@ left=$(ls -A "$out/t9" "$out/tmp9" | grep -v '^i.json$' | grep -v ':$' | grep -v
 [ -z "$left" ] && pass "9 no temporary files left behind" || fail "9 left behind: $left"
 
 # 4. Hash flooding: the crafted file traces within 3x of its collision-free twin.
-if cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/track "$here/hashflood.c" -o "$out/hashflood" 2>"$out/cc.log"; then
+if cc -O2 -std=c11 -D_GNU_SOURCE -I"$here/../../include" -I"$here/../../src/track" "$here/hashflood.c" -o "$out/hashflood" 2>"$out/cc.log"; then
 	"$out/hashflood" flood 16000 3 "$out/flood.pcap" && "$out/hashflood" twin 16000 3 "$out/twin.pcap"
 	cpu() { /usr/bin/time -f "%U %S" "$bin" trace -q -r "$1" -o /dev/null 2>&1 >/dev/null | tail -1 |
 		awk '{printf "%d", ($1 + $2) * 1000}'; }
