@@ -83,6 +83,24 @@ static void exec_command(const struct command *cmd)
 	_exit(127);
 }
 
+/* Waits for the command; it is reaped only after signals stop going to its
+ * pid, so a signal can never reach another process that reuses the pid. */
+static int wait_command(pid_t pid)
+{
+	siginfo_t info;
+	int status, rc;
+
+	while ((rc = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT)) < 0 && errno == EINTR)
+		;
+	signals_forward_to(0);
+	if (rc < 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 /*
  * Runs the command and waits: its exit status (or 128 + signal), -1 when it
  * could not be started.  Signals are blocked across fork, so one arriving
@@ -92,7 +110,6 @@ static int run_command(void *arg)
 {
 	const struct command *cmd = arg;
 	sigset_t all, old;
-	int status;
 	pid_t pid;
 
 	sigfillset(&all);
@@ -105,13 +122,7 @@ static int run_command(void *arg)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0)
 		return -1;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			signals_forward_to(0);
-			return -1;
-		}
-	signals_forward_to(0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return wait_command(pid);
 }
 
 static int parse_option(int opt, const char *arg, void *ctx)
