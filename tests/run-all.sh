@@ -43,7 +43,11 @@ run_suite unit sh tests/run-unit.sh "$build"
 run_suite golden sh tests/run-golden.sh "$build"
 run_suite formats sh tests/formats.sh "$build"
 run_suite budget sh bench/budget.sh "$build"
-if [ -d tests/analytics/node_modules/@duckdb/node-api ]; then run_suite analytics node tests/analytics/duckdb.mjs "$build/sockscope"; else echo "SKIPPED analytics: @duckdb/node-api is not installed (make test-deps)"; skipped="$skipped analytics"; fi
+if [ -d tests/analytics/node_modules/@duckdb/node-api ]; then
+	run_suite analytics node tests/analytics/duckdb.mjs "$build/sockscope"
+else
+	skip_suite analytics "@duckdb/node-api is not installed (make test-deps)"
+fi
 run_suite malformed python3 tests/malformed.py "$build/sockscope"
 if command -v tshark >/dev/null 2>&1; then
 	run_suite oracle python3 tests/oracle.py "$build/sockscope"
@@ -52,6 +56,7 @@ else
 fi
 run_suite lessons python3 tests/lessons/run.py "$build/sockscope"
 run_suite e2e sh tests/e2e/run.sh "$build"
+run_suite faults sh tests/faults/run.sh "$build"
 if [ -n "${SOCKSCOPE_SKIP_WEB:-}" ]; then
 	skip_suite web "browser tests left out of this run: SOCKSCOPE_SKIP_WEB is set"
 else

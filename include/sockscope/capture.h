@@ -32,8 +32,7 @@ struct capture_options {
 	const char *filter; /* BPF expression, NULL for none */
 	int snaplen;        /* 0: 262144 */
 	/* live only */
-	int buffer_size;        /* bytes; 0: a size that drops nothing at loopback speed */
-	const char *write_path; /* also save raw frames to this pcap file */
+	int buffer_size; /* bytes; 0: a size that drops nothing at loopback speed */
 };
 
 /*
@@ -85,13 +84,20 @@ void capture_close(struct capture *cap);
 /*
  * A pcap file written frame by frame from an open source, with the source's
  * link type, snaplen and timestamp precision.  For a copy of a live capture
- * that leaves some frames out (sockscope's own start/end markers).
+ * that leaves some frames out (sockscope's own start/end markers).  The file
+ * is readable whenever the process ends: the header is written at once and
+ * only whole frames reach the file (see writer.c).
  */
 struct capture_writer;
-struct capture_writer *capture_writer_open(const struct capture *cap, const char *path,
+/* Takes fd (open for writing; closed by capture_writer_close, or here on
+ * failure); name is for messages. */
+struct capture_writer *capture_writer_open(const struct capture *cap, int fd, const char *name,
                                            char *errbuf, size_t errsize);
+/* Each returns 0, or -errno of the first failed write (ENOSPC: disk full);
+ * after a failure nothing more is written. */
 int capture_writer_write(struct capture_writer *writer, const struct capture_frame *frame);
-/* Flushes and closes; returns 0 or -SS_EIO when the data did not reach the file. */
+int capture_writer_flush(struct capture_writer *writer);
+/* Flushes and closes. */
 int capture_writer_close(struct capture_writer *writer);
 
 #endif

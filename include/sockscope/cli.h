@@ -52,6 +52,10 @@ struct cli_pipeline {
 	struct cli_format format;
 	const struct timeline_kernel *kernel; /* the kernel's records to merge, or NULL */
 	const struct timeline_calls_source *calls_source; /* source.calls, or NULL */
+	/* A signal beyond this many (the cli's signal count) ends the reading
+	 * early: the timeline is finished, marked `source.interrupted`, and the
+	 * status is CLI_FAIL. */
+	unsigned interrupt_after;
 };
 
 /*
@@ -60,7 +64,8 @@ struct cli_pipeline {
  * the output is a terminal, jsonl for a path ending in .jsonl, json otherwise;
  * a reader of stdout that goes away (EPIPE) ends the run quietly with CLI_OK.  Messages name the source and the packet.  Returns
  * a cli_exit code; a truncated file still yields a complete timeline of what
- * was read, a warning, and CLI_FAIL.
+ * was read, a warning, and CLI_FAIL.  A file output is written beside its
+ * target and renamed into place when complete, so it is never half-written.
  */
 int cli_run_pipeline(const struct cli_pipeline *pipeline);
 

@@ -37,6 +37,7 @@ struct syscalls_options {
 	char **command; /* NULL-terminated argv to run, or NULL to attach */
 	pid_t attach;   /* with command == NULL: the running process to attach to */
 	bool trace;     /* false: run the command untraced (--no-calls) */
+	bool stdout_to_stderr; /* sockscope's stdout carries data: the command writes to stderr */
 };
 
 struct syscalls_result {

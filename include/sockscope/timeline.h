@@ -128,6 +128,7 @@ struct timeline_source {
 	uint64_t packets;
 	struct timeline_stats stats;
 	const struct timeline_kernel *kernel; /* the kernel's view, or NULL */
+	bool interrupted; /* a signal ended the reading early: "interrupted": true */
 };
 
 /* Starts the timeline on `out` (not closed by the writer); NULL when out of memory. */

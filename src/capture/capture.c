@@ -1,9 +1,10 @@
 /*
  * capture.c - what file and live sources share: reading the next frame, the
- * BPF filter, the -w dumper, statistics and closing.
+ * BPF filter, statistics and closing.
  */
 #include "source.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,18 +30,24 @@ int capture_apply_filter(struct capture *cap, const char *filter, char *errbuf, 
 	return 0;
 }
 
-int capture_open_dumper(struct capture *cap, const struct capture_options *opts, char *errbuf,
-                        size_t errsize)
+/*
+ * A file's sub-second field is not checked by libpcap (a classic pcap keeps
+ * any 32-bit value there): whole seconds in it are carried into the
+ * seconds, which saturate rather than overflow.  With nanosecond precision
+ * libpcap stores ns in tv_usec.
+ */
+static void set_frame_time(struct capture_frame *frame, int64_t sec, int64_t sub, bool nano)
 {
-	if (!opts || !opts->write_path)
-		return 0;
-	cap->dumper = pcap_dump_open(cap->handle, opts->write_path);
-	if (!cap->dumper) {
-		snprintf(errbuf, errsize, "%s: cannot write: %s", opts->write_path,
-		         pcap_geterr(cap->handle));
-		return -SS_EIO;
+	const int64_t per_second = nano ? 1000000000 : 1000000;
+	int64_t carry = sub / per_second, rest = sub % per_second;
+
+	if (rest < 0) {
+		rest += per_second;
+		carry--;
 	}
-	return 0;
+	if (__builtin_add_overflow(sec, carry, &frame->ts_sec))
+		frame->ts_sec = carry < 0 ? INT64_MIN : INT64_MAX;
+	frame->ts_nsec = (uint32_t)(nano ? rest : rest * 1000);
 }
 
 static void frame_from_pcap(const struct capture *cap, const struct pcap_pkthdr *hdr,
@@ -49,10 +56,7 @@ static void frame_from_pcap(const struct capture *cap, const struct pcap_pkthdr 
 	frame->data = data;
 	frame->caplen = hdr->caplen;
 	frame->wirelen = hdr->len;
-	frame->ts_sec = hdr->ts.tv_sec;
-	/* with nanosecond precision libpcap stores ns in tv_usec */
-	frame->ts_nsec =
-	    cap->nanosecond ? (uint32_t)hdr->ts.tv_usec : (uint32_t)hdr->ts.tv_usec * 1000u;
+	set_frame_time(frame, hdr->ts.tv_sec, hdr->ts.tv_usec, cap->nanosecond);
 }
 
 static int next_offline_error(struct capture *cap, char *errbuf, size_t errsize)
@@ -78,8 +82,6 @@ int capture_next(struct capture *cap, struct capture_frame *frame, char *errbuf,
 	if (rc == 1) {
 		cap->frames++;
 		frame_from_pcap(cap, hdr, data, frame);
-		if (cap->dumper)
-			pcap_dump((u_char *)cap->dumper, hdr, data);
 		return 1;
 	}
 	if (rc == PCAP_ERROR_BREAK)
@@ -162,8 +164,6 @@ void capture_close(struct capture *cap)
 {
 	if (!cap)
 		return;
-	if (cap->dumper)
-		pcap_dump_close(cap->dumper);
 	if (cap->handle)
 		pcap_close(cap->handle);
 	free(cap);

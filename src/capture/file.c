@@ -39,8 +39,7 @@ static struct capture *finish_open(struct capture *cap, const struct capture_opt
                                    char *errbuf, size_t errsize)
 {
 	cap->nanosecond = pcap_get_tstamp_precision(cap->handle) == PCAP_TSTAMP_PRECISION_NANO;
-	if ((opts && capture_apply_filter(cap, opts->filter, errbuf, errsize) < 0) ||
-	    capture_open_dumper(cap, opts, errbuf, errsize) < 0) {
+	if (opts && capture_apply_filter(cap, opts->filter, errbuf, errsize) < 0) {
 		capture_close(cap);
 		return NULL;
 	}

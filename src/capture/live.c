@@ -14,10 +14,14 @@
  * stop request could wait forever.  capture_live_wait polls the handle's
  * descriptor with our timeout instead.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "source.h"
 
@@ -25,7 +29,7 @@
 #define LIVE_DEFAULT_BUFFER  (32 * 1024 * 1024)
 
 static const char permission_hint[] = "run as root, or: sudo setcap "
-                                      "cap_net_raw,cap_net_admin+eip build/sockscope";
+                                      "cap_net_raw+ep build/sockscope";
 
 /* Applies snaplen, immediate mode, buffer and timeout; each failure names its step. */
 static int configure(pcap_t *handle, const char *device, const struct capture_options *opts,
@@ -91,6 +95,27 @@ static int activate(pcap_t *handle, const char *device, char *errbuf, size_t err
 	return 0;
 }
 
+/*
+ * The packet socket, and the eventfd libpcap opens beside it (1.10's
+ * breakloop descriptor, not reachable by its API), are opened without
+ * close-on-exec.  Every descriptor of this process must be close-on-exec,
+ * so all from 3 up are marked (close_range's flag needs Linux 5.11; older
+ * kernels get the packet socket marked by fcntl).
+ */
+static int set_cloexec(struct capture *cap, char *errbuf, size_t errsize)
+{
+	int fd = pcap_fileno(cap->handle);
+	int flags = fd >= 0 ? fcntl(fd, F_GETFD) : -1;
+
+	if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) {
+		snprintf(errbuf, errsize, "%s: cannot make the capture close-on-exec: %s",
+		         cap->name, strerror(errno));
+		return -SS_EIO;
+	}
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	return 0;
+}
+
 struct capture *capture_open_live(const char *iface, const struct capture_options *opts, int *error,
                                   char *errbuf, size_t errsize)
 {
@@ -123,8 +148,11 @@ struct capture *capture_open_live(const char *iface, const struct capture_option
 	if (opts && opts->filter && opts->filter[0] &&
 	    (*error = capture_apply_filter(cap, opts->filter, errbuf, errsize)) < 0)
 		goto out_close;
-	if ((*error = capture_open_dumper(cap, opts, errbuf, errsize)) < 0)
+	/* the packet socket (and libpcap's wake-up descriptor) must not reach a command */
+	if (set_cloexec(cap, errbuf, errsize) < 0) {
+		*error = -SS_EIO;
 		goto out_close;
+	}
 	return cap;
 
 out_close:

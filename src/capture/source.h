@@ -13,7 +13,6 @@
 
 struct capture {
 	pcap_t *handle;
-	pcap_dumper_t *dumper; /* -w FILE, or NULL */
 	bool live;
 	bool nanosecond; /* timestamps in ns (pcapng, ns pcap, live with TSTAMP_PRECISION_NANO) */
 	volatile sig_atomic_t stop_requested;
@@ -35,9 +34,5 @@ int capture_apply_filter(struct capture *cap, const char *filter, char *errbuf, 
  * frame.  Returns 1 when one may be ready, 0 when the wait timed out.
  */
 int capture_live_wait(struct capture *cap);
-
-/* Opens the -w dumper if opts asks for one. */
-int capture_open_dumper(struct capture *cap, const struct capture_options *opts, char *errbuf,
-                        size_t errsize);
 
 #endif

@@ -4,14 +4,18 @@
  * Captures until Ctrl-C, until COUNT packets, or around a command: the
  * capture is proven running before the command starts and drained after it
  * ends (record.c).  The frames go to FILE (or a temporary file), and the
- * pipeline reads them back into the timeline.  Run under sudo, the capture
- * gives up root once its handle and file are open, so the command and the
- * output files belong to the user (tcpdump's -Z habit).
+ * pipeline reads them back into the timeline.  Only the capabilities a
+ * capture needs are kept, and only until its handle is open; under sudo,
+ * root is then given up, and every file is opened with the user's rights
+ * (docs/privileges.md).
  */
 #include "sockscope/cli.h"
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,22 +24,26 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "output.h"
+#include "privs.h"
 #include "record.h"
+#include "signals.h"
 #include "sockscope/kernel.h"
 #include "sockscope/timeline.h"
 
 static const char capture_usage[] =
     "usage: sockscope capture [-i IFACE] [-w FILE] [-o OUT.json|-] [--html OUT.html]\n"
-    "                         [-c COUNT] [-s SNAPLEN] [--no-calls] [-p PID]\n"
-    "                         [FILTER...] [-- COMMAND [ARGS...]]\n"
+    "                         [-c COUNT] [-s SNAPLEN] [FILTER...] [-- COMMAND [ARGS...]]\n"
     "\n"
     "Captures live traffic and writes the annotated JSON timeline: until Ctrl-C,\n"
     "until COUNT packets, or for as long as COMMAND runs.  Nothing captured is\n"
     "lost at the end: the capture is drained before the timeline is written.\n"
     "\n"
     "  -i IFACE    interface (default lo)\n"
-    "  -w FILE     also keep the raw packets in this pcap file\n"
+    "  -w FILE     also keep the raw packets in this pcap file ('-': stdout,\n"
+    "              then the timeline needs -o OUT)\n"
     "  -o OUT      where to write the timeline; '-' (the default) is stdout\n"
+    "              (COMMAND's own stdout then goes to stderr)\n"
     "  --html OUT  also write a self-contained HTML page (needs -o FILE)\n"
     "  -c COUNT    stop after COUNT packets\n"
     "  -s SNAPLEN  bytes to keep of each packet (default 262144)\n"
@@ -48,6 +56,8 @@ static const char capture_usage[] =
     "\n"
     "Needs root or CAP_NET_RAW.  Under sudo, root is dropped once capture starts\n"
     "(not with -p: tracing a process that is not its child needs CAP_SYS_PTRACE).\n"
+    "SIGINT, SIGTERM, SIGHUP: sent on to COMMAND, then the capture drains and the\n"
+    "timeline is written; a second one kills COMMAND and stops at once.\n"
     "Exit status: 0 ok, 1 capture or input failure, 2 usage.\n";
 
 struct capture_args {
@@ -56,42 +66,80 @@ struct capture_args {
 	char *filter;   /* malloc'd */
 	char **command; /* NULL-terminated, or NULL */
 	struct cli_format format;
-	bool no_calls;  /* --no-calls */
-	long attach;    /* -p PID, or 0 */
+	bool no_calls; /* --no-calls */
+	long attach;   /* -p PID, or 0 */
 };
 
-static void on_interrupt(int signo)
+/* The command around which the capture runs. */
+struct command {
+	char **argv;
+	bool stdout_apart; /* sockscope's stdout carries data: the command's goes to stderr */
+};
+
+/* The child's half: plain signals, only descriptors 0, 1 and 2, then exec. */
+static void exec_command(const struct command *cmd)
 {
-	(void)signo;
-	syscalls_interrupt(); /* Ctrl-C reaches the traced program first */
-	record_interrupt();
+	static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+	sigset_t none;
+
+	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+		signal(signals[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (cmd->stdout_apart && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(127);
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC); /* whatever a library left open */
+	execvp(cmd->argv[0], cmd->argv);
+	fprintf(stderr, "sockscope: %s: cannot run it: %s\n", cmd->argv[0], strerror(errno));
+	_exit(127);
 }
 
-/* Runs the command and waits; its exit status (or 128 + signal). */
-static int run_command(void *arg)
+/* Waits for the command; it is reaped only after signals stop going to its
+ * pid, so a signal can never reach another process that reuses the pid. */
+static int wait_command(pid_t pid)
 {
-	char **command = arg;
-	int status;
-	pid_t pid = fork();
+	siginfo_t info;
+	int status, rc;
 
-	if (pid < 0)
+	while ((rc = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT)) < 0 && errno == EINTR)
+		;
+	signals_forward_to(0);
+	if (rc < 0)
 		return -1;
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		execvp(command[0], command);
-		fprintf(stderr, "sockscope: %s: cannot run it: %s\n", command[0], strerror(errno));
-		_exit(127);
-	}
 	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) /* only a signal (Ctrl-C) may interrupt the wait */
+		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * Runs the command and waits: its exit status (or 128 + signal), -1 when it
+ * could not be started.  Signals are blocked across fork, so one arriving
+ * then is forwarded once the command's pid is known (signals.h).
+ */
+static int run_command(void *arg)
+{
+	const struct command *cmd = arg;
+	sigset_t all, old;
+	pid_t pid;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pid = fork();
+	if (pid == 0)
+		exec_command(cmd);
+	if (pid > 0)
+		signals_forward_to(pid);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0)
+		return -1;
+	return wait_command(pid);
 }
 
 /* COMMAND (or the process attached to) with the kernel sampled around it, in
  * the host's namespace; under the tracer unless its calls are not wanted. */
 struct command_work {
-	char **command;
+	struct command cmd;
 	struct cli_calls *calls;
 	struct kernel_sampler *sampler;
 };
@@ -103,7 +151,7 @@ static int run_sampled_command(void *arg)
 	int ret;
 
 	work->sampler = kernel_sampler_start(&kopts);
-	ret = work->calls->active ? cli_calls_work(work->calls) : run_command(work->command);
+	ret = work->calls->active ? cli_calls_work(work->calls) : run_command(&work->cmd);
 	kernel_sampler_stop(work->sampler);
 	return ret;
 }
@@ -145,6 +193,29 @@ static int parse_option(int opt, const char *arg, void *ctx)
 	return CLI_OK;
 }
 
+/* A signal: a traced command gets it from the tracer (which also ends an
+ * attach); the recording then drains and ends.  Async-signal-safe. */
+static void on_signal(void)
+{
+	syscalls_interrupt();
+	record_interrupt();
+}
+
+/* -w, -o and --html: three different files, and stdout for one at most. */
+static int check_outputs(const struct capture_args *args)
+{
+	const struct cli_named_file files[] = {
+	    {"-w", args->write_path}, {"-o", args->output}, {"--html", args->html}};
+
+	if (args->write_path && strcmp(args->write_path, "-") == 0 &&
+	    strcmp(args->output, "-") == 0) {
+		cli_error("capture: -w - writes the capture to stdout: give the timeline a file "
+		          "with -o OUT.json");
+		return CLI_USAGE;
+	}
+	return cli_check_distinct("capture", files, sizeof files / sizeof files[0]);
+}
+
 static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 {
 	static const struct option longopts[] = {
@@ -173,14 +244,15 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 		cli_error("capture: '--' must be followed by a command");
 		return CLI_USAGE;
 	}
-	status = cli_check_html_output("capture", args->html, args->output, &args->format);
-	if (status != CLI_OK)
+	if ((status = cli_check_html_output("capture", args->html, args->output, &args->format)) !=
+	        CLI_OK ||
+	    (status = check_outputs(args)) != CLI_OK)
 		return status;
 	args->filter = cli_join_words(end - optind, argv + optind);
 	return CLI_OK;
 }
 
-/* The pipeline over the recorded file. */
+/* The pipeline over the recorded file; a signal from now on ends it early. */
 static int write_timeline(const struct capture_args *args, const char *pcap_path,
                           const struct record_result *rec, const struct kernel_sampler *sampler,
                           const struct cli_calls *calls)
@@ -196,21 +268,26 @@ static int write_timeline(const struct capture_args *args, const char *pcap_path
 	    .kernel = sampler ? &kernel : NULL,
 	    .calls = calls->log,
 	    .calls_source = calls->active ? &calls->source : NULL,
+	    .interrupt_after = signals_count(),
 	};
 	if (sampler)
 		timeline_kernel_from_sampler(&kernel, sampler, KERNEL_DEFAULT_INTERVAL_US);
 	return cli_trace_file(pcap_path, NULL, &pipeline);
 }
 
-static int record_and_write(const struct capture_args *args, const char *pcap_path,
+static int record_and_write(const struct capture_args *args, const char *pcap_path, int pcap_fd,
                             struct cli_calls *calls)
 {
-	struct command_work work = {args->command, calls, NULL};
+	bool pcap_to_stdout = args->write_path && strcmp(args->write_path, "-") == 0;
+	bool stdout_apart = pcap_to_stdout || strcmp(args->output, "-") == 0;
+	struct command_work work = {{args->command, stdout_apart}, calls, NULL};
 	struct record_options opts = {
 	    .iface = args->iface,
 	    .filter = args->filter,
 	    .snaplen = (int)args->snaplen,
 	    .pcap_path = pcap_path,
+	    .pcap_fd = pcap_fd,
+	    .copy_to_stdout = pcap_to_stdout,
 	    .max_packets = args->count,
 	    /* -p stays root: Yama's ptrace_scope 1 lets only CAP_SYS_PTRACE trace a non-child */
 	    .drop_privileges = !args->attach,
@@ -219,14 +296,18 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 	};
 	struct record_result rec;
 	char errbuf[512];
-	int status;
+	int status = CLI_OK;
 
-	signal(SIGINT, on_interrupt);
-	signal(SIGTERM, on_interrupt);
+	calls->opts.stdout_to_stderr = stdout_apart;
 	if (record_run(&opts, &rec, errbuf, sizeof(errbuf)) < 0) {
 		cli_error("%s", errbuf);
-		kernel_sampler_free(work.sampler);
-		return CLI_FAIL;
+		if (!rec.started) {
+			kernel_sampler_free(work.sampler);
+			return CLI_FAIL;
+		}
+		/* a full disk, a vanished interface: keep what was captured */
+		cli_error("the timeline holds what was captured before that");
+		status = CLI_FAIL;
 	}
 	if (args->command && !calls->active && rec.work_ret != 0)
 		fprintf(stderr, "sockscope: %s exited with status %d\n", args->command[0],
@@ -237,41 +318,46 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 	if (calls->active)
 		fprintf(stderr, ", %llu socket calls traced", (unsigned long long)calls->result.calls);
 	fputc('\n', stderr);
-	status = write_timeline(args, pcap_path, &rec, work.sampler, calls);
+	int written = write_timeline(args, pcap_path, &rec, work.sampler, calls);
 	kernel_sampler_free(work.sampler);
-	return status;
+	return status == CLI_OK ? written : status;
 }
 
 int cli_capture(int argc, char **argv)
 {
 	struct capture_args args = {.output = "-"};
-	char temp_path[] = "/tmp/sockscope-XXXXXX";
-	const char *pcap_path = NULL;
-	int status = parse_capture_args(argc, argv, &args);
+	char temp_path[PATH_MAX];
+	const char *pcap_path;
+	int status = parse_capture_args(argc, argv, &args), fd = 0, slot = -1;
 
 	if (status != CLI_OK) {
 		free(args.filter);
 		return status == CLI_HELP ? CLI_OK : status;
 	}
-	if (args.write_path) {
-		pcap_path = args.write_path;
-	} else {
-		int fd = mkstemp(temp_path);
+	if (!args.attach && (status = priv_limit_caps(PRIV_CAPTURE_SET)) < 0) {
+		cli_error("cannot drop capabilities: %s", strerror(-status));
+		free(args.filter);
+		return CLI_FAIL;
+	}
+	signals_install(3, on_signal);
+	pcap_path = args.write_path;
+	if (!pcap_path || strcmp(pcap_path, "-") == 0) {
+		fd = cli_temp_file(temp_path, sizeof temp_path, ".pcap", &slot);
 		if (fd < 0) {
-			cli_error("%s: cannot create a temporary file", temp_path);
 			free(args.filter);
 			return CLI_FAIL;
 		}
-		close(fd);
 		pcap_path = temp_path;
 	}
 	struct cli_calls calls;
 	status = cli_calls_init(&calls, args.command, args.attach, !args.no_calls);
 	if (status == CLI_OK)
-		status = record_and_write(&args, pcap_path, &calls);
+		status = record_and_write(&args, pcap_path, fd, &calls);
 	cli_calls_free(&calls);
-	if (!args.write_path)
-		unlink(temp_path);
+	if (pcap_path == temp_path) {
+		priv_unlink(temp_path);
+		signals_temp_remove(slot);
+	}
 	free(args.filter);
 	return status;
 }

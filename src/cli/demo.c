@@ -16,7 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "privs.h"
 #include "record.h"
+#include "signals.h"
 #include "sockscope/kernel.h"
 #include "sockscope/timeline.h"
 
@@ -290,10 +292,11 @@ int cli_demo(int argc, char **argv)
 		cli_error("demo: which demo? give one name, or 'all' (see sockscope demo --list)");
 		return CLI_USAGE;
 	}
-	if (mkdir(args.dir, 0755) < 0 && access(args.dir, W_OK) < 0) {
+	if (priv_mkdir(args.dir, 0755) < 0 && access(args.dir, W_OK) < 0) {
 		cli_error("%s: cannot write there", args.dir);
 		return CLI_FAIL;
 	}
+	signals_install(1, NULL); /* a signal removes the unfinished outputs and exits */
 	if (strcmp(argv[optind], "all") == 0)
 		return run_all(args.dir, (uint16_t)args.base_port, &args.format);
 	demo = demo_find(argv[optind]);

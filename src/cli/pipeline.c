@@ -10,6 +10,8 @@
 #include "sockscope/cli.h"
 #include "sockscope/kernel.h"
 #include "sockscope/timeline.h"
+#include "output.h"
+#include "signals.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -24,6 +26,8 @@ struct pipeline_state {
 	struct timeline_writer *writer;
 	struct track_table *table;
 	FILE *out;
+	struct cli_output output;
+	bool interrupted; /* a signal ended the reading */
 	uint64_t frames;
 	const struct demo_call *calls; /* sorted by return time */
 	size_t call_count, next_call;
@@ -69,7 +73,8 @@ static double relative_time(struct pipeline_state *st, int64_t sec, uint32_t nse
 			st->origin_nsec = st->calls[0].ts_nsec;
 		}
 	}
-	return (double)(sec - st->origin_sec) + ((double)nsec - (double)st->origin_nsec) / 1e9;
+	/* in double: the difference of two hostile int64 seconds can overflow */
+	return ((double)sec - (double)st->origin_sec) + ((double)nsec - (double)st->origin_nsec) / 1e9;
 }
 
 static uint64_t call_flow(const struct pipeline_state *st, const struct demo_call *call)
@@ -280,6 +285,14 @@ static int read_source(struct pipeline_state *st)
 	for (;;) {
 		if (pl->max_packets > 0 && st->frames >= (uint64_t)pl->max_packets)
 			return CLI_OK;
+		if (signals_count() > pl->interrupt_after) {
+			st->interrupted = true;
+			cli_error(
+			    "%s: interrupted: the timeline holds the %llu packets read before "
+			    "the signal",
+			    capture_name(pl->source), (unsigned long long)st->frames);
+			return CLI_FAIL;
+		}
 		int rc = capture_next(pl->source, &frame, st->errbuf, sizeof st->errbuf);
 		if (rc == 0)
 			return CLI_OK;
@@ -304,16 +317,6 @@ static int read_source(struct pipeline_state *st)
 	}
 }
 
-static FILE *open_output(const char *path)
-{
-	if (strcmp(path, "-") == 0)
-		return stdout;
-	FILE *out = fopen(path, "w");
-	if (!out)
-		cli_error("%s: cannot write: %s", path, strerror(errno));
-	return out;
-}
-
 /* What is known of the source; the counts only once it has ended. */
 static void describe_source(const struct pipeline_state *st, struct timeline_source *src)
 {
@@ -328,6 +331,7 @@ static void describe_source(const struct pipeline_state *st, struct timeline_sou
 	src->filter = pl->filter;
 	src->packets = st->frames;
 	src->calls = pl->calls_source;
+	src->interrupted = st->interrupted;
 	if (pl->live_stats)
 		stats = *pl->live_stats;
 	else
@@ -365,12 +369,11 @@ static int finish(struct pipeline_state *st, int status)
 	if (timeline_finish(st->writer, &src) < 0 && !reader_gone(st)) {
 		cli_error("%s: cannot write the timeline: %s", st->config->json_path,
 		          strerror(errno));
-		status = CLI_FAIL;
+		cli_output_discard(&st->output);
+		return CLI_FAIL;
 	}
-	if (st->out != stdout && fclose(st->out) != 0) {
-		cli_error("%s: cannot write: %s", st->config->json_path, strerror(errno));
+	if (cli_output_commit(&st->output) != CLI_OK)
 		status = CLI_FAIL;
-	}
 	return status;
 }
 
@@ -423,7 +426,7 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 	if (!st)
 		return CLI_FAIL;
 	st->config = pl;
-	st->out = open_output(pl->json_path);
+	st->out = cli_output_open(&st->output, pl->json_path);
 	if (!st->out)
 		goto out_free;
 	if (pl->calls) {
@@ -454,8 +457,8 @@ int cli_run_pipeline(const struct cli_pipeline *pl)
 
 out_free:
 	timeline_abort(st->writer);
-	if (st->out && st->out != stdout)
-		fclose(st->out);
+	if (st->out)
+		cli_output_discard(&st->output);
 	free(st->notes);
 	free(st->start_order);
 	free(st);

@@ -11,7 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <grp.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "privs.h"
+#include "signals.h"
 #include "sockscope/demo.h"
 
 #define MARKER_WAIT_MS   2000 /* give up proving the capture after this */
@@ -34,7 +36,11 @@ struct recording {
 	const struct record_options *opts;
 	struct record_result *result;
 	struct capture *cap;
-	struct capture_writer *writer;
+	struct capture_writer *writer, *copy; /* the file; stdout for -w - */
+	struct timespec flushed;              /* when the writers were last flushed */
+	unsigned flushed_signals;             /* signals_count() then */
+	const char *failed_name;              /* the file a write failed on */
+	bool pcap_fd_taken;                   /* opts->pcap_fd is the writer's now */
 	int marker_rx, marker_tx;
 	uint16_t marker_port;
 	char nonce[40]; /* "sockscope-marker-<16 hex digits>" */
@@ -44,6 +50,7 @@ struct recording {
 	bool reader_done; /* the capture ended (stopped and drained, or failed) */
 	bool full;        /* max_packets reached */
 	uint64_t markers_seen;
+	enum { OPENING, DROPPED_HERE, DROPPED_EVERYWHERE, THREAD_DONE } privileges;
 	char *errbuf;
 	size_t errsize;
 };
@@ -80,19 +87,68 @@ static bool check_marker(struct recording *rec, const struct capture_frame *fram
 	return true;
 }
 
-static void take_frame(struct recording *rec, const struct capture_frame *frame)
+static long ms_since(const struct timespec *then)
 {
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - then->tv_sec) * 1000 + (now.tv_nsec - then->tv_nsec) / 1000000;
+}
+
+/* Every RECORD_FLUSH_MS and after a signal; the first write error ends the capture. */
+static int flush_writers(struct recording *rec, bool force)
+{
+	unsigned signals = signals_count();
+	int rc;
+
+	if (!force && signals == rec->flushed_signals && ms_since(&rec->flushed) < RECORD_FLUSH_MS)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &rec->flushed);
+	rec->flushed_signals = signals;
+	rec->failed_name = rec->opts->pcap_path;
+	if ((rc = capture_writer_flush(rec->writer)) == 0 && rec->copy &&
+	    (rc = capture_writer_flush(rec->copy)) < 0)
+		rec->failed_name = "-";
+	return rc;
+}
+
+static int write_frame(struct recording *rec, const struct capture_frame *frame)
+{
+	int rc = capture_writer_write(rec->writer, frame);
+
+	rec->failed_name = rec->opts->pcap_path;
+	if (rc == 0 && rec->copy && (rc = capture_writer_write(rec->copy, frame)) < 0)
+		rec->failed_name = "-";
+	return rc;
+}
+
+/* Returns 0, or -errno when the frame could not be written. */
+static int take_frame(struct recording *rec, const struct capture_frame *frame)
+{
+	int rc;
+
 	if (rec->nonce[0] && check_marker(rec, frame))
-		return;
+		return 0;
 	if (rec->full)
-		return; /* -c reached: keep reading to see the end marker, write no more */
-	capture_writer_write(rec->writer, frame);
+		return 0; /* -c reached: keep reading to see the end marker, write no more */
+	if ((rc = write_frame(rec, frame)) < 0)
+		return rc;
 	if (++rec->result->frames == (uint64_t)rec->opts->max_packets) {
 		pthread_mutex_lock(&rec->lock);
 		rec->full = true;
 		pthread_cond_broadcast(&rec->changed);
 		pthread_mutex_unlock(&rec->lock);
 	}
+	return 0;
+}
+
+/* The capture ended with an error: say so, once. */
+static void reader_failed(struct recording *rec, int rc, const char *message)
+{
+	if (rec->result->error)
+		return;
+	rec->result->error = rc;
+	snprintf(rec->errbuf, rec->errsize, "%s", message);
 }
 
 static void *read_frames(void *arg)
@@ -100,15 +156,23 @@ static void *read_frames(void *arg)
 	struct recording *rec = arg;
 	struct capture_frame frame;
 	char errbuf[256] = "";
-	int rc;
+	int rc, werr = 0;
 
-	while ((rc = capture_next(rec->cap, &frame, errbuf, sizeof(errbuf))) > 0)
-		if (rc == 1)
-			take_frame(rec, &frame);
+	clock_gettime(CLOCK_MONOTONIC, &rec->flushed);
+	while ((rc = capture_next(rec->cap, &frame, errbuf, sizeof(errbuf))) > 0) {
+		if ((rc == 1 && (werr = take_frame(rec, &frame)) < 0) ||
+		    (werr = flush_writers(rec, false)) < 0)
+			break;
+	}
+	if (werr == 0)
+		werr = flush_writers(rec, true);
 	pthread_mutex_lock(&rec->lock);
-	if (rc < 0 && !rec->result->error) {
-		rec->result->error = rc;
-		snprintf(rec->errbuf, rec->errsize, "%s", errbuf);
+	if (werr < 0) {
+		snprintf(errbuf, sizeof errbuf, "%s: cannot write: %s; the capture stopped there",
+		         rec->failed_name, strerror(-werr));
+		reader_failed(rec, -SS_EIO, errbuf);
+	} else if (rc < 0) {
+		reader_failed(rec, rc, errbuf);
 	}
 	rec->reader_done = true;
 	pthread_cond_broadcast(&rec->changed);
@@ -125,8 +189,8 @@ static int open_marker_sockets(struct recording *rec)
 	uint8_t random[8];
 
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	rec->marker_rx = socket(AF_INET, SOCK_DGRAM, 0);
-	rec->marker_tx = socket(AF_INET, SOCK_DGRAM, 0);
+	rec->marker_rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	rec->marker_tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (rec->marker_rx < 0 || rec->marker_tx < 0 ||
 	    bind(rec->marker_rx, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
 	    getsockname(rec->marker_rx, (struct sockaddr *)&addr, &len) < 0) {
@@ -197,30 +261,6 @@ static void wait_for_end(struct recording *rec)
 	pthread_mutex_unlock(&rec->lock);
 }
 
-/*
- * The tcpdump -Z habit: once the capture handle and the output file are
- * open, a run under sudo needs root no more.  The file is handed to the user
- * first, so they can delete it.
- */
-static int drop_privileges(const char *path, char *errbuf, size_t errsize)
-{
-	const char *uid_text = getenv("SUDO_UID"), *gid_text = getenv("SUDO_GID");
-
-	if (geteuid() != 0 || !uid_text || !gid_text)
-		return 0;
-	uid_t uid = (uid_t)strtoul(uid_text, NULL, 10);
-	gid_t gid = (gid_t)strtoul(gid_text, NULL, 10);
-	if (uid == 0)
-		return 0;
-	if (chown(path, uid, gid) < 0 || setgroups(0, NULL) < 0 || setgid(gid) < 0 ||
-	    setuid(uid) < 0) {
-		snprintf(errbuf, errsize, "dropping privileges to uid %lu: %s", (unsigned long)uid,
-		         strerror(errno));
-		return -SS_EPERM;
-	}
-	return 0;
-}
-
 /* "(FILTER) or (the markers)", so the markers are captured whatever FILTER says. */
 static char *full_filter(const struct recording *rec)
 {
@@ -233,6 +273,75 @@ static char *full_filter(const struct recording *rec)
 	             rec->marker_port) < 0)
 		return NULL;
 	return text;
+}
+
+/*
+ * Capabilities belong to each thread (capset changes only the caller's), so
+ * the thread that waits in record_run drops its own once this one has: the
+ * work and the reader start only after both (privileges_dropped_in_main).
+ */
+static void set_privileges(struct recording *rec, int phase)
+{
+	pthread_mutex_lock(&rec->lock);
+	rec->privileges = phase;
+	pthread_cond_broadcast(&rec->changed);
+	pthread_mutex_unlock(&rec->lock);
+}
+
+static void wait_for_main_drop(struct recording *rec)
+{
+	set_privileges(rec, DROPPED_HERE);
+	pthread_mutex_lock(&rec->lock);
+	while (rec->privileges == DROPPED_HERE)
+		pthread_cond_wait(&rec->changed, &rec->lock);
+	pthread_mutex_unlock(&rec->lock);
+}
+
+/* record_run's half: once the recorder has dropped, drop here too. */
+static void privileges_dropped_in_main(struct recording *rec)
+{
+	char errbuf[256];
+	bool dropped;
+
+	pthread_mutex_lock(&rec->lock);
+	while (rec->privileges == OPENING)
+		pthread_cond_wait(&rec->changed, &rec->lock);
+	dropped = rec->privileges == DROPPED_HERE;
+	pthread_mutex_unlock(&rec->lock);
+	if (!dropped)
+		return;
+	if (priv_drop(errbuf, sizeof errbuf) < 0) { /* cannot fail once setuid has: say so */
+		fprintf(stderr, "sockscope: %s\n", errbuf);
+		abort();
+	}
+	set_privileges(rec, DROPPED_EVERYWHERE);
+}
+
+/* The file (opened here with the user's rights unless the caller did) and -w -'s copy. */
+static int open_writers(struct recording *rec)
+{
+	const struct record_options *opts = rec->opts;
+	int fd = opts->pcap_fd;
+
+	rec->pcap_fd_taken = true;
+	if (fd == 0)
+		fd = priv_open(opts->pcap_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0666);
+	if (fd < 0) {
+		snprintf(rec->errbuf, rec->errsize, "%s: cannot write: %s", opts->pcap_path,
+		         strerror(-fd));
+		return -SS_EIO;
+	}
+	rec->writer = capture_writer_open(rec->cap, fd, opts->pcap_path, rec->errbuf, rec->errsize);
+	if (!rec->writer)
+		return -SS_EIO;
+	if (!opts->copy_to_stdout)
+		return 0;
+	fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	rec->copy =
+	    fd < 0 ? NULL : capture_writer_open(rec->cap, fd, "-", rec->errbuf, rec->errsize);
+	if (!rec->copy && fd < 0)
+		snprintf(rec->errbuf, rec->errsize, "-: %s", strerror(errno));
+	return rec->copy ? 0 : -SS_EIO;
 }
 
 static int open_capture(struct recording *rec)
@@ -249,11 +358,14 @@ static int open_capture(struct recording *rec)
 	if (rec->errbuf[0]) /* a warning from pcap_activate */
 		fprintf(stderr, "sockscope: %s\n", rec->errbuf);
 	rec->errbuf[0] = '\0';
-	rec->writer = capture_writer_open(rec->cap, opts->pcap_path, rec->errbuf, rec->errsize);
-	if (!rec->writer)
+	if (open_writers(rec) < 0)
 		return -SS_EIO;
+	/* the tcpdump -Z habit: the handle and files are open, root is needed no more */
+	if (opts->drop_privileges && priv_drop(rec->errbuf, rec->errsize) < 0)
+		return -SS_EPERM;
 	if (opts->drop_privileges)
-		return drop_privileges(opts->pcap_path, rec->errbuf, rec->errsize);
+		wait_for_main_drop(rec);
+	rec->result->started = true;
 	return 0;
 }
 
@@ -272,7 +384,9 @@ static int record_around_work(struct recording *rec)
 		rec->result->work_ret = rec->opts->work(rec->opts->work_arg);
 	else if (begun)
 		wait_for_end(rec);
-	rec->result->markers = begun && rec->nonce[0] && prove_capture(rec, MARKER_END);
+	/* a second signal: stop at once, without the end marker and its wait */
+	rec->result->markers =
+	    begun && rec->nonce[0] && signals_count() < 2 && prove_capture(rec, MARKER_END);
 	capture_stop(rec->cap); /* capture_next now hands out what is buffered, then ends */
 	pthread_join(reader, NULL);
 	if (!begun && !rec->result->error)
@@ -311,16 +425,25 @@ static void *record_thread(void *arg)
 		ret = record_around_work(rec);
 	if (rec->cap)
 		finish_stats(rec);
-	if (capture_writer_close(rec->writer) < 0 && ret == 0) {
-		snprintf(rec->errbuf, rec->errsize, "%s: write failed", rec->opts->pcap_path);
+	int werr = capture_writer_close(rec->writer);
+	if (werr < 0 && ret == 0) {
+		snprintf(rec->errbuf, rec->errsize, "%s: cannot write: %s", rec->opts->pcap_path,
+		         strerror(-werr));
 		ret = -SS_EIO;
 	}
+	if (capture_writer_close(rec->copy) < 0 && ret == 0) {
+		snprintf(rec->errbuf, rec->errsize, "-: cannot write the capture to stdout");
+		ret = -SS_EIO;
+	}
+	if (!rec->pcap_fd_taken && rec->opts->pcap_fd > 0)
+		close(rec->opts->pcap_fd); /* the capture failed before its file was needed */
 	capture_close(rec->cap);
 	if (rec->marker_rx >= 0)
 		close(rec->marker_rx);
 	if (rec->marker_tx >= 0)
 		close(rec->marker_tx);
 	rec->result->error = ret;
+	set_privileges(rec, THREAD_DONE);
 	return NULL;
 }
 
@@ -341,6 +464,8 @@ int record_run(const struct record_options *opts, struct record_result *result, 
 		snprintf(errbuf, errsize, "cannot start the capture thread");
 		return -SS_ENOMEM;
 	}
+	if (opts->drop_privileges)
+		privileges_dropped_in_main(&rec);
 	pthread_join(thread, NULL);
 	pthread_cond_destroy(&rec.changed);
 	pthread_mutex_destroy(&rec.lock);

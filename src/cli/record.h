@@ -22,11 +22,15 @@ struct record_options {
 	const char *filter;    /* BPF expression, or NULL for everything */
 	int snaplen;           /* 0: the default */
 	const char *pcap_path; /* where the frames go (required) */
+	int pcap_fd;           /* pcap_path already open for writing (taken over), or
+	                          0: opened here with the user's rights (privs.h) */
+	bool copy_to_stdout;   /* the same frames as a pcap stream on stdout (-w -) */
 	long max_packets;      /* stop after this many frames; 0: no limit */
 	uint16_t marker_port;  /* UDP port on 127.0.0.1 for the markers; 0: any free one */
 	bool private_netns;    /* enter a new network namespace before opening the capture */
 	bool netns_optional;   /* ... but stay in the host's when that is refused */
-	bool drop_privileges;  /* after opening: become SUDO_UID/SUDO_GID when run via sudo */
+	bool drop_privileges;  /* once the capture is open: become SUDO_UID/SUDO_GID when
+	                          run via sudo, and drop every capability (privs.h) */
 	/* the work; NULL: record until record_interrupt() or max_packets */
 	int (*work)(void *arg);
 	void *work_arg;
@@ -39,6 +43,8 @@ struct record_result {
 	int work_ret;               /* what work() returned */
 	int error;                  /* 0, or the SS_E* code of a capture failure */
 	bool in_private_netns;      /* the work ran in a namespace of its own */
+	bool started;               /* the capture ran: the file holds what it saw, even
+	                               after an error (a full disk, a vanished interface) */
 	char interface[64];
 };
 
@@ -48,7 +54,10 @@ struct record_result {
 int record_run(const struct record_options *opts, struct record_result *result, char *errbuf,
                size_t errsize);
 
-/* Ends an open-ended recording in order (end marker, drain); async-signal-safe. */
+/* Ends an open-ended recording in order (end marker, drain); async-signal-safe.
+ * From the second signal on (signals.h) the end marker and drain are skipped.
+ * The file is flushed at least every RECORD_FLUSH_MS and after every signal. */
+#define RECORD_FLUSH_MS 100
 void record_interrupt(void);
 
 #endif

@@ -8,6 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "output.h"
+#include "privs.h"
+#include "signals.h"
+
 static const char report_usage[] =
     "usage: sockscope report (-r CAPTURE | -j TIMELINE.json|.jsonl) -o OUT.html [FILTER...]\n"
     "\n"
@@ -22,7 +26,7 @@ static const char report_usage[] =
 static FILE *read_timeline(const char *json_path)
 {
 	char errbuf[256] = "";
-	FILE *in = fopen(json_path, "r"), *doc = in ? tmpfile() : NULL;
+	FILE *in = fopen(json_path, "re"), *doc = in ? tmpfile() : NULL;
 
 	if (!in || !doc) {
 		cli_error("%s: %s", in ? "temporary file" : json_path, strerror(errno));
@@ -45,47 +49,48 @@ int cli_write_report(const char *json_path, const char *html_path)
 {
 	char errbuf[256] = "";
 	FILE *timeline = read_timeline(json_path);
+	struct cli_output output;
 	FILE *out;
 	int rc;
 
 	if (!timeline)
 		return CLI_FAIL;
-	out = fopen(html_path, "w");
+	out = cli_output_open(&output, html_path);
 	if (!out) {
-		cli_error("%s: cannot write: %s", html_path, strerror(errno));
 		fclose(timeline);
 		return CLI_FAIL;
 	}
 	rc = report_write(out, timeline, errbuf, sizeof errbuf);
 	fclose(timeline);
-	if (fclose(out) != 0 && rc == 0) {
-		snprintf(errbuf, sizeof errbuf, "%s", strerror(errno));
+	if (rc == 0 && signals_count() > 0) {
+		cli_error("%s: interrupted: the page was not written", html_path);
 		rc = -1;
+	} else if (rc < 0) {
+		cli_error("%s: %s", html_path, errbuf);
 	}
 	if (rc < 0) {
-		cli_error("%s: %s", html_path, errbuf);
+		cli_output_discard(&output);
 		return CLI_FAIL;
 	}
-	return CLI_OK;
+	return cli_output_commit(&output);
 }
 
 /* Traces a capture into a temporary timeline, then writes the page. */
 static int report_from_capture(const char *capture, const char *html, char *filter)
 {
-	char json_path[] = "/tmp/sockscope-report-XXXXXX";
+	char json_path[PATH_MAX];
 	struct capture_options opts = {.filter = filter};
 	struct cli_pipeline pl = {
 	    .json_path = json_path, .html_path = html, .filter = filter, .progress = true};
-	int fd = mkstemp(json_path);
+	int slot, fd = cli_temp_file(json_path, sizeof json_path, ".json", &slot);
 	int status;
 
-	if (fd < 0) {
-		cli_error("cannot make a temporary file: %s", strerror(errno));
+	if (fd < 0)
 		return CLI_FAIL;
-	}
 	close(fd);
 	status = cli_trace_file(capture, &opts, &pl);
-	unlink(json_path);
+	priv_unlink(json_path);
+	signals_temp_remove(slot);
 	return status;
 }
 
@@ -126,6 +131,11 @@ int cli_report(int argc, char **argv)
 		fputs(report_usage, stderr);
 		return CLI_USAGE;
 	}
+	const struct cli_named_file files[] = {
+	    {"-r", args.capture}, {"-j", args.json}, {"-o", args.html}};
+	if ((status = cli_check_distinct("report", files, 3)) != CLI_OK)
+		return status;
+	signals_install(2, NULL);
 	if (args.json)
 		return cli_write_report(args.json, args.html);
 	char *filter = cli_join_words(argc - optind, argv + optind);

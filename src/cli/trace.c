@@ -4,6 +4,9 @@
 
 #include <stdlib.h>
 
+#include "output.h"
+#include "signals.h"
+
 static const char trace_usage[] =
     "usage: sockscope trace -r FILE [-o OUT.json|-] [-c COUNT] [--html OUT.html] [FILTER...]\n"
     "\n"
@@ -18,6 +21,8 @@ static const char trace_usage[] =
     CLI_FORMAT_USAGE
     "  FILTER          a BPF filter expression, as for tcpdump (e.g. tcp port 7000)\n"
     "\n"
+    "A signal (Ctrl-C) ends the timeline early, marked \"interrupted\"; a second\n"
+    "removes the unfinished files and exits at once.\n"
     "Exit status: 0 ok, 1 bad input or failure, 2 usage.\n";
 
 struct trace_args {
@@ -71,7 +76,10 @@ static int parse_trace_args(int argc, char **argv, struct trace_args *args)
 		fputs(trace_usage, stderr);
 		return CLI_USAGE;
 	}
-	return cli_check_html_output("trace", args->html, args->output, &args->format);
+	const struct cli_named_file files[] = {
+	    {"-r", args->input}, {"-o", args->output}, {"--html", args->html}};
+	status = cli_check_html_output("trace", args->html, args->output, &args->format);
+	return status != CLI_OK ? status : cli_check_distinct("trace", files, 3);
 }
 
 int cli_trace(int argc, char **argv)
@@ -81,6 +89,7 @@ int cli_trace(int argc, char **argv)
 
 	if (status != CLI_OK)
 		return status == CLI_HELP ? CLI_OK : status;
+	signals_install(2, NULL);
 	char *filter = cli_join_words(argc - optind, argv + optind);
 	struct capture_options opts = {.filter = filter};
 	struct cli_pipeline pl = {

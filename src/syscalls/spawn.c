@@ -14,6 +14,7 @@
 #include "spawn.h"
 
 #include <errno.h>
+#include <linux/close_range.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
@@ -62,13 +63,21 @@ static void report(int fd, enum spawn_stage stage, int err)
 	(void)n; /* the parent reads EOF as "no report": nothing better to do here */
 }
 
-static void run_child(char **command, int report_fd, bool trace)
+static void run_child(char **command, int report_fd, bool trace, bool stdout_to_stderr)
 {
 	enum spawn_stage stage = SPAWN_READY;
+	sigset_t none;
 	int err = 0;
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(127);
+	/* only 0, 1 and 2 reach the command, whatever a library left open */
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (trace && ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
 		stage = SPAWN_NO_PTRACE;
 		err = errno;
@@ -84,7 +93,8 @@ static void run_child(char **command, int report_fd, bool trace)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-pid_t syscalls_spawn(char **command, bool trace, struct spawn_report *first, int *report_fd)
+pid_t syscalls_spawn(char **command, bool trace, bool stdout_to_stderr, struct spawn_report *first,
+                     int *report_fd)
 {
 	int fds[2];
 	pid_t pid;
@@ -99,7 +109,7 @@ pid_t syscalls_spawn(char **command, bool trace, struct spawn_report *first, int
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		run_child(command, fds[1], trace);
+		run_child(command, fds[1], trace, stdout_to_stderr);
 	}
 	close(fds[1]);
 	*report_fd = fds[0];

@@ -23,7 +23,8 @@ struct spawn_report {
  * child's first report in *first and the pipe for a later exec failure in
  * *report_fd (close-on-exec; the caller closes it).
  */
-pid_t syscalls_spawn(char **command, bool trace, struct spawn_report *first, int *report_fd);
+pid_t syscalls_spawn(char **command, bool trace, bool stdout_to_stderr, struct spawn_report *first,
+                     int *report_fd);
 /* 1 with a report, 0 at end of file (exec succeeded), -1 on error. */
 int syscalls_read_report(int fd, struct spawn_report *report);
 

@@ -467,7 +467,7 @@ static int run_command(const struct syscalls_options *opts, struct tracer *t)
 	struct syscalls_result *r = t->result;
 	struct spawn_report first, late;
 	int report_fd;
-	pid_t pid = syscalls_spawn(opts->command, opts->trace, &first, &report_fd);
+	pid_t pid = syscalls_spawn(opts->command, opts->trace, opts->stdout_to_stderr, &first, &report_fd);
 
 	if (pid < 0) {
 		snprintf(r->ended, sizeof r->ended, "could not be started: %s", strerror(errno));

@@ -6,7 +6,7 @@
 
 static double call_duration(const struct demo_call *call)
 {
-	return (double)(call->ts_sec - call->start_sec) +
+	return ((double)call->ts_sec - (double)call->start_sec) + /* no int64 overflow */
 	       ((double)call->ts_nsec - (double)call->start_nsec) / 1e9;
 }
 

@@ -68,8 +68,13 @@ static void put_time(struct line *l, struct timeline_writer *w, int64_t sec, uin
 {
 	const char *prefix = timeline_iso_prefix(w, sec);
 	char micros[8];
-	uint32_t us = nsec / 1000u;
+	uint32_t us = (nsec % 1000000000u) / 1000u;
 
+	if (!*prefix) { /* a year no clock shows: seconds since 1970 */
+		char seconds[24];
+		snprintf(seconds, sizeof seconds, "%lld", (long long)sec);
+		put(l, seconds);
+	}
 	put(l, strlen(prefix) > 11 ? prefix + 11 : prefix);
 	micros[0] = '.';
 	for (int i = 6; i >= 1; i--, us /= 10)

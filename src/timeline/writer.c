@@ -185,6 +185,8 @@ void timeline_emit_source(struct emitter *e, const struct timeline_source *src, 
 	emit_kv_int_or_null(e, "dropped", stats->known, (int64_t)stats->dropped);
 	emit_kv_int_or_null(e, "if_dropped", stats->known, (int64_t)stats->if_dropped);
 	timeline_emit_kernel_source(e, src->kernel);
+	if (src->interrupted)
+		emit_kv_bool(e, "interrupted", true);
 	if (src->calls)
 		emit_calls_source(e, src->calls);
 	emit_end_object(e);

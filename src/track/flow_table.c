@@ -9,9 +9,13 @@
  */
 #include "track_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 static const double expiry_timeout[EXPIRY_CLASSES] = {
     [EXPIRY_CLOSED] = TRACK_CLOSED_GRACE,
@@ -66,17 +70,62 @@ static void key_from_packet(const struct packet *pkt, struct flow_key *key, bool
 	decode_tunnel_id(pkt, &key->tunnel_kind, &key->tunnel_id);
 }
 
-/* FNV-1a over the whole key: keys are built zeroed, so padding and unused bytes are 0. */
+/*
+ * SipHash-1-3 (Aumasson and Bernstein; the variant Rust's HashMap and
+ * CPython use) over the whole key, keyed with 128 random bits per run: the
+ * packets of a hostile capture cannot be chosen to share one bucket.  Keys
+ * are built zeroed, so padding and unused bytes are 0.
+ */
+static uint64_t hash_key[2];
+static pthread_once_t hash_key_once = PTHREAD_ONCE_INIT;
+
+static void hash_key_init(void)
+{
+	if (getrandom(hash_key, sizeof hash_key, 0) != (ssize_t)sizeof hash_key) {
+		struct timespec now; /* no entropy yet: still different per run */
+		clock_gettime(CLOCK_REALTIME, &now);
+		hash_key[0] = (uint64_t)now.tv_nsec << 32 ^ (uint64_t)now.tv_sec;
+		hash_key[1] = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull ^ (uintptr_t)&now;
+	}
+}
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND(v0, v1, v2, v3)                                                                   \
+	do {                                                                                       \
+		v0 += v1, v1 = ROTL(v1, 13), v1 ^= v0, v0 = ROTL(v0, 32);                          \
+		v2 += v3, v3 = ROTL(v3, 16), v3 ^= v2;                                             \
+		v0 += v3, v3 = ROTL(v3, 21), v3 ^= v0;                                             \
+		v2 += v1, v1 = ROTL(v1, 17), v1 ^= v2, v2 = ROTL(v2, 32);                          \
+	} while (0)
+
+static uint64_t siphash13(const uint8_t *in, size_t len, const uint64_t k[2])
+{
+	uint64_t v0 = 0x736f6d6570736575ull ^ k[0], v1 = 0x646f72616e646f6dull ^ k[1];
+	uint64_t v2 = 0x6c7967656e657261ull ^ k[0], v3 = 0x7465646279746573ull ^ k[1];
+	uint64_t m, last = (uint64_t)len << 56;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&m, in + i, 8); /* little-endian hosts; the hash stays private */
+		v3 ^= m;
+		SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	for (size_t j = 0; i + j < len; j++)
+		last |= (uint64_t)in[i + j] << (8 * j);
+	v3 ^= last;
+	SIPROUND(v0, v1, v2, v3);
+	v0 ^= last;
+	v2 ^= 0xff;
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
 static size_t key_hash(const struct flow_key *key)
 {
-	const uint8_t *p = (const uint8_t *)key;
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < sizeof *key; i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
-	}
-	return (size_t)(h ^ (h >> 32));
+	return (size_t)siphash13((const uint8_t *)key, sizeof *key, hash_key);
 }
 
 static bool key_equal(const struct flow_key *x, const struct flow_key *y)
@@ -284,6 +333,7 @@ struct track_table *track_create(track_flow_end_fn on_flow_end, void *ctx)
 
 	if (!table)
 		return NULL;
+	pthread_once(&hash_key_once, hash_key_init);
 	table->bucket_count = TRACK_INITIAL_BUCKETS;
 	table->buckets = calloc(table->bucket_count, sizeof *table->buckets);
 	if (!table->buckets) {
