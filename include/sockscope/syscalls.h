@@ -38,6 +38,9 @@ struct syscalls_options {
 	pid_t attach;   /* with command == NULL: the running process to attach to */
 	bool trace;     /* false: run the command untraced (--no-calls) */
 	bool stdout_to_stderr; /* sockscope's stdout carries data: the command writes to stderr */
+	/* told the command's pid once it runs, and 0 once it has ended, so the
+	 * caller can forward signals to it (NULL: nobody to tell) */
+	void (*on_command)(pid_t pid);
 };
 
 struct syscalls_result {
@@ -65,8 +68,8 @@ struct syscalls_result {
 int syscalls_run(const struct syscalls_options *opts, struct demo_log *log,
                  struct syscalls_result *result);
 
-/* Ctrl-C: forwards SIGINT to the traced command (when the terminal did not
- * already send it), or ends an attach.  Async-signal-safe. */
+/* Ctrl-C: ends an attach (the attached process runs on, untraced).  A run
+ * command gets the signal from the caller (see on_command).  Async-signal-safe. */
 void syscalls_interrupt(void);
 
 #endif

@@ -193,8 +193,8 @@ static int parse_option(int opt, const char *arg, void *ctx)
 	return CLI_OK;
 }
 
-/* A signal: a traced command gets it from the tracer (which also ends an
- * attach); the recording then drains and ends.  Async-signal-safe. */
+/* A signal: the command has it already (signals.c forwards it); an attach
+ * ends; the recording drains and ends.  Async-signal-safe. */
 static void on_signal(void)
 {
 	syscalls_interrupt();
@@ -299,6 +299,7 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 	int status = CLI_OK;
 
 	calls->opts.stdout_to_stderr = stdout_apart;
+	calls->opts.on_command = signals_forward_to;
 	if (record_run(&opts, &rec, errbuf, sizeof(errbuf)) < 0) {
 		cli_error("%s", errbuf);
 		if (!rec.started) {

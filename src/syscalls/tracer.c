@@ -52,6 +52,7 @@ struct tracer {
 	bool attached; /* -p: detach, never kill */
 	pid_t main;
 	bool detaching;
+	void (*on_command)(pid_t pid); /* syscalls_options.on_command, or NULL */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -63,12 +64,8 @@ void syscalls_interrupt(void)
 	pid_t target = signal_target;
 
 	interrupted = 1;
-	if (target <= 0)
-		return;
-	if (target_attached) /* wake the tracer: any stop will do; it detaches */
+	if (target > 0 && target_attached) /* wake the tracer: any stop will do; it detaches */
 		kill(target, SIGURG);
-	else if (tcgetpgrp(STDIN_FILENO) != getpgrp()) /* no terminal sent it Ctrl-C */
-		kill(target, SIGINT);
 }
 
 /* ---- the tracee list ---- */
@@ -328,6 +325,8 @@ static void ended(struct tracer *t, pid_t tid, int status)
 		t->result->status = WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status);
 		t->main = -1;
 		signal_target = 0;
+		if (t->on_command)
+			t->on_command(0);
 	}
 	drop_tracee(t, tid);
 }
@@ -476,6 +475,8 @@ static int run_command(const struct syscalls_options *opts, struct tracer *t)
 	t->main = pid;
 	target_attached = 0;
 	signal_target = pid;
+	if (t->on_command)
+		t->on_command(pid);
 	if (opts->trace && first.stage == SPAWN_NO_PTRACE)
 		say_refused(r, "ptrace", first.err);
 	if (opts->trace && first.stage == SPAWN_NO_FILTER)
@@ -591,7 +592,7 @@ static void describe_end(const struct tracer *t, struct syscalls_result *r)
 int syscalls_run(const struct syscalls_options *opts, struct demo_log *log,
                  struct syscalls_result *result)
 {
-	struct tracer t = {.log = log, .result = result, .main = -1};
+	struct tracer t = {.log = log, .result = result, .main = -1, .on_command = opts->on_command};
 	int rc;
 
 	memset(result, 0, sizeof *result);
@@ -603,10 +604,15 @@ int syscalls_run(const struct syscalls_options *opts, struct demo_log *log,
 			snprintf(result->ended, sizeof result->ended, "was not attached to");
 			return 0;
 		}
-		opts = &(struct syscalls_options){.command = opts->command, .trace = false};
+		opts = &(struct syscalls_options){.command = opts->command,
+		                                  .trace = false,
+		                                  .stdout_to_stderr = opts->stdout_to_stderr,
+		                                  .on_command = opts->on_command};
 	}
 	rc = opts->command ? run_command(opts, &t) : attach(opts, &t);
 	signal_target = 0;
+	if (t.on_command)
+		t.on_command(0);
 	for (size_t i = 0; i < t.count; i++)
 		syscalls_fd_unref(t.tracees[i].fds);
 	free(t.tracees);
