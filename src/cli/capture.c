@@ -53,6 +53,9 @@ static const char capture_usage[] =
     "              its socket calls are traced onto the timeline\n"
     "  --no-calls  run COMMAND without tracing its socket calls\n"
     "  -p PID      trace the socket calls of running process PID until it ends or Ctrl-C\n"
+    "  --kernel-interval MS\n"
+    "              how often the kernel's view (sock_diag, /proc/net counters) is\n"
+    "              sampled while COMMAND runs (default 1; 0: off)\n"
     "\n"
     "Needs root or CAP_NET_RAW.  Under sudo, root is dropped once capture starts\n"
     "(not with -p: tracing a process that is not its child needs CAP_SYS_PTRACE).\n"
@@ -68,6 +71,7 @@ struct capture_args {
 	struct cli_format format;
 	bool no_calls; /* --no-calls */
 	long attach;   /* -p PID, or 0 */
+	unsigned kernel_interval_us; /* 0: no kernel sampling */
 };
 
 /* The command around which the capture runs. */
@@ -141,16 +145,18 @@ static int run_command(void *arg)
 struct command_work {
 	struct command cmd;
 	struct cli_calls *calls;
+	unsigned kernel_interval_us; /* 0: no sampling */
 	struct kernel_sampler *sampler;
 };
 
 static int run_sampled_command(void *arg)
 {
 	struct command_work *work = arg;
-	struct kernel_options kopts = {.counters = true};
+	struct kernel_options kopts = {.interval_us = work->kernel_interval_us, .counters = true};
 	int ret;
 
-	work->sampler = kernel_sampler_start(&kopts);
+	if (work->kernel_interval_us)
+		work->sampler = kernel_sampler_start(&kopts);
 	ret = work->calls->active ? cli_calls_work(work->calls) : run_command(&work->cmd);
 	kernel_sampler_stop(work->sampler);
 	return ret;
@@ -175,6 +181,13 @@ static int parse_option(int opt, const char *arg, void *ctx)
 		break;
 	case 'N':
 		args->no_calls = true;
+		break;
+	case 'k':
+		if (!cli_parse_interval_ms(arg, &args->kernel_interval_us)) {
+			cli_error("capture: --kernel-interval wants milliseconds from 0 to 1000, not '%s'",
+			          arg);
+			return CLI_USAGE;
+		}
 		break;
 	case 'p':
 		if (!cli_parse_count(arg, &args->attach)) {
@@ -222,6 +235,7 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 	    {"help", no_argument, NULL, 'h'},
 	    {"html", required_argument, NULL, 'H'},
 	    {"no-calls", no_argument, NULL, 'N'},
+	    {"kernel-interval", required_argument, NULL, 'k'},
 	    {NULL, 0, NULL, 0},
 	};
 	const struct cli_options options = {capture_usage, "i:w:o:c:s:p:h", longopts, &args->format};
@@ -271,7 +285,7 @@ static int write_timeline(const struct capture_args *args, const char *pcap_path
 	    .interrupt_after = signals_count(),
 	};
 	if (sampler)
-		timeline_kernel_from_sampler(&kernel, sampler, KERNEL_DEFAULT_INTERVAL_US);
+		timeline_kernel_from_sampler(&kernel, sampler, args->kernel_interval_us);
 	return cli_trace_file(pcap_path, NULL, &pipeline);
 }
 
@@ -280,7 +294,7 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 {
 	bool pcap_to_stdout = args->write_path && strcmp(args->write_path, "-") == 0;
 	bool stdout_apart = pcap_to_stdout || strcmp(args->output, "-") == 0;
-	struct command_work work = {{args->command, stdout_apart}, calls, NULL};
+	struct command_work work = {{args->command, stdout_apart}, calls, args->kernel_interval_us, NULL};
 	struct record_options opts = {
 	    .iface = args->iface,
 	    .filter = args->filter,
@@ -326,7 +340,7 @@ static int record_and_write(const struct capture_args *args, const char *pcap_pa
 
 int cli_capture(int argc, char **argv)
 {
-	struct capture_args args = {.output = "-"};
+	struct capture_args args = {.output = "-", .kernel_interval_us = KERNEL_DEFAULT_INTERVAL_US};
 	char temp_path[PATH_MAX];
 	const char *pcap_path;
 	int status = parse_capture_args(argc, argv, &args), fd = 0, slot = -1;

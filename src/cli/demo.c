@@ -236,17 +236,13 @@ static int parse_option(int opt, const char *arg, void *ctx)
 	case 'l':
 		args->list = true;
 		break;
-	case 'k': {
-		char *end;
-		double ms = strtod(arg, &end);
-		if (*end || end == arg || !(ms >= 0 && ms <= 1000)) {
+	case 'k':
+		if (!cli_parse_interval_ms(arg, &args->kernel_interval_us)) {
 			cli_error("demo: --kernel-interval wants milliseconds from 0 to 1000, not '%s'",
 			          arg);
 			return CLI_USAGE;
 		}
-		args->kernel_interval_us = (unsigned)(ms * 1000 + 0.5);
 		break;
-	}
 	}
 	return CLI_OK;
 }

@@ -127,6 +127,17 @@ char *cli_join_words(int count, char **words)
 	return text;
 }
 
+bool cli_parse_interval_ms(const char *text, unsigned *us)
+{
+	char *end;
+	double ms = strtod(text, &end);
+
+	if (*end || end == text || !(ms >= 0 && ms <= 1000))
+		return false;
+	*us = (unsigned)(ms * 1000 + 0.5);
+	return true;
+}
+
 bool cli_parse_count(const char *text, long *value)
 {
 	char *end;

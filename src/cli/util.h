@@ -47,5 +47,7 @@ int cli_check_html_output(const char *command, const char *html, const char *out
 char *cli_join_words(int count, char **words);
 /* A positive decimal count (-c); false if the text is not one. */
 bool cli_parse_count(const char *text, long *value);
+/* --kernel-interval MS: 0 to 1000 milliseconds, fractions allowed, as microseconds. */
+bool cli_parse_interval_ms(const char *text, unsigned *us);
 
 #endif
