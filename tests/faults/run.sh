@@ -15,7 +15,8 @@ chmod 755 "$out"
 netns=sockscope-faults-$$
 trap 'ip netns delete "$netns" 2>/dev/null; rm -rf "$out"' EXIT
 passed=0 failed=0 skipped=0
-port=${SOCKSCOPE_FAULTS_PORT:-47300}
+# a port of its own: other suites on this machine may be sending to theirs
+port=${SOCKSCOPE_FAULTS_PORT:-$((20000 + $$ % 20000))}
 as_sudo="env SUDO_UID=65534 SUDO_GID=65534 SUDO_USER=nobody"
 
 pass() { echo "ok   $1"; passed=$((passed + 1)); }
@@ -182,10 +183,11 @@ sleep 1.5; $tools send "$port" 3; kill -INT "$pid"; wait "$pid"
 # 6. -w reaches the disk within 100 ms; a full disk is reported as such.
 "$bin" capture -w "$out/k9.pcap" -o "$out/k9.json" "udp port $port" 2>/dev/null &
 pid=$!
-sleep 1.5; $tools send "$port" 20; sleep 0.3
+# the budget is 100 ms from capture to file; the 50 ms more is for starting kill on a loaded machine
+sleep 1.5; $tools send "$port" 20; sleep 0.15
 kill -KILL "$pid"; wait "$pid" 2>/dev/null
 n=$($tools pcapcount "$out/k9.pcap" 2>&1)
-[ "$n" = 20 ] && pass "6 kill -9 300 ms after 20 packets: all 20 in the -w file" ||
+[ "$n" = 20 ] && pass "6 kill -9 150 ms after 20 packets: all 20 in the -w file" ||
 	fail "6 kill -9: -w file holds '$n'"
 command -v tcpdump >/dev/null && {
 	tcpdump -r "$out/k9.pcap" >/dev/null 2>&1 && pass "6 tcpdump reads the file a kill -9 left" ||
