@@ -1,9 +1,9 @@
 #!/bin/sh
-# Faults: each reproduction from "capture that can be trusted with root" as a
-# test, run as root in namespaces and temporary directories it creates and
-# removes.  The sudo cases set SUDO_UID/SUDO_GID as sudo does, for the
-# unprivileged user nobody (65534).  Tests that need what this machine lacks
-# are skipped loudly.
+# Faults: what sockscope run as root must withstand (docs/privileges.md),
+# each case as a test, run as root in namespaces and temporary directories it
+# creates and removes.  The sudo cases set SUDO_UID/SUDO_GID as sudo does, for
+# the unprivileged user nobody (65534).  Tests that need what this machine
+# lacks are skipped loudly.
 # usage: tests/faults/run.sh BUILD
 set -u
 build=${1:-build}
