@@ -98,6 +98,15 @@ owners=$(stat -c %u "$out/user/demo" "$out/user/demo/udp-upper.pcap" "$out/user/
 [ "$owners" = "65534 65534 65534 65534 " ] && pass "2 sudo demo: directory and files belong to the user" ||
 	fail "2 sudo demo: owners $owners $(cat "$out/w.log")"
 
+# a set-user-ID root copy acts for its caller, whatever SUDO_UID the caller sets
+cp "$bin" "$out/suid" && chmod 4755 "$out/suid"
+who=$(cd "$out/user" && setpriv --reuid=65534 --regid=65534 --clear-groups env SUDO_UID=1 SUDO_GID=1 \
+	"$out/suid" capture -w suid.pcap -o suid.json -- id -u 2>/dev/null)
+owners=$(stat -c %u "$out/user/suid.pcap" "$out/user/suid.json" 2>&1 | tr '\n' ' ')
+[ "$who" = 65534 ] && [ "$owners" = "65534 65534 " ] &&
+	pass "2 set-user-ID root: a forged SUDO_UID is ignored (command and files are the caller's)" ||
+	fail "2 set-user-ID root with SUDO_UID=1: command ran as '$who', files owned by $owners"
+
 # 3. The same file in and out is refused, and nothing loops or is destroyed.
 $tools bigpcap "$out/in.pcap" 100
 cp "$out/in.pcap" "$out/keep.pcap"
