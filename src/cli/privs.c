@@ -35,8 +35,14 @@ bool priv_sudo_user(uid_t *uid, gid_t *gid)
 {
 	unsigned long u, g;
 
-	if (geteuid() != 0 || !parse_id(getenv("SUDO_UID"), &u) ||
-	    !parse_id(getenv("SUDO_GID"), &g))
+	if (geteuid() != 0)
+		return false;
+	if (getuid() != 0) { /* a set-user-ID root binary: the caller could set SUDO_UID */
+		*uid = getuid();
+		*gid = getgid();
+		return true;
+	}
+	if (!parse_id(getenv("SUDO_UID"), &u) || !parse_id(getenv("SUDO_GID"), &g))
 		return false;
 	*uid = (uid_t)u;
 	*gid = (gid_t)g;

@@ -27,7 +27,9 @@
 #define PRIV_DEMO_SET    (PRIV_CAPTURE_SET | PRIV_CAP(12) | PRIV_CAP(21))
 
 /* The user a sudo run acts for: true when euid is 0 and SUDO_UID/SUDO_GID
- * name a valid non-root user. */
+ * name a valid non-root user (under sudo the real uid is 0).  A set-user-ID
+ * root binary acts for its real uid and gid instead: its caller could set
+ * SUDO_UID to anyone. */
 bool priv_sudo_user(uid_t *uid, gid_t *gid);
 
 /*

@@ -56,8 +56,10 @@ int record_run(const struct record_options *opts, struct record_result *result, 
 
 /* Ends an open-ended recording in order (end marker, drain); async-signal-safe.
  * From the second signal on (signals.h) the end marker and drain are skipped.
- * The file is flushed at least every RECORD_FLUSH_MS and after every signal. */
-#define RECORD_FLUSH_MS 100
+ * The file is flushed every RECORD_FLUSH_MS and after every signal: with the
+ * reader's 50 ms wait (CAPTURE_LIVE_TIMEOUT_MS), each frame reaches the file
+ * within 100 ms of being captured. */
+#define RECORD_FLUSH_MS 50
 void record_interrupt(void);
 
 #endif

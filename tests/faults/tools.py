@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Helpers for tests/faults/run.sh (standard library only).
+"""Tools for tests/faults/run.sh (standard library only).
 
   tools.py timeline FILE [interrupted]   exit 0 if FILE is a whole timeline (and, with
                                           'interrupted', marked source.interrupted); prints
