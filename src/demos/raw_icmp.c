@@ -90,7 +90,7 @@ int demo_run_raw_icmp(struct demo_log *log, const struct demo_env *env)
 		if (errno == EPERM || errno == EACCES) {
 			demo_log_error(log,
 			               "raw sockets need root or CAP_NET_RAW: run as root, or: "
-			               "sudo setcap cap_net_raw,cap_net_admin+eip build/sockscope");
+			               "sudo setcap cap_net_raw+ep build/sockscope");
 			return -SS_EPERM;
 		}
 		return demo_fail(&client, "socket");
