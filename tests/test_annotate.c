@@ -254,6 +254,42 @@ static void test_explain_rto_and_karn(void **state)
 	pb_conv_done(&c);
 }
 
+/* The server's FIN, then the client's data, then the server's RST: a closed
+ * socket answering data, with both frames cited; never "unread data". */
+static void test_explain_rst_after_fin(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	(void)state;
+	pb_conv_init(&c);
+	pb_handshake(&c);
+	pb_s2c(&c, TCP_FIN | A, PB_SISN + 1, PB_CISN + 1, 1000, 0, 0.01);     /* frame 4 */
+	pb_c2s(&c, A, PB_CISN + 1, PB_SISN + 2, 1000, 0, 0.001);              /* frame 5 */
+	pb_c2s(&c, TCP_PSH | A, PB_CISN + 1, PB_SISN + 2, 1000, 10, 0.001);   /* frame 6 */
+	pb_s2c(&c, TCP_RST, PB_SISN + 2, 0, 0, 0, 0.0001);
+	a = explain_last(&c);
+	assert_contains(a.detail, "had sent its FIN (frame 4)");
+	assert_contains(a.detail, "(frame 6)");
+	assert_contains(a.detail, "called close()");
+	assert_null(strstr(a.detail, "unread"));
+	pb_conv_done(&c);
+}
+
+/* Near miss: a RST with no FIN before it keeps the wire's honest "does not say why". */
+static void test_explain_rst_without_fin(void **state)
+{
+	struct pb_conv c;
+	struct annotation a;
+	(void)state;
+	pb_conv_init(&c);
+	pb_handshake(&c);
+	pb_c2s(&c, TCP_PSH | A, PB_CISN + 1, PB_SISN + 1, 1000, 10, 0.001);
+	pb_s2c(&c, TCP_RST, PB_SISN + 1, 0, 0, 0, 0.0001);
+	a = explain_last(&c);
+	assert_contains(a.detail, "does not say why");
+	pb_conv_done(&c);
+}
+
 static void test_explain_fin_by_call(void **state)
 {
 	struct pb_conv c;
@@ -438,8 +474,8 @@ static void test_explain_tfo_data(void **state)
 	assert_contains(a.detail, "4 bytes of data (TCP Fast Open): bytes 1 to 4");
 	pb_s2c(&c, S | A, PB_SISN, PB_CISN + 5, 1000, 0, 0.1);
 	a = explain_last(&c);
-	assert_contains(a.detail, "SYN, which took sequence number 0, and bytes 1 to 4 that came "
-	                          "with it (TCP Fast Open), and expects 5 next");
+	assert_contains(a.detail, "SYN, which took sequence number 0, and the data that came with "
+	                          "it, bytes 1 to 4 (TCP Fast Open), and expects 5 next");
 	pb_conv_done(&c);
 }
 
@@ -643,6 +679,8 @@ int main(void)
 	    cmocka_unit_test(test_explain_one_byte),
 	    cmocka_unit_test(test_flow_story_mss_from_one_side),
 	    cmocka_unit_test(test_explain_rto_and_karn),
+	    cmocka_unit_test(test_explain_rst_after_fin),
+	    cmocka_unit_test(test_explain_rst_without_fin),
 	    cmocka_unit_test(test_explain_fin_by_call),
 	    cmocka_unit_test(test_explain_abort),
 	    cmocka_unit_test(test_explain_refused_listener),

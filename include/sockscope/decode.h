@@ -56,6 +56,7 @@ enum tcp_option_kind {
 	TCPOPT_SACK_PERM = 4,
 	TCPOPT_SACK = 5,
 	TCPOPT_TIMESTAMP = 8,
+	TCPOPT_TFO = 34, /* TCP Fast Open cookie (RFC 7413); len 2: a cookie request */
 };
 
 #define DECODE_MAX_SACK_BLOCKS 4

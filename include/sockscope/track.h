@@ -179,6 +179,9 @@ struct track_result {
 	bool fin_crossed; /* simultaneous close: this FIN was sent before the peer's arrived */
 	/* the last call of each side's socket before this packet (track_note_call) */
 	enum track_call sender_call, receiver_call;
+	/* a RST from a side that had sent its FIN (fin_frame), answering the peer's
+	 * data that came after it (data_frame): that socket takes no more data */
+	uint64_t rst_fin_frame, rst_data_frame;
 	uint64_t syn_data_len; /* TFO: data carried by a SYN */
 	/* what the ACK number covers in the peer's sequence space (RFC 9293 §3.4) */
 	enum track_ack_covers ack_covers;

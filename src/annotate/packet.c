@@ -108,6 +108,24 @@ static void write_ipv6(const struct view *v, struct text *det)
 	              "limit where IPv4 has a TTL.");
 }
 
+/* RFC 7413: an empty cookie option asks for a cookie; a SYN-ACK's hands one out;
+ * a SYN's presents one the server gave this client before. */
+static void write_tfo_option(const struct view *v, struct text *det, unsigned cookie_len)
+{
+	if (cookie_len == 0)
+		text_add(det, " TCP Fast Open cookie request: the %s asks for a cookie to use on "
+		              "later connections.",
+		         v->from);
+	else if (v->pkt->tcp.flags & TCP_ACK)
+		text_add(det, " TCP Fast Open cookie (%u bytes): the %s hands the client a cookie; "
+		              "with it a later SYN may carry data.",
+		         cookie_len, v->from);
+	else
+		text_add(det, " TCP Fast Open cookie (%u bytes), from an earlier connection: with "
+		              "it the server may take the SYN's data before the handshake ends.",
+		         cookie_len);
+}
+
 static void write_syn_options(const struct view *v, struct text *det)
 {
 	const struct packet_tcp *tcp = &v->pkt->tcp;
@@ -127,6 +145,8 @@ static void write_syn_options(const struct view *v, struct text *det)
 		else if (o->kind == TCPOPT_TIMESTAMP)
 			text_add(det, " Timestamps: each segment carries a clock value to measure "
 			              "round trips.");
+		else if (o->kind == TCPOPT_TFO)
+			write_tfo_option(v, det, o->len >= 2 ? o->len - 2u : 0u);
 	}
 }
 
@@ -196,7 +216,7 @@ static void write_synack(const struct view *v, struct text *sum, struct text *de
 	         v->from, (unsigned)tcp->sport, (unsigned)tcp->seq, (unsigned)v->tr->seq_rel,
 	         (unsigned)v->tr->ack_rel, v->to);
 	if (v->tr->ack_rel > 1) /* TCP Fast Open: the SYN's data is acknowledged too */
-		text_add(det, ", and bytes 1 to %u that came with it (TCP Fast Open)",
+		text_add(det, ", and the data that came with it, bytes 1 to %u (TCP Fast Open)",
 		         (unsigned)(v->tr->ack_rel - 1));
 	text_add(det, ", and expects %u next.", (unsigned)v->tr->ack_rel);
 	if (!simultaneous)
@@ -319,6 +339,16 @@ static void write_rst_cause(const struct view *v, struct text *det)
 		         v->from);
 		break;
 	default:
+		if (v->tr->rst_data_frame) {
+			text_add(det,
+			         "RST: the %s had sent its FIN (frame %llu), and then data came from "
+			         "the %s (frame %llu). A socket whose program called close() takes no "
+			         "more data, so its kernel answers it with RST (RFC 1122 4.2.2.13); "
+			         "after shutdown(SHUT_WR) alone the data would have been received.",
+			         v->from, (unsigned long long)v->tr->rst_fin_frame, v->to,
+			         (unsigned long long)v->tr->rst_data_frame);
+			break;
+		}
 		text_add(det,
 		         "RST: the %s aborts the connection at once; no FIN exchange, and data not "
 		         "yet delivered is thrown away. The wire does not say why: an abortive "

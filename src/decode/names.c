@@ -9,7 +9,7 @@ static const struct tcp_option_name {
 	const char *name;
 } tcp_option_names[] = {
     {TCPOPT_EOL, "eol"},       {TCPOPT_NOP, "nop"},   {TCPOPT_MSS, "mss"},
-    {TCPOPT_WSCALE, "wscale"}, {TCPOPT_SACK, "sack"}, {TCPOPT_SACK_PERM, "sack_perm"},
+    {TCPOPT_WSCALE, "wscale"}, {TCPOPT_SACK, "sack"}, {TCPOPT_SACK_PERM, "sack_perm"}, {TCPOPT_TFO, "tfo"},
     {TCPOPT_TIMESTAMP, "ts"},
 };
 

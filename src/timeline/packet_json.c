@@ -58,6 +58,9 @@ static void emit_tcp_option(struct emitter *e, const struct tcp_option *opt)
 	case TCPOPT_SACK:
 		emit_sack_blocks(e, opt);
 		break;
+	case TCPOPT_TFO:
+		emit_kv_int(e, "cookie_len", opt->len >= 2 ? opt->len - 2 : 0);
+		break;
 	default:
 		if (!name) {
 			emit_kv_int(e, "code", opt->kind);

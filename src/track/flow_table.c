@@ -506,12 +506,31 @@ static void count_analysis(struct flow *flow, const struct packet *pkt, enum tra
 	}
 }
 
+/* A RST from a side whose FIN went out before the peer's newest data: the wire
+ * shows a closed socket answering data (RFC 1122 4.2.2.13; Linux counts it as
+ * TCPAbortOnData), whatever the call log says. */
+static void note_fin_and_rst(struct tcp_conn *conn, const struct packet *pkt, enum track_dir dir,
+                             uint64_t frame, struct track_result *out)
+{
+	struct tcp_dir *fwd = &conn->dir[dir];
+	const struct tcp_dir *rev = &conn->dir[track_other(dir)];
+
+	if ((pkt->tcp.flags & TCP_RST) && fwd->fin_frame && rev->nextseq_frame > fwd->fin_frame &&
+	    rev->nextseq_frame > rev->fin_frame) {
+		out->rst_fin_frame = fwd->fin_frame;
+		out->rst_data_frame = rev->nextseq_frame;
+	}
+	if ((pkt->tcp.flags & TCP_FIN) && !fwd->fin_frame)
+		fwd->fin_frame = frame;
+}
+
 static void dispatch_packet(const struct track_table *table, struct flow *flow,
                             const struct packet *pkt, enum track_dir dir, double t,
                             uint64_t frame, struct track_result *out)
 {
 	if (flow->tcp) {
 		apply_calls(table, flow, dir, out);
+		note_fin_and_rst(flow->tcp, pkt, dir, frame, out);
 		tcp_analyze_packet(flow, pkt, dir, t, frame, out);
 		tcp_state_packet(flow, pkt, dir, t, out);
 		zeek_tcp_packet(flow, pkt, dir, out->analysis);

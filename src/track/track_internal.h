@@ -106,6 +106,7 @@ struct tcp_dir {
 	unsigned sent_pos, sent_count;
 	uint32_t sent_high; /* the end of the highest range remembered */
 	uint64_t last_frame, probe_frame, keepalive_frame, zero_window_frame;
+	uint64_t fin_frame; /* the frame of this side's first FIN, 0 before it */
 	double last_t;
 	bool bare_syn_sent;   /* this side sent a SYN without ACK */
 	bool got_bare_syn;    /* this side (as receiver) took the peer's bare SYN */

@@ -95,12 +95,16 @@ def has(p, flag):
 
 
 def original_of(d, p):
-    """The first earlier packet in the same direction with the same relative seq."""
+    """The first earlier packet in the same direction with the same relative seq
+    that also occupies sequence space (data, SYN or FIN: a bare ACK resends nothing)."""
+    def occupies(q):
+        return tcp_of(q).get("len", 0) > 0 or flags(q) & {"SYN", "FIN"}
     for q in packets(d):
         if q is p:
             return None
         if (q.get("flow"), q["dir"]) == (p.get("flow"), p["dir"]) and \
-                tcp_of(q).get("seq_rel") == tcp_of(p).get("seq_rel") and q.get("tcp"):
+                tcp_of(q).get("seq_rel") == tcp_of(p).get("seq_rel") and q.get("tcp") and \
+                occupies(q) == occupies(p):
             return q
     return None
 
@@ -130,6 +134,21 @@ def states_seen(d, side):
         s = state(p, side)
         if s and (not out or out[-1] != s):
             out.append(s)
+    return out
+
+
+def flow_states(d, side):
+    """The states `side` went through, as the flow summary settles them once the
+    whole exchange is seen (RFC 9293 order).  A packet's `state` is what the wire
+    shows up to that packet: at a FIN that later proves to have crossed the
+    other side's, its receiver is still shown entering CLOSE_WAIT; the summary
+    records the path it really took (FIN_WAIT_1, CLOSING), and so does the next
+    packet's explanation."""
+    out = []
+    for f in d.get("flows") or []:
+        for s in (f.get("states") or {}).get(side) or []:
+            if s not in out:
+                out.append(s)
     return out
 
 
@@ -466,10 +485,14 @@ CAPTURES = {
     },
     "dsack": {
         "frames": {
+            # The resend is timed before anything proves it needless (the
+            # timeline streams): frame 6 is the timer's; frame 7's D-SACK then
+            # names frame 6 as the resend it proves spurious.
             6: {"analysis": ["retransmission"],
-                "detail": {"retransmission": {"cause": "spurious", "frame": 4, "after": 0.21}}},
-            7: {"says": [r"D-SACK", r"unneeded|not needed|twice|spurious"],
-                "not": [r"\blost\b", r"\bloss\b"]},
+                "detail": {"retransmission": {"cause": "rto", "frame": 4, "after": 0.21}}},
+            7: {"says": [r"D-SACK", r"unneeded|not needed|twice|spurious", r"frame 6\b"],
+                "not": [r"\blost\b", r"(?<!not )\bloss\b"],
+                "dsack_spurious_frame": 6},
         },
     },
     "tfo": {
@@ -486,13 +509,17 @@ CAPTURES = {
 def capture_checks(name, d, spec):
     """Yields (assertion name, failure or None) for one hand-built capture."""
     for side, run in spec.get("states", {}).items():
-        seen = states_seen(d, side)
+        seen = flow_states(d, side)
         yield ("%s: %s goes %s" % (name, side, " -> ".join(run)),
                None if in_order(seen, run) else "saw %s" % " -> ".join(seen))
     for side, bad in spec.get("never", {}).items():
-        seen = states_seen(d, side)
+        seen = flow_states(d, side)
+        on_packets = states_seen(d, side)
         yield ("%s: %s is never %s" % (name, side, "/".join(bad)),
                None if not set(seen) & set(bad) else "saw %s" % " -> ".join(seen))
+        if "LISTEN" in bad:  # no packet ever puts a connection in LISTEN
+            yield ("%s: no packet shows %s in LISTEN" % (name, side),
+                   None if "LISTEN" not in on_packets else "saw %s" % " -> ".join(on_packets))
     last = packets(d)[-1] if packets(d) else {}
     for side, want in spec.get("final", {}).items():
         yield ("%s: %s ends %s" % (name, side, want),
@@ -517,6 +544,10 @@ def capture_checks(name, d, spec):
             m = re.search(pattern, text)
             yield ("%s: never says /%s/" % (label, pattern),
                    "says %r in: %s" % (m.group(0), text[:300]) if m else None)
+        if "dsack_spurious_frame" in want:
+            got = (p.get("dsack") or {}).get("spurious_frame")
+            yield ("%s: dsack.spurious_frame is %s" % (label, want["dsack_spurious_frame"]),
+                   None if got == want["dsack_spurious_frame"] else "dsack is %s" % p.get("dsack"))
 
 
 # ---------------------------------------------------------------------------
