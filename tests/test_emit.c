@@ -146,6 +146,29 @@ static void test_emit_long_string_crosses_buffer(void **state)
 	free(text);
 }
 
+/* JSON Lines: each top-level value on its own line, no comma between them. */
+static void test_emit_end_line_separates_values(void **state)
+{
+	(void)state;
+	struct output o;
+
+	output_open(&o);
+	for (int i = 0; i < 3; i++) {
+		emit_begin_object(o.e);
+		emit_kv_int(o.e, "n", i);
+		emit_key(o.e, "a");
+		emit_begin_array(o.e);
+		emit_int(o.e, 1);
+		emit_int(o.e, 2);
+		emit_end_array(o.e);
+		emit_end_object(o.e);
+		emit_end_line(o.e);
+	}
+	output_close(&o);
+	assert_string_equal(o.text, "{\"n\":0,\"a\":[1,2]}\n{\"n\":1,\"a\":[1,2]}\n{\"n\":2,\"a\":[1,2]}\n");
+	free(o.text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +177,7 @@ int main(void)
 	    cmocka_unit_test(test_emit_seconds_as_printf),
 	    cmocka_unit_test(test_emit_seconds_extremes),
 	    cmocka_unit_test(test_emit_long_string_crosses_buffer),
+	    cmocka_unit_test(test_emit_end_line_separates_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

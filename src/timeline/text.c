@@ -252,11 +252,11 @@ static void put_flow_counts(struct line *l, const struct track_flow_summary *flo
 {
 	put(l, ", ");
 	put_u64(l, flow->packets[TRACK_C2S] + flow->packets[TRACK_S2C]);
-	put(l, " packets (");
+	put(l, " packets (client ");
 	put_u64(l, flow->packets[TRACK_C2S]);
-	put(l, " > ");
+	put(l, ", server ");
 	put_u64(l, flow->packets[TRACK_S2C]);
-	put(l, " <), ");
+	put(l, "), ");
 	put_u64(l, flow->bytes[TRACK_C2S] + flow->bytes[TRACK_S2C]);
 	put(l, " bytes");
 }
