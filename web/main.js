@@ -10,19 +10,22 @@
 	'use strict';
 
 	var PLAY_MS = 1500;
-	var model = null, views = [], ladder = null, state = null, timer = 0, fileName = 'sockscope';
+	var model = null, views = [], ladder = null, filterView = null, state = null, timer = 0, fileName = 'sockscope';
 
 	function $(id) { return document.getElementById(id); }
 
 	function setPageState(name) { document.body.dataset.state = name; }
 
+	/* A timeline already on screen stays there, title and all: only the message is added. */
 	function showError(message) {
 		stopPlaying();
 		var box = $('error');
-		box.textContent = message;
+		box.textContent = S.clip ? S.clip(message, 1000) : message;
 		box.hidden = false;
-		$('app').hidden = true;
-		showStart();
+		if (!model) {
+			$('app').hidden = true;
+			showStart();
+		}
 		setPageState('error');
 	}
 
@@ -38,11 +41,13 @@
 		return { selected: -1, reveal: 0, flow: null, flaggedOnly: false,
 			protos: { tcp: true, udp: true, icmp: true, app: true, other: true },
 			axis: 'even', zoom: 1, teaching: false, playing: false, graphDir: 'auto',
-			rows: new Int32Array(0), filterVersion: 0 };
+			rows: new Int32Array(0), filterVersion: 0, query: '', present: false };
 	}
 
 	function refilter() {
-		state.rows = S.filterRows(model, state);
+		var rows = S.filterRows(model, state), hits = S.matchRows(model, state.query);
+		if (hits) rows = rows.filter(function (i) { return hits[i] === 1; });
+		state.rows = rows;
 		state.filterVersion++;
 	}
 
@@ -76,6 +81,20 @@
 			state.reveal++;
 		},
 		teach: function (a) { state.teaching = !!a.on; if (state.teaching) state.reveal++; },
+		query: function (a) {
+			if (String(a.text || '') === state.query) return;
+			state.query = String(a.text || '');
+			refilter();
+			if (state.rows.length && S.lowerBound(state.rows, state.selected) >= state.rows.length) state.selected = state.rows[0];
+			state.reveal++;
+		},
+		present: function (a) {
+			state.present = a.on === undefined ? !state.present : !!a.on;
+			if (state.present) state.teaching = true;
+			if (state.present && state.selected < 0 && state.rows.length) state.selected = state.rows[0];
+			document.body.classList.toggle('present', state.present);
+			state.reveal++;
+		},
 		play: function (a) {
 			var on = a.on === undefined ? !state.playing : !!a.on;
 			if (on) startPlaying(); else stopPlaying();
@@ -126,17 +145,20 @@
 	/* text: the timeline; readMs: how long joining the report's pieces took, for
 	 * Sockscope.timing. */
 	function load(text, name, readMs) {
-		var started = performance.now(), doc;
+		var started = performance.now(), doc, built;
 		stopPlaying();
-		fileName = String(name || 'sockscope').split('/').pop();
+		var foreign = S.sniffText(text, String(name || '').split('/').pop());
+		if (foreign) { showError(foreign); return; }
 		try {
 			doc = S.parseJson(text);
 			var json = performance.now();
-			model = S.createModel(doc);
+			built = S.derive(S.createModel(doc));
 		} catch (e) {
 			showError(e.message);
 			return;
 		}
+		model = built;
+		fileName = String(name || 'sockscope').split('/').pop();
 		var parsed = performance.now();
 		$('error').hidden = true;
 		$('start').hidden = true;
@@ -145,10 +167,13 @@
 		state = initialState();
 		refilter();
 		ladder = S.createLadder($('ladder'), model, dispatch);
-		views = [ladder, S.createList($('list'), model, dispatch), S.createDetails($('details'), model, dispatch),
+		filterView = S.createFilter($('search'), model, dispatch);
+		views = [filterView, ladder, S.createList($('list'), model, dispatch), S.createDetails($('details'), model, dispatch),
 			S.createFlows($('flows'), model, dispatch), S.createStevens($('stevens'), model, dispatch),
 			S.createTeach($('steps'), $('stage'), model, dispatch)];
 		S.measureScrollers();
+		if (new URLSearchParams(location.search).get('present') === '1') reducers.present({ on: true });
+		else document.body.classList.remove('present');
 		render();
 		var done = performance.now();
 		S.timing = { read: readMs || 0, json: json - started, model: parsed - json, parse: parsed - started,
@@ -172,8 +197,11 @@
 	function loadFile(file) {
 		if (!file) return;
 		setPageState('loading');
-		file.text().then(function (text) { load(text, file.name); },
-			function (e) { showError('Could not read ' + file.name + ': ' + e.message); });
+		file.slice(0, 8).arrayBuffer().then(function (head) {
+			var foreign = S.sniffBytes(new Uint8Array(head), file.name);
+			if (foreign) { showError(foreign); return; }
+			return file.text().then(function (text) { load(text, file.name); });
+		}).catch(function (e) { showError('Could not read ' + file.name + ': ' + e.message); });
 	}
 
 	/* preload.js has usually started the request already. */
@@ -228,14 +256,24 @@
 	};
 
 	function onKey(e) {
-		if (!state || document.body.dataset.state !== 'ready' || e.ctrlKey || e.metaKey || e.altKey) return;
+		var page = document.body.dataset.state;
+		if (!state || !model || (page !== 'ready' && page !== 'error') || e.ctrlKey || e.metaKey || e.altKey) return;
 		var target = e.target, tag = target && target.tagName;
 		var typing = tag === 'INPUT' && !/^(checkbox|radio|button)$/.test(target.type);
 		if (typing || tag === 'SELECT' || tag === 'TEXTAREA' || (target && target.isContentEditable)) return;
 		var action = KEYS[e.key];
+		if (e.key === '/') {
+			e.preventDefault();
+			if (filterView) filterView.focus();
+			return;
+		}
 		if (e.key === ' ') {
-			if (tag === 'BUTTON' || tag === 'SUMMARY' || tag === 'A' || tag === 'INPUT') return;
+			/* In teaching mode space plays, even with focus on a check box just clicked. */
+			var box = tag === 'INPUT' && target.type === 'checkbox';
+			if (tag === 'BUTTON' || tag === 'SUMMARY' || tag === 'A' || (tag === 'INPUT' && !(box && state.teaching))) return;
 			action = { type: 'play' };
+		} else if (e.key === 'P') {
+			action = { type: 'present' };
 		} else if (e.key === 't') {
 			action = { type: 'axis', mode: state.axis === 'time' ? 'even' : 'time' };
 		} else if (e.key === 'Escape') {

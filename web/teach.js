@@ -29,6 +29,9 @@
 			dispatch({ type: 'teach', on: on });
 		});
 		teach.id = 'teaching-mode';
+		var present = dom.button(barRoot, 'present-toggle', 'Present', function () { dispatch({ type: 'present' }); });
+		present.id = 'present-mode';
+		present.title = 'Presentation mode: large type, the explanation beside the diagram (P)';
 
 		stageRoot.replaceChildren();
 		stageRoot.classList.add('stage');
@@ -46,6 +49,8 @@
 			play.textContent = st.playing ? '❚❚ Pause' : '▶ Play';
 			play.setAttribute('aria-pressed', String(st.playing));
 			teach.checked = st.teaching;
+			present.setAttribute('aria-pressed', String(!!st.present));
+			present.textContent = st.present ? 'Leave presentation' : 'Present';
 			stageRoot.hidden = !st.teaching;
 			document.body.classList.toggle('teaching', st.teaching);
 			if (!st.teaching) return;
@@ -56,11 +61,11 @@
 				stageDetail.textContent = '';
 				return;
 			}
-			stageHead.textContent = (inRows ? 'Step ' + (pos + 1) + ' of ' + rows.length : 'Event ' + st.selected) +
-				' · t = ' + S.formatTime(model.t[st.selected]) + ' s · ' + S.describe(ev);
+			/* One counter (the bar's); the head says when and what. */
+			stageHead.textContent = 't = ' + S.formatTime(model.t[st.selected]) + ' s · ' + S.clip(S.describe(ev), 200);
 			var ex = S.isObject(ev.explain) ? ev.explain : {};
-			stageSummary.textContent = ex.summary || (ev.kind === 'note' ? ev.text : S.describe(ev));
-			stageDetail.textContent = ex.detail || '';
+			stageSummary.textContent = S.clip(ex.summary || (ev.kind === 'note' ? ev.text : S.describe(ev)), 2000);
+			stageDetail.textContent = S.clip(ex.detail || '', 6000);
 		}
 
 		return { update: update };
