@@ -286,7 +286,7 @@
 			if (xs === xd) xd = xs + Math.min(60, layout.laneW / 3);       /* same lane: a short stub */
 			var dirn = xd > xs ? 1 : -1, lo = Math.min(xs, xd), hi = Math.max(xs, xd);
 			var label = S.clip(S.describe(ev), 400);
-			if (resend >= 0) label = '↻ resends #' + resend + ' ' + label;
+			if (resend >= 0) label = '↻ #' + resend + ' again: ' + label;
 			var flags = Array.isArray(ev.analysis) ? S.clip(ev.analysis.map(String).join(', '), 200) : '';
 			el('title', {}, g).textContent = label + (flags ? '  [' + flags + ']' : '') +
 				(lost ? '  (sent again later' + (model.resentBy[i] >= 0 ? ' as #' + model.resentBy[i] : '') + ': this copy was lost)' : '');
@@ -306,7 +306,7 @@
 				el('path', { d: 'M' + xd + ' ' + y + 'l' + (-dirn * 10) + ' -5v10z', fill: colour, class: 'head' }, g);
 			}
 			if (!showLabel) return;
-			if (lost) label = '✕ lost, resent' + (model.resentBy[i] >= 0 ? ' as #' + model.resentBy[i] : '') + ' · ' + label;
+			if (lost) label = '✕ lost' + (model.resentBy[i] >= 0 ? ', resent as #' + model.resentBy[i] : '') + ': ' + label;
 			/* An arrow across many lanes is wider than the screen: label it at its left end. */
 			var room = Math.min(hi - lo - 16, 3 * layout.laneW), long = hi - lo > 2.5 * layout.laneW;
 			var text = el('text', { x: long ? lo + 14 : (lo + hi) / 2, y: y - 6, 'text-anchor': long ? 'start' : 'middle', 'font-size': FS,
@@ -316,9 +316,16 @@
 			var shown = fit(label, room);
 			if (flags) {
 				var flagText = '⚑ ' + flags;
-				shown = fit(label, room - (flagText.length + 2) * CHAR);
-				text.textContent = shown + '  ';
-				el('tspan', { 'font-weight': 700, fill: COLOURS.flagged }, text).textContent = fit(flagText, room);
+				if ((label.length + flagText.length + 2) * CHAR <= room) {
+					text.textContent = label + '  ';
+					el('tspan', { 'font-weight': 700, fill: COLOURS.flagged }, text).textContent = flagText;
+				} else {
+					/* No room on one line: the flags go on a second line, under the arrow. */
+					text.textContent = shown;
+					el('text', { x: long ? lo + 14 : (lo + hi) / 2, y: y + FS + 2, 'text-anchor': long ? 'start' : 'middle',
+						'font-size': FS * 0.9, 'font-weight': 700, fill: COLOURS.flagged, 'font-family': MONO, stroke: '#ffffff',
+						'stroke-width': 3, 'paint-order': 'stroke', class: 'label flags' }, g).textContent = fit(flagText, room);
+				}
 			} else {
 				text.textContent = shown;
 			}

@@ -189,8 +189,9 @@
 		} else {
 			title = S.isObject(doc.source) && doc.source.path ? String(doc.source.path) : fileName;
 		}
+		title = S.clip(title, 200);
 		$('title').textContent = title;
-		$('subtitle').textContent = sub;
+		$('subtitle').textContent = S.clip(sub, 500);
 		document.title = title + ' · sockscope';
 	}
 
