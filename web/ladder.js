@@ -497,7 +497,18 @@
 			drawnReveal = st.reveal;
 		}
 
-		return { update: update, exportSvg: exportSvg };
+		/* With many lanes only those near the screen are drawn: redraw when scrolled past them. */
+		scroller.addEventListener('scroll', function () {
+			var win = layout.window;
+			if (!win || win[0] === -Infinity) return;
+			var left = scroller.scrollLeft, w = vs.viewWidth();
+			if (left - layout.laneW < win[0] || left + w + layout.laneW > win[1]) {
+				drawHead();
+				vs.refresh(true);
+			}
+		}, { passive: true });
+
+		return { update: update, exportSvg: exportSvg, laneX: function (lane) { return lane >= 0 && lane < layout.laneX.length ? layout.laneX[lane] : -1; } };
 	}
 
 	S.LADDER_COLOURS = COLOURS;

@@ -320,6 +320,8 @@
 		dispatch: dispatch,
 		exportSvg: function () { return ladder ? ladder.exportSvg() : ''; },
 		state: function () { return state; },
+		model: function () { return model; },
+		laneX: function (lane) { return ladder ? ladder.laneX(lane) : -1; },
 		load: load
 	};
 
