@@ -250,6 +250,7 @@
 		function drawRows(parent, a, b, selected, exporting) {
 			var step = Math.max(1, Math.ceil((b - a) / 4000)), lastTime = -1e9, lastLabel = -1e9;
 			var linked = exporting ? new Set() : linkedPackets(selected);
+			spanLayer = el('g', { class: 'spans' }, parent);      /* behind the rows */
 			for (var pos = a; pos < b; pos += step) {
 				var i = layout.rows[pos], y = layout.ys[pos];
 				drawBreak(parent, pos, y);
@@ -357,6 +358,8 @@
 			return lo < pos ? layout.ys[lo] - ROW * 0.45 : layout.ys[pos] - 6 * SC;
 		}
 
+		var spanLayer = null;
+
 		function drawAppOrNote(g, i, y, showLabel, pos) {
 			var ev = model.events[i], isApp = model.kind[i] === S.KIND.app;
 			var lane = model.src[i], x = lane >= 0 ? layout.laneX[lane] : (GUTTER + layout.width) / 2;
@@ -375,9 +378,12 @@
 				/* The call as a span from its start to its return: it encloses what it caused. */
 				var top = spanTop(model.start[i], pos), w = 6 * Math.min(SC, 1.5);
 				if (y - top > 8) {
+					/* Its own element, behind the rows: the event's box stays its mark and label. */
 					g.setAttribute('data-span', (model.t[i] - model.start[i]).toFixed(6));
-					el('rect', { x: x - w / 2, y: top, width: w, height: y - top, rx: w / 2, fill: colour,
-						'fill-opacity': 0.35, stroke: colour, 'stroke-width': 1, class: 'span' }, g);
+					var span = el('rect', { x: x - w / 2, y: top, width: w, height: y - top, rx: w / 2, fill: colour,
+						'fill-opacity': 0.35, stroke: colour, 'stroke-width': 1, 'data-span-of': i,
+						class: 'span' + (g.getAttribute('class').indexOf(' sel') >= 0 ? ' sel' : '') }, spanLayer);
+					el('title', {}, span).textContent = S.clip(ev.call, 60) + '() ran ' + S.formatDuration(model.t[i] - model.start[i]);
 				}
 				el('rect', { x: x - 6 * SC, y: y - 6 * SC, width: 12 * SC, height: 12 * SC, rx: 3, fill: '#ffffff', stroke: colour,
 					'stroke-width': 2, class: 'mark' }, g);
@@ -432,8 +438,8 @@
 		/* ---- interaction ---- */
 
 		svg.addEventListener('click', function (e) {
-			var g = e.target.closest ? e.target.closest('[data-event]') : null;
-			if (g) dispatch({ type: 'select', index: Number(g.getAttribute('data-event')), reveal: false });
+			var g = e.target.closest ? e.target.closest('[data-event], [data-span-of]') : null;
+			if (g) dispatch({ type: 'select', index: Number(g.getAttribute(g.hasAttribute('data-span-of') ? 'data-span-of' : 'data-event')), reveal: false });
 		});
 
 		scroller.addEventListener('wheel', function (e) {

@@ -781,7 +781,7 @@ if (existsSync(join(ROOT, 'captures', 'tcp-teardown.json'))) test('tcp-teardown:
 		assert(checked >= 10, 'calls checked: ' + checked);
 		/* connect() is a span that encloses the handshake */
 		const connect = doc.events.findIndex((e) => e.call === 'connect');
-		const span = s.page.locator(`[data-event="${connect}"] .span`);
+		const span = s.page.locator(`[data-span-of="${connect}"]`);
 		equal(await span.count(), 1, 'connect drawn as a span');
 		const box = await span.boundingBox(), syn = await s.page.locator(`[data-event="${doc.events.findIndex((e) => e.kind === 'packet')}"] .arrow`).boundingBox();
 		assert(box.y <= syn.y && box.y + box.height >= syn.y, 'the connect span encloses the SYN');
