@@ -170,7 +170,7 @@
 		filterView = S.createFilter($('search'), model, dispatch);
 		views = [filterView, ladder, S.createList($('list'), model, dispatch), S.createDetails($('details'), model, dispatch),
 			S.createFlows($('flows'), model, dispatch), S.createStevens($('stevens'), model, dispatch),
-			S.createTeach($('steps'), $('stage'), model, dispatch)];
+			S.createTeach($('steps'), $('stage'), model, dispatch), S.createFollow($('follow'), model, dispatch)];
 		S.measureScrollers();
 		if (new URLSearchParams(location.search).get('present') === '1') reducers.present({ on: true });
 		else document.body.classList.remove('present');

@@ -873,6 +873,20 @@ test('filter on this flow from the details panel', async () => {
 	} finally { await s.close(); }
 });
 
+test('follow stream: each byte once, in sequence order, escaped', async () => {
+	const s = await open(viewerUrl('tcp-retransmission'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		equal(await s.page.locator('#follow').isVisible(), false, 'hidden until a TCP flow is chosen');
+		await s.page.click('[data-flow="1"]');
+		const text = await s.page.locator('#follow .follow-col').first().locator('.follow-text').textContent();
+		equal(text, 'aaaabbbbccccdddd', 'client → server, resends not repeated');
+		await s.page.click('#follow .controls input');
+		assert(/0000  61 61 61 61/.test(await s.page.locator('#follow .follow-text').first().textContent()), 'as hex');
+		s.clean();
+	} finally { await s.close(); }
+});
+
 /* ---- bad files ---- */
 
 const BAD_FILES = [
