@@ -265,7 +265,9 @@
 				var showLabel = y - lastLabel >= 15 * SC;      /* proportional time can crowd rows */
 				if (showLabel) lastLabel = y;
 				var current = i === selected && !exporting;
-				var g = el('g', { 'data-event': i, class: 'ev' + (current ? ' sel' : '') + (linked.has(i) ? ' linked' : ''),
+				/* Teaching: what has not happened yet is dimmed. */
+				var future = !exporting && state && state.teaching && selected >= 0 && i > selected;
+				var g = el('g', { 'data-event': i, class: 'ev' + (current ? ' sel' : '') + (linked.has(i) ? ' linked' : '') + (future ? ' future' : ''),
 					'aria-current': current ? 'true' : null }, parent);
 				if (model.kind[i] === S.KIND.packet) drawPacket(g, i, y, showLabel);
 				else drawAppOrNote(g, i, y, showLabel, pos);
@@ -306,6 +308,7 @@
 					class: 'arrow' }, g);
 				el('path', { d: 'M' + xd + ' ' + y + 'l' + (-dirn * 10) + ' -5v10z', fill: colour, class: 'head' }, g);
 			}
+			if (state && state.teaching && g.getAttribute('class').indexOf(' sel') >= 0) travel(g, xs, lost ? xs + (xd - xs) * 0.66 : xd, y);
 			if (!showLabel) return;
 			if (lost) label = '✕ lost' + (model.resentBy[i] >= 0 ? ', resent as #' + model.resentBy[i] : '') + ': ' + label;
 			/* An arrow across many lanes is wider than the screen: label it at its left end. */
@@ -331,6 +334,19 @@
 				text.textContent = shown;
 			}
 			drawStates(g, i, y);
+		}
+
+		/* Teaching: the packet travels along its arrow (not when the reader asks for less motion). */
+		function travel(g, x0, x1, y) {
+			if (window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches) return;
+			var dot = el('circle', { cx: x0, cy: y, r: 6 * Math.min(SC, 1.6), fill: '#f59e0b', stroke: '#0f172a',
+				'stroke-width': 1.5, class: 'travel' }, g);
+			el('animate', { attributeName: 'cx', from: x0, to: x1, dur: Math.min(900, (state.speed || 1500) * 0.6) + 'ms',
+				fill: 'freeze', begin: 'indefinite' }, dot);
+			requestAnimationFrame(function () {
+				var anim = dot.firstChild;
+				if (anim && anim.beginElement) anim.beginElement();
+			});
 		}
 
 		function drawStates(g, i, y) {
@@ -370,7 +386,11 @@
 			g.setAttribute('class', g.getAttribute('class') + (isApp ? ' app' : ' note') + (failed ? ' failed' : ''));
 			var text = isApp ? callLabel(ev) : S.clip(S.describe(ev), 400);
 			el('title', {}, g).textContent = (isApp ? 'socket call: ' : 'note: ') + text;
-			var toLeft = lane >= 0 && layout.slots[lane] === layout.shown - 1 && layout.shown > 1;
+			/* The label goes towards the other end of its flow, where the conversation is drawn. */
+			var f = model.flow[i] >= 0 ? model.flowById[model.flow[i]] : null;
+			var peer = f ? (f._clientLane === lane ? f._serverLane : f._clientLane) : -1;
+			var toLeft = peer >= 0 && layout.laneX[peer] >= 0 && lane >= 0 ? layout.laneX[peer] < x
+				: lane >= 0 && layout.slots[lane] === layout.shown - 1 && layout.shown > 1;
 			var room = layout.laneW - 24 * SC;
 			el('rect', { x: toLeft ? x - room - 12 : x - 8, y: y - ROW / 2, width: room + 20, height: ROW,
 				fill: 'transparent', class: 'hit' }, g);
@@ -470,7 +490,10 @@
 		/* main.js changes one state object in place: remember what was drawn. */
 		/* With many lanes, scroll sideways so the selected arrow or mark is in view. */
 		function revealAcross(i) {
-			var xs = [model.src[i], model.dst[i]].filter(function (l) { return l >= 0 && layout.laneX[l] >= 0; })
+			/* A call or note: its flow's two lanes, so that the conversation stays in view. */
+			var f = model.kind[i] !== S.KIND.packet && model.flow[i] >= 0 ? model.flowById[model.flow[i]] : null;
+			var xs = [model.src[i], model.dst[i]].concat(f ? [f._clientLane, f._serverLane] : [])
+				.filter(function (l) { return l >= 0 && layout.laneX[l] >= 0; })
 				.map(function (l) { return layout.laneX[l]; });
 			if (!xs.length) return;
 			var lo = Math.min.apply(null, xs) - layout.laneW / 2, hi = Math.max.apply(null, xs) + layout.laneW / 2;
@@ -484,7 +507,7 @@
 			bar.querySelectorAll('[data-axis]').forEach(function (b) {
 				b.setAttribute('aria-pressed', String(b.dataset.axis === st.axis));
 			});
-			var key = st.filterVersion + '/' + st.axis + '/' + st.zoom + '/' + !!st.present;
+			var key = st.filterVersion + '/' + st.axis + '/' + st.zoom + '/' + !!st.present + '/' + !!st.teaching;
 			if (key !== layout.key) {
 				layout.key = key;
 				relayout(st);

@@ -41,7 +41,7 @@
 		return { selected: -1, reveal: 0, flow: null, flaggedOnly: false,
 			protos: { tcp: true, udp: true, icmp: true, app: true, other: true },
 			axis: 'even', zoom: 1, teaching: false, playing: false, graphDir: 'auto',
-			rows: new Int32Array(0), filterVersion: 0, query: '', present: false };
+			rows: new Int32Array(0), filterVersion: 0, query: '', present: false, speed: PLAY_MS };
 	}
 
 	function refilter() {
@@ -100,6 +100,10 @@
 			if (on) startPlaying(); else stopPlaying();
 		},
 		graphDir: function (a) { state.graphDir = a.dir; },
+		speed: function (a) {
+			state.speed = Math.max(200, Math.min(10000, Number(a.ms) || PLAY_MS));
+			if (timer) { stopPlaying(); startPlaying(); }
+		},
 		export: function () { downloadSvg(); }
 	};
 
@@ -117,7 +121,7 @@
 		if (timer) return;
 		state.playing = true;
 		if (state.selected < 0 && state.rows.length) { state.selected = state.rows[0]; state.reveal++; }
-		timer = setInterval(function () { dispatch({ type: 'step', delta: 1 }); }, PLAY_MS);
+		timer = setInterval(function () { dispatch({ type: 'step', delta: 1 }); }, state.speed || PLAY_MS);
 	}
 
 	function stopPlaying() {
