@@ -14,6 +14,8 @@
 	var PRESENT_SCALE = 18.5 / BASE_FONT;
 	/* A quiet gap longer than this (seconds) gets a break row saying how long it was. */
 	var BREAK_GAP = 0.01;
+	/* More sockets than this: one column per host (address and role) until expanded. */
+	var GROUP_ABOVE = 6;
 	/* Past this many lanes only the lanes near the screen are drawn. */
 	var WINDOW_LANES = 200;
 	/* Sizes of the current drawing: set by relayout from the zoom and presentation mode. */
@@ -39,9 +41,9 @@
 	}
 
 	function createLadder(root, model, dispatch) {
-		var layout = { key: '', rows: new Int32Array(0), ys: new Float64Array(0), height: 0,
+		var layout = { key: '', columns: [], rows: new Int32Array(0), ys: new Float64Array(0), height: 0,
 			laneX: [], laneW: MIN_LANE, width: 0, slots: [], shown: 0 };
-		var state = null, drawnSelected = -2, drawnReveal = -1;
+		var state = null, drawnSelected = -2, drawnReveal = -1, perSocketButton = null;
 
 		var bar = dom.panel(root, 'ladder-panel', 'Ladder diagram');
 		buildControls(bar);
@@ -73,6 +75,13 @@
 				b.title = z[1];
 				b.setAttribute('aria-label', z[1]);
 			});
+			perSocketButton = dom.button(group, 'export per-socket', 'A lane per socket', function () {
+				perSocket = !perSocket;
+				if (!perSocket) expanded.clear();
+				regroup();
+			});
+			perSocketButton.title = 'One lane per socket, or one per host when there are many sockets';
+			perSocketButton.hidden = true;
 			var exp = dom.button(group, 'export', 'Export SVG', function () { dispatch({ type: 'export' }); });
 			exp.id = 'export-svg';
 			exp.title = 'Download the diagram as a standalone SVG file';
@@ -140,7 +149,13 @@
 			return { index: layout.rows[pos], offset: layout.ys[pos] - top };
 		}
 
-		/* Only the lanes the shown rows use, in the model's order: slots[lane] = column or -1. */
+		/* Lanes per host: the sockets of one address and role share a column, until the
+		 * reader expands it (a click on its head) or asks for a column per socket. */
+		var expanded = new Set(), perSocket = false;
+		function hostKey(lane) { return (lane.role || 'host') + ' ' + lane.addr; }
+
+		/* Only the lanes the shown rows use, in the model's order: slots[lane] = column or -1;
+		 * columns[c] = { key, lanes, group }. */
 		function chooseLanes(rows) {
 			var used = new Uint8Array(model.lanes.length);
 			for (var k = 0; k < rows.length; k++) {
@@ -148,12 +163,40 @@
 				if (model.dst[rows[k]] >= 0) used[model.dst[rows[k]]] = 1;
 			}
 			var order = model.lanes.slice().sort(function (a, b) { return a.position - b.position; });
-			var any = used.indexOf(1) >= 0, column = 0;
+			var any = used.indexOf(1) >= 0, columnOf = new Map(), columns = [];
+			var shownLanes = any ? used.reduce(function (a, b) { return a + b; }, 0) : model.lanes.length;
+			var grouped = !perSocket && shownLanes > GROUP_ABOVE;
 			layout.slots = new Array(model.lanes.length).fill(-1);
 			order.forEach(function (lane) {
-				if (!any || used[lane.index]) layout.slots[lane.index] = column++;
+				if (any && !used[lane.index]) return;
+				var key = grouped && !expanded.has(hostKey(lane)) ? hostKey(lane) : '#' + lane.index;
+				if (!columnOf.has(key)) {
+					columnOf.set(key, columns.length);
+					columns.push({ key: key, lanes: [], group: key.charAt(0) !== '#' });
+				}
+				var c = columnOf.get(key);
+				columns[c].lanes.push(lane.index);
+				layout.slots[lane.index] = c;
 			});
-			layout.shown = column;
+			layout.columns = columns;
+			layout.grouped = grouped;
+			layout.shown = columns.length;
+			perSocketButton.hidden = shownLanes <= GROUP_ABOVE;
+			perSocketButton.setAttribute('aria-pressed', String(perSocket));
+		}
+
+		/* What a column's head says: its lane, or its host and how many sockets it holds. */
+		function columnHead(col) {
+			var lane = model.lanes[col.lanes[0]];
+			if (!col.group || col.lanes.length < 2)
+				return { label: lane.label, title: lane.title, role: lane.role, tip: lane.label + ' ' + lane.title };
+			return { label: (lane.role || 'host') + 's on ' + lane.addr, title: col.lanes.length + ' sockets ▸ show each',
+				role: lane.role, tip: col.lanes.length + ' sockets of ' + lane.addr + ' share this lane: click to give each its own', expand: col.key };
+		}
+
+		function regroup() {
+			layout.key = '';
+			if (state) update(state);
 		}
 
 		function layoutLanes() {
@@ -186,14 +229,19 @@
 			t.style.width = GUTTER + 'px';
 			t.textContent = 'time (s)';
 			cells.push(t);
-			model.lanes.forEach(function (lane, i) {
-				if (layout.laneX[i] < 0 || layout.laneX[i] < win[0] || layout.laneX[i] > win[1]) return;
-				var cell = html('div', 'lane-name role-' + (lane.role || 'host'));
-				cell.style.left = (layout.laneX[i] - layout.laneW / 2) + 'px';
+			layout.columns.forEach(function (col, c) {
+				var x = GUTTER + layout.laneW * (c + 0.5);
+				if (x < win[0] || x > win[1]) return;
+				var h = columnHead(col);
+				var cell = h.expand ? dom.button(null, 'lane-name lane-group role-' + (h.role || 'host'), null, function () {
+					expanded.add(h.expand);
+					regroup();
+				}) : html('div', 'lane-name role-' + (h.role || 'host'));
+				cell.style.left = (x - layout.laneW / 2) + 'px';
 				cell.style.width = layout.laneW + 'px';
-				html('strong', '', cell, lane.label);
-				html('span', 'lane-addr', cell, lane.title);
-				cell.title = lane.label + ' ' + lane.title;
+				html('strong', '', cell, h.label);
+				html('span', 'lane-addr', cell, h.title);
+				cell.title = h.tip;
 				cells.push(cell);
 			});
 			head.replaceChildren.apply(head, cells);
@@ -440,13 +488,12 @@
 			var doc = model.doc, title = doc.demo && doc.demo.name ? 'sockscope: ' + doc.demo.name : 'sockscope ladder diagram';
 			el('title', {}, out).textContent = title;
 			el('rect', { x: 0, y: y0 - HEAD, width: layout.width, height: h, fill: '#ffffff' }, out);
-			model.lanes.forEach(function (lane, i) {
-				var x = layout.laneX[i];
-				if (x < 0) return;
+			layout.columns.forEach(function (col, c) {
+				var x = GUTTER + layout.laneW * (c + 0.5), h = columnHead(col);
 				el('text', { x: x, y: y0 - HEAD + 20, 'text-anchor': 'middle', 'font-size': 13, 'font-weight': 700,
-					fill: '#0f172a' }, out).textContent = lane.label;
+					fill: '#0f172a' }, out).textContent = h.label;
 				el('text', { x: x, y: y0 - HEAD + 36, 'text-anchor': 'middle', 'font-size': 11,
-					'font-family': MONO, fill: '#475569' }, out).textContent = lane.title;
+					'font-family': MONO, fill: '#475569' }, out).textContent = h.expand ? col.lanes.length + ' sockets' : h.title;
 			});
 			el('text', { x: GUTTER - 10, y: y0 - HEAD + 36, 'text-anchor': 'end', 'font-size': 11,
 				fill: '#475569' }, out).textContent = 'time (s)';

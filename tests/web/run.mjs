@@ -887,6 +887,34 @@ test('follow stream: each byte once, in sequence order, escaped', async () => {
 	} finally { await s.close(); }
 });
 
+test('many sockets: one lane per host and role, expanding to sockets on demand', async () => {
+	const doc = JSON.parse(readFileSync(FIX['tcp-basic'], 'utf8'));
+	const server = doc.flows[0].server, events = [], flows = [];
+	for (let k = 1; k <= 9; k++) {
+		const client = { addr: '127.0.0.1', port: 41000 + k };
+		events.push({ kind: 'packet', frame: k, t: k * 0.001, flow: k, dir: 'c2s', src: client, dst: server,
+			tcp: { flags: ['SYN'], seq: k, ack: 0, seq_rel: 0, ack_rel: 0, len: 0, win: 100 }, analysis: [], label: '[S] seq 0' });
+		flows.push({ id: k, proto: 'tcp', client, server, packets: 1, conn_state: 'S0', history: 'S' });
+	}
+	const s = await open(writeReport('many-sockets', JSON.stringify({ schema: doc.schema, events, source: {}, endpoints: [], flows })));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		equal(await s.page.locator('.lane-name').count(), 2, 'two lanes: the clients of 127.0.0.1 and the server');
+		const group = s.page.locator('.lane-group');
+		assert(/9 sockets/.test(await group.textContent()), 'the group says how many sockets');
+		const xs = await s.page.$$eval('.ladder-svg [data-kind="packet"] .arrow', (ls) => ls.map((l) => l.getAttribute('x1')));
+		equal(new Set(xs).size, 1, 'every client arrow starts on the one host lane');
+		await group.click();
+		equal(await s.page.locator('.lane-name').count(), 10, 'expanded: a lane per socket');
+		const xs2 = await s.page.$$eval('.ladder-svg [data-kind="packet"] .arrow', (ls) => ls.map((l) => l.getAttribute('x1')));
+		equal(new Set(xs2).size, 9, 'each client arrow on its own lane');
+		await s.page.click('.per-socket');
+		await s.page.click('.per-socket');
+		equal(await s.page.locator('.lane-name').count(), 2, 'the toggle groups again');
+		s.clean();
+	} finally { await s.close(); }
+});
+
 /* ---- bad files ---- */
 
 const BAD_FILES = [
