@@ -9,6 +9,9 @@
  * and puts every socket call and note on the lane of the socket it acts on:
  * matched by side and descriptor (from `fd`, or "fd N" in `args`, or the
  * descriptor socket() and accept() return), not by the order of the lanes.
+ * When the timeline has a listening socket (an endpoint whose role or side is
+ * "listener"), the calls on the descriptor that listen() was called on go on its
+ * lane.  A lane whose calls name their process (pid, comm) says so in its title.
  * Lanes that share a name are numbered ("client 1", "client 2", …).
  * Nothing here touches the DOM.
  */
@@ -89,10 +92,56 @@
 		};
 	}
 
+	/* Listening descriptors: every call in the life (socket() to close()) of a
+	 * descriptor that listen() was called on.  Returns a Uint8Array. */
+	function listenerCalls(m) {
+		var marks = new Uint8Array(m.count), life = new Map(), i;
+		function finish(key) {
+			var l = life.get(key);
+			if (l && l.listens) l.calls.forEach(function (j) { marks[j] = 1; });
+			life.delete(key);
+		}
+		for (i = 0; i < m.count; i++) {
+			if (m.kind[i] !== S.KIND.app) continue;
+			var ev = m.events[i], made = ev.call === 'socket' ? newFd(ev) : -1;
+			if (made >= 0) {
+				finish(owner(ev) + made);
+				life.set(owner(ev) + made, { calls: [i], listens: false });
+				continue;
+			}
+			var fd = /^accept/.test(ev.call) ? -1 : m.callFd[i], key = owner(ev) + fd;
+			if (fd < 0) continue;
+			if (!life.has(key)) life.set(key, { calls: [], listens: false });
+			var l = life.get(key);
+			l.calls.push(i);
+			if (ev.call === 'listen') l.listens = true;
+			if (ev.call === 'close') finish(key);
+		}
+		life.forEach(function (l, key) { finish(key); });
+		return marks;
+	}
+
+	function listenerLane(m) {
+		for (var i = 0; i < m.lanes.length; i++) if (m.lanes[i].role === 'listener') return i;
+		return -1;
+	}
+
+	/* "curl (pid 4242)" on the lane head, from the first call on the lane that names it. */
+	function nameProcesses(m) {
+		for (var i = 0; i < m.count; i++) {
+			var ev = m.events[i], lane = m.src[i];
+			if (m.kind[i] !== S.KIND.app || lane < 0 || m.lanes[lane].process || typeof ev.pid !== 'number') continue;
+			m.lanes[lane].process = (ev.comm ? clip(ev.comm, 32) + ' ' : '') + '(pid ' + ev.pid + (typeof ev.tid === 'number' && ev.tid !== ev.pid ? ', tid ' + ev.tid : '') + ')';
+			m.lanes[lane].title += ' · ' + m.lanes[lane].process;
+		}
+	}
+
 	/* Calls and notes onto the lane of their flow's socket on their side. */
 	function placeCalls(m) {
 		var flowOf = callFlows(m), lookup = laneOfKey(m);
+		var listener = listenerLane(m), listening = listener >= 0 ? listenerCalls(m) : null;
 		for (var i = 0; i < m.count; i++) {
+			if (listening && listening[i]) { m.src[i] = listener; continue; }
 			if (m.kind[i] === S.KIND.packet || flowOf[i] < 0) continue;
 			var f = m.flowById[flowOf[i]], side = String(m.events[i].side);
 			if (!f || side === 'listener') continue;
@@ -162,6 +211,7 @@
 		if (m.derived) return m;
 		numberLanes(m);
 		placeCalls(m);
+		nameProcesses(m);
 		markLoss(m);
 		callStarts(m);
 		m.derived = true;

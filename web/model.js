@@ -200,6 +200,7 @@
 			var key = endpointKey(ep);
 			if (key === null)
 				return -1;
+			if (role === 'listener') key += '|listener';     /* the listening socket is its own lane */
 			if (byKey[key] !== undefined) {
 				var lane = lanes[byKey[key]];
 				if (!lane.role && role) lane.role = role;
@@ -215,7 +216,8 @@
 
 		(Array.isArray(doc.endpoints) ? doc.endpoints : []).forEach(function (ep) {
 			if (isObject(ep))
-				add(ep, typeof ep.role === 'string' ? ep.role : '', typeof ep.label === 'string' ? ep.label : '');
+				add(ep, ep.side === 'listener' ? 'listener' : typeof ep.role === 'string' ? ep.role : '',
+					typeof ep.label === 'string' ? ep.label : ep.side === 'listener' ? 'listener' : '');
 		});
 		var known = new Set();
 		(Array.isArray(doc.flows) ? doc.flows : []).forEach(function (f) {

@@ -794,6 +794,29 @@ if (existsSync(join(ROOT, 'captures', 'tcp-teardown.json'))) test('tcp-teardown:
 	} finally { await s.close(); }
 });
 
+if (existsSync(join(ROOT, 'captures', 'tcp-teardown.json'))) test('a listening socket in the timeline gets its own lane, with its calls; pid and comm name a lane', async () => {
+	const doc = JSON.parse(readFileSync(join(ROOT, 'captures', 'tcp-teardown.json'), 'utf8'));
+	doc.endpoints.push({ addr: '127.0.0.1', port: 47000, role: 'listener', label: 'listener' });
+	doc.events.forEach((ev) => { if (ev.kind === 'app' && ev.side === 'client') Object.assign(ev, { pid: 4242, tid: 4242, comm: 'democlient' }); });
+	const s = await open(writeReport('listener', JSON.stringify(doc)));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		const lanes = await s.page.evaluate(() => {
+			const m = window.Sockscope.app.model();
+			return Array.from(m.src, (l) => (l >= 0 ? m.lanes[l].role + ' ' + m.lanes[l].key : null));
+		});
+		const at = (call, args) => lanes[doc.events.findIndex((e) => e.call === call && (!args || e.args === args))];
+		equal(at('listen'), 'listener 127.0.0.1|47000|listener', 'listen() on the listener lane');
+		equal(at('bind'), 'listener 127.0.0.1|47000|listener', 'bind() too');
+		equal(at('close', 'fd 7'), 'listener 127.0.0.1|47000|listener', 'and closing the listening socket');
+		equal(at('recv', 'fd 9, up to 128 bytes -> "goodbye"'), 'server 127.0.0.1|47000', 'a connection\'s recv() on the connection lane');
+		const heads = await s.page.$$eval('.lane-name', (els) => els.map((e) => e.textContent));
+		assert(heads.some((h) => /^listener/.test(h)), 'a listener lane head: ' + heads.join(' | '));
+		assert(heads.some((h) => /democlient \(pid 4242\)/.test(h)), 'the process named on its lanes: ' + heads.join(' | '));
+		s.clean();
+	} finally { await s.close(); }
+});
+
 /* ---- narrowing ---- */
 
 if (existsSync(join(ROOT, 'captures', 'tcp-teardown.json'))) test('filter box: "RST" leaves only rows with a RST; nothing matches says so; / focuses', async () => {
