@@ -16,11 +16,11 @@
 		return s;
 	}
 
-	/* Bytes from an even-length hex string; stops at the first bad digit pair. */
-	function hexBytes(hex) {
-		var out = [];
+	/* Bytes from an even-length hex string; stops at the first bad digit pair or at limit. */
+	function hexBytes(hex, limit) {
+		var out = [], max = limit || HEX_LIMIT;
 		if (typeof hex !== 'string') return out;
-		for (var i = 0; i + 1 < hex.length && out.length < HEX_LIMIT; i += 2) {
+		for (var i = 0; i + 1 < hex.length && out.length < max; i += 2) {
 			var b = parseInt(hex.substr(i, 2), 16);
 			if (isNaN(b)) break;
 			out.push(b);
@@ -247,5 +247,6 @@
 	}
 
 	S.hexDump = hexDump;
+	S.hexBytes = hexBytes;
 	S.createDetails = createDetails;
 })(window.Sockscope = window.Sockscope || {});

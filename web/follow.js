@@ -15,15 +15,8 @@
 
 	function bytesOf(payload) {
 		if (!S.isObject(payload)) return [];
+		if (typeof payload.hex === 'string') return S.hexBytes(payload.hex, MAX_BYTES);
 		var out = [];
-		if (typeof payload.hex === 'string') {
-			for (var i = 0; i + 1 < payload.hex.length && out.length < MAX_BYTES; i += 2) {
-				var b = parseInt(payload.hex.substr(i, 2), 16);
-				if (isNaN(b)) break;
-				out.push(b);
-			}
-			return out;
-		}
 		if (typeof payload.text === 'string')
 			for (var j = 0; j < payload.text.length && out.length < MAX_BYTES; j++) out.push(payload.text.charCodeAt(j) & 255);
 		return out;
