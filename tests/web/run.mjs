@@ -817,6 +817,49 @@ if (existsSync(join(ROOT, 'captures', 'tcp-teardown.json'))) test('a listening s
 	} finally { await s.close(); }
 });
 
+if (existsSync(join(ROOT, 'captures', 'tcp-loss.json'))) test('teaching: the packet travels, later rows dim, speed, the RFC 9293 diagram lights each side', async () => {
+	const s = await open(captureUrl('tcp-loss'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		await s.page.check('#teaching-mode');
+		const doc = JSON.parse(readFileSync(join(ROOT, 'captures', 'tcp-loss.json'), 'utf8'));
+		const fin = doc.events.findIndex((e) => e.tcp && e.tcp.flags.includes('FIN'));
+		await s.page.evaluate((i) => window.Sockscope.app.dispatch({ type: 'select', index: i }), fin);
+		equal(await s.page.locator(`[data-event="${fin}"] .travel animate`).count(), 1, 'the packet travels along its arrow');
+		const future = await s.page.$$eval('.ladder-svg [data-event].future', (els) => els.map((e) => Number(e.dataset.event)));
+		assert(future.length > 0 && future.every((i) => i > fin), 'only later rows dimmed');
+		const lit = await s.page.$$eval('.rfc-states [aria-current="true"]', (els) => els.map((e) => e.dataset.state + ':' + e.textContent));
+		const st = doc.events[fin].state;
+		assert(lit.some((t) => t.startsWith(st.client + ':') && /client/.test(t)), `client ${st.client} lit: ${lit.join(', ')}`);
+		assert(lit.some((t) => t.startsWith(st.server + ':') && /server/.test(t)), `server ${st.server} lit: ${lit.join(', ')}`);
+		await s.page.selectOption('#play-speed', '700');
+		equal(await s.page.evaluate(() => window.Sockscope.app.state().speed), 700, 'speed');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+if (existsSync(join(ROOT, 'captures', 'tcp-loss.json'))) test('time-sequence graph: relative ticks, the lost copy paired with its resend, current event, zoom', async () => {
+	const s = await open(captureUrl('tcp-loss'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		await s.page.click('[data-flow="1"]');
+		await s.page.click('#stevens [data-dir="c2s"]');
+		const ticks = await s.page.$$eval('#stevens .tick', (els) => els.map((e) => Number(e.textContent)));
+		equal(ticks[0], 0, 'ticks start at 0 (time since the first packet)');
+		equal(await s.page.locator('#stevens .pair').count(), 1, 'the lost copy joined to its resend');
+		equal(await s.page.locator('#stevens .seg.lost').count(), 1, 'the lost copy marked');
+		const re = await s.page.getAttribute('[data-resend-of]', 'data-event');
+		await s.page.evaluate((i) => window.Sockscope.app.dispatch({ type: 'select', index: Number(i) }), re);
+		equal(await s.page.getAttribute('#stevens .now', 'data-now'), re, 'the selected event marked');
+		const before = await s.page.$$eval('#stevens .tick', (els) => els.map((e) => e.textContent).join(' '));
+		await s.page.click('#stevens .graph-zoom button:nth-child(2)');
+		const after = await s.page.$$eval('#stevens .tick', (els) => els.map((e) => e.textContent).join(' '));
+		assert(before !== after, 'zooming changes the ticks: ' + before + ' / ' + after);
+		assert(await s.page.locator('#stevens .perf-svg .tput').count() > 0, 'a throughput graph');
+		s.clean();
+	} finally { await s.close(); }
+});
+
 /* ---- narrowing ---- */
 
 if (existsSync(join(ROOT, 'captures', 'tcp-teardown.json'))) test('filter box: "RST" leaves only rows with a RST; nothing matches says so; / focuses', async () => {
