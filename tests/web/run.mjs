@@ -664,7 +664,7 @@ for (const demo of CLASS_DEMOS) {
 					await s.page.keyboard.press('0');
 					await s.page.keyboard.press('Home');
 					for (let k = 0; k < 16; k++) await s.page.keyboard.press('n');
-					await s.page.waitForTimeout(100);
+					await s.page.waitForTimeout(1200);      /* the packet has finished its travel */
 					await screenshot(s.page, 'present-' + demo);
 				}
 				s.clean();
