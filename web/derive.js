@@ -1,7 +1,8 @@
 /* sockscope viewer: what the views work out from the model once it is built.
  *
  * Sockscope.derive(model) adds, without changing what the timeline says:
- *   lost[i]      1 when packet i was later sent again (its first copy died);
+ *   lost[i]      1 when packet i was later sent again, not as a spurious resend
+ *                (the sender took this copy for lost);
  *   resend[i]    for a retransmission, the index of the copy it resends (else -1);
  *   resentBy[i]  for a lost packet, the index of its first resend (else -1);
  *   start[i]     when a socket call began (t - duration), else t;
@@ -176,6 +177,13 @@
 		return seq === null ? -1 : lastAt.get(m.flow[i] + '|' + ev.dir + '|' + seq);
 	}
 
+	/* A resend later proved unneeded (D-SACK): its first copy arrived. */
+	function spurious(ev) {
+		if (Array.isArray(ev.analysis) && ev.analysis.indexOf('spurious_retransmission') >= 0) return true;
+		var d = ev.analysis_detail;
+		return RESEND_FLAGS.some(function (f) { return own(d, f) && own(d[f], 'cause') && d[f].cause === 'spurious'; });
+	}
+
 	function markLoss(m) {
 		var n = m.count, byFrame = new Map(), lastAt = new Map();
 		m.lost = new Uint8Array(n);
@@ -189,7 +197,7 @@
 				var orig = findOriginal(m, i, ev, byFrame, lastAt);
 				if (orig !== undefined && orig >= 0 && orig < i) {
 					m.resend[i] = orig;
-					m.lost[orig] = 1;
+					if (!spurious(ev)) m.lost[orig] = 1;
 					if (m.resentBy[orig] < 0) m.resentBy[orig] = i;
 				}
 			}

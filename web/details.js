@@ -193,14 +193,14 @@
 		/* A packet sent again later, or a resend: the two copies linked. */
 		function lossSection(i) {
 			if (!model.lost || (model.lost[i] !== 1 && model.resend[i] < 0)) return null;
-			var ls = section(null, model.lost[i] === 1 ? 'Lost on the way' : 'Resend');
+			var ls = section(null, model.lost[i] === 1 ? 'Sent again later' : 'Resend');
 			var p = html('p', '', ls);
 			if (model.lost[i] === 1) {
-				p.textContent = 'This copy did not arrive: the sender sent the same bytes again' +
+				p.textContent = 'The sender took this copy for lost and sent the same bytes again' +
 					(model.resentBy[i] >= 0 ? ' as event ' + model.resentBy[i] + '. ' : '. ');
 				if (model.resentBy[i] >= 0) eventButton(ls, model.resentBy[i], 'go to the resend #' + model.resentBy[i]);
 			} else {
-				p.textContent = 'This resends event ' + model.resend[i] + ', the copy that was lost. ';
+				p.textContent = 'This resends event ' + model.resend[i] + ', the copy the sender took for lost. ';
 				eventButton(ls, model.resend[i], 'go to the original #' + model.resend[i]);
 			}
 			return ls;

@@ -340,7 +340,7 @@
 			if (resend >= 0) label = '↻ #' + resend + ' again: ' + label;
 			var flags = Array.isArray(ev.analysis) ? S.clip(ev.analysis.map(String).join(', '), 200) : '';
 			el('title', {}, g).textContent = label + (flags ? '  [' + flags + ']' : '') +
-				(lost ? '  (sent again later' + (model.resentBy[i] >= 0 ? ' as #' + model.resentBy[i] : '') + ': this copy was lost)' : '');
+				(lost ? '  (not acknowledged: the sender sent it again' + (model.resentBy[i] >= 0 ? ' as #' + model.resentBy[i] : '') + ')' : '');
 			el('rect', { x: lo, y: y - ROW / 2, width: Math.max(1, hi - lo), height: ROW,
 				fill: 'transparent', class: 'hit' }, g);
 			if (lost) {
@@ -358,7 +358,7 @@
 			}
 			if (state && state.teaching && g.getAttribute('class').indexOf(' sel') >= 0) travel(g, xs, lost ? xs + (xd - xs) * 0.66 : xd, y);
 			if (!showLabel) return;
-			if (lost) label = '✕ lost' + (model.resentBy[i] >= 0 ? ', resent as #' + model.resentBy[i] : '') + ': ' + label;
+			if (lost) label = '✕ resent' + (model.resentBy[i] >= 0 ? ' as #' + model.resentBy[i] : '') + ': ' + label;
 			/* An arrow across many lanes is wider than the screen: label it at its left end. */
 			var room = Math.min(hi - lo - 16, 3 * layout.laneW), long = hi - lo > 2.5 * layout.laneW;
 			var text = el('text', { x: long ? lo + 14 : (lo + hi) / 2, y: y - 6, 'text-anchor': long ? 'start' : 'middle', 'font-size': FS,

@@ -751,6 +751,15 @@ test('a retransmission is paired with the frame analysis_detail names', async ()
 		equal(await s.page.getAttribute('[data-event="3"]', 'data-lost'), 'true', 'that frame is drawn lost');
 		s.clean();
 	} finally { await s.close(); }
+	/* a resend proved unneeded leaves its first copy drawn as delivered */
+	doc.events[re].analysis_detail.retransmission.cause = 'spurious';
+	const t = await open(writeReport('detail-spurious', JSON.stringify(doc)));
+	try {
+		equal(await t.waitState(), 'ready', 'state');
+		equal(await t.page.getAttribute(`[data-event="${re}"]`, 'data-resend-of'), '3', 'still linked');
+		equal(await t.page.getAttribute('[data-event="3"]', 'data-lost'), null, 'not drawn lost');
+		t.clean();
+	} finally { await t.close(); }
 });
 
 if (existsSync(join(ROOT, 'captures', 'tcp-teardown.json'))) test('tcp-teardown: calls sit on their socket\'s lane, as spans; lanes numbered', async () => {
