@@ -290,7 +290,9 @@
 			var g = el('g', { class: 'break', 'data-gap': gap.toFixed(6) }, parent);
 			el('line', { x1: GUTTER, x2: layout.width - 16, y1: yb, y2: yb, stroke: '#94a3b8', 'stroke-width': 1,
 				'stroke-dasharray': '2 6' }, g);
-			el('text', { x: Math.min(layout.width / 2, GUTTER + vs.viewWidth() / 2), y: yb + FS * 0.35, 'text-anchor': 'middle',
+			/* in the middle of what the reader sees, scrolled sideways or not */
+			var mid = Math.min(layout.width - 60, scroller.scrollLeft + Math.max(GUTTER + 60, vs.viewWidth() / 2));
+			el('text', { x: mid, y: yb + FS * 0.35, 'text-anchor': 'middle',
 				'font-size': FS, fill: '#334155', stroke: '#ffffff', 'stroke-width': 6, 'paint-order': 'stroke',
 				class: 'break-label' }, g).textContent = '⋯ ' + S.formatDuration(gap) + ' ⋯';
 		}
