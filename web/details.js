@@ -16,11 +16,11 @@
 		return s;
 	}
 
-	/* Bytes from an even-length hex string; stops at the first bad digit pair. */
-	function hexBytes(hex) {
-		var out = [];
+	/* Bytes from an even-length hex string; stops at the first bad digit pair or at limit. */
+	function hexBytes(hex, limit) {
+		var out = [], max = limit || HEX_LIMIT;
 		if (typeof hex !== 'string') return out;
-		for (var i = 0; i + 1 < hex.length && out.length < HEX_LIMIT; i += 2) {
+		for (var i = 0; i + 1 < hex.length && out.length < max; i += 2) {
 			var b = parseInt(hex.substr(i, 2), 16);
 			if (isNaN(b)) break;
 			out.push(b);
@@ -42,10 +42,12 @@
 		return lines.join('\n');
 	}
 
+	var TEXT_LIMIT = 20000;     /* characters of one field shown; the rest is counted */
+
 	function leafText(v) {
 		if (v === null) return 'null';
-		if (typeof v === 'string') return v;
-		return JSON.stringify(v);
+		if (typeof v === 'string') return S.clip(v, TEXT_LIMIT);
+		return S.clip(JSON.stringify(v), TEXT_LIMIT);
 	}
 
 	function isSimpleArray(v) {
@@ -61,13 +63,13 @@
 			if (v !== null && typeof v === 'object' && !isSimpleArray(v) && depth < 6) {
 				var det = html('details', '', row);
 				det.open = depth < 2;
-				html('summary', 'tree-key', det, key + (Array.isArray(v) ? ' [' + v.length + ']' : ''));
+				html('summary', 'tree-key', det, S.clip(key, 200) + (Array.isArray(v) ? ' [' + v.length + ']' : ''));
 				det.appendChild(fieldTree(v, depth + 1));
 			} else {
-				html('dt', 'tree-key', row, key);
+				html('dt', 'tree-key', row, S.clip(key, 200));
 				var dd = html('dd', 'tree-val t-' + (v === null ? 'null' : typeof v), row,
-					Array.isArray(v) ? v.map(leafText).join(', ') : leafText(v));
-				if (typeof v === 'string') dd.title = v;
+					Array.isArray(v) ? S.clip(v.map(leafText).join(', '), TEXT_LIMIT) : leafText(v));
+				if (typeof v === 'string') dd.title = S.clip(v, 2000);
 			}
 		});
 		return dl;
@@ -89,8 +91,8 @@
 			var intro = html('div', 'intro');
 			if (S.isObject(doc.demo)) {
 				html('h3', 'intro-title', intro, 'Demo: ' + (doc.demo.name || ''));
-				if (doc.demo.description) html('p', '', intro, doc.demo.description);
-				if (doc.demo.teaches) html('p', 'teaches', intro, 'What it teaches: ' + doc.demo.teaches);
+				if (doc.demo.description) html('p', '', intro, S.clip(doc.demo.description, TEXT_LIMIT));
+				if (doc.demo.teaches) html('p', 'teaches', intro, 'What it teaches: ' + S.clip(doc.demo.teaches, TEXT_LIMIT));
 			}
 			var src = doc.source;
 			if (S.isObject(src)) {
@@ -101,7 +103,7 @@
 				if (src.filter) parts.push('filter "' + src.filter + '"');
 				if (typeof src.packets === 'number') parts.push(src.packets + ' packets');
 				if (typeof src.dropped === 'number') parts.push(src.dropped + ' dropped');
-				p.textContent = 'Source: ' + parts.join(' · ');
+				p.textContent = S.clip('Source: ' + parts.join(' · '), 2000);
 			}
 			html('p', 'hint', intro, 'Click an arrow or a row, or press ↓ / j, to see what an event means. ' +
 				'Press n and p to step, space to play.');
@@ -120,8 +122,8 @@
 			var tbody = html('tbody', '', table);
 			names.forEach(function (name) {
 				var tr = html('tr', '', tbody);
-				html('th', '', tr, name).scope = 'row';
-				html('td', '', tr, S.ANALYSIS[name] || 'No description for this flag.');
+				html('th', '', tr, S.clip(name, 80)).scope = 'row';
+				html('td', '', tr, S.own(S.ANALYSIS, name) ? S.ANALYSIS[name] : 'No description for this flag.');
 			});
 			return table;
 		}
@@ -132,19 +134,24 @@
 			html('span', 'd-index', head, 'Event ' + i);
 			chip(head, model.kind[i] === S.KIND.packet ? S.PROTO_NAMES[model.proto[i]].toUpperCase() : String(ev.kind),
 				'k-' + S.CLASSES[model.cls[i]]);
-			if (ev.frame !== undefined) chip(head, 'frame ' + ev.frame);
+			if (ev.frame !== undefined) chip(head, 'frame ' + S.clip(ev.frame, 20));
 			chip(head, 't = ' + S.formatTime(model.t[i]) + ' s');
-			if (model.flow[i] >= 0) chip(head, 'flow ' + model.flow[i]);
-			if (ev.dir) chip(head, ev.dir === 'c2s' ? 'client → server' : ev.dir === 's2c' ? 'server → client' : String(ev.dir));
-			if (ev.side) chip(head, String(ev.side));
+			if (model.flow[i] >= 0) flowButton(head, model.flow[i]);
+			if (ev.dir) chip(head, ev.dir === 'c2s' ? 'client → server' : ev.dir === 's2c' ? 'server → client' : S.clip(ev.dir, 40));
+			if (ev.side) chip(head, S.clip(ev.side, 60));
+			if (typeof ev.pid === 'number') chip(head, 'pid ' + ev.pid + (ev.comm ? ' ' + S.clip(ev.comm, 40) : ''));
 			if (ev.truncated) chip(head, 'truncated', 'warn');
 			nodes.push(head);
-			nodes.push(html('p', 'd-label', null, S.describe(ev)));
+			nodes.push(html('p', 'd-label', null, S.clip(S.describe(ev), TEXT_LIMIT)));
 
 			var ex = S.isObject(ev.explain) ? ev.explain : null;
-			if (ex && ex.summary) nodes.push(html('p', 'summary', null, ex.summary));
-			if (ex && ex.detail) nodes.push(html('p', 'detail', null, ex.detail));
-			if (ev.kind === 'note' && ev.text) nodes.push(html('p', 'summary', null, ev.text));
+			if (ex && ex.summary) nodes.push(html('p', 'summary', null, S.clip(ex.summary, TEXT_LIMIT)));
+			if (ex && ex.detail) nodes.push(html('p', 'detail', null, S.clip(ex.detail, TEXT_LIMIT)));
+			if (ev.kind === 'note' && ev.text) nodes.push(html('p', 'summary', null, S.clip(ev.text, TEXT_LIMIT)));
+			var loss = lossSection(i);
+			if (loss) nodes.push(loss);
+			var during = callSection(i);
+			if (during) nodes.push(during);
 
 			if (Array.isArray(ev.analysis) && ev.analysis.length) {
 				var fs = section(null, 'Analysis flags');
@@ -167,11 +174,57 @@
 			content.scrollTop = 0;
 		}
 
+		/* "Filter on this flow": the flow chip is a button. */
+		function flowButton(parent, id) {
+			var b = dom.button(parent, 'chip chip-button', 'flow ' + id + ' · filter on this flow', function () {
+				dispatch({ type: 'flow', id: id });
+			});
+			b.dataset.filterFlow = id;
+			b.title = 'Show only flow ' + id;
+			return b;
+		}
+
+		function eventButton(parent, j, text) {
+			var b = dom.button(parent, 'chip chip-button', text, function () { dispatch({ type: 'select', index: j }); });
+			b.dataset.goto = j;
+			return b;
+		}
+
+		/* A packet sent again later, or a resend: the two copies linked. */
+		function lossSection(i) {
+			if (!model.lost || (model.lost[i] !== 1 && model.resend[i] < 0)) return null;
+			var ls = section(null, model.lost[i] === 1 ? 'Sent again later' : 'Resend');
+			var p = html('p', '', ls);
+			if (model.lost[i] === 1) {
+				p.textContent = 'The sender took this copy for lost and sent the same bytes again' +
+					(model.resentBy[i] >= 0 ? ' as event ' + model.resentBy[i] + '. ' : '. ');
+				if (model.resentBy[i] >= 0) eventButton(ls, model.resentBy[i], 'go to the resend #' + model.resentBy[i]);
+			} else {
+				p.textContent = 'This resends event ' + model.resend[i] + ', the copy the sender took for lost. ';
+				eventButton(ls, model.resend[i], 'go to the original #' + model.resend[i]);
+			}
+			return ls;
+		}
+
+		/* A socket call: the packets of its flow sent between its start and its return. */
+		function callSection(i) {
+			if (model.kind[i] !== S.KIND.app || !model.start || model.start[i] >= model.t[i]) return null;
+			var cs = section(null, 'While this call ran (' + S.formatDuration(model.t[i] - model.start[i]) + ')');
+			var list = html('ul', 'call-packets', cs), k = 0;
+			for (var j = S.lowerBound(model.t, model.start[i]); j < model.count && model.t[j] <= model.t[i] && k < 40; j++) {
+				if (model.kind[j] !== S.KIND.packet || model.flow[j] !== model.flow[i] || model.flow[i] < 0) continue;
+				eventButton(html('li', '', list), j, '#' + j + ' ' + S.clip(S.describe(model.events[j]), 60));
+				k++;
+			}
+			if (!k) html('p', 'hint', cs, 'No packet of its flow went out or came in while it ran.');
+			return cs;
+		}
+
 		function payloadSection(payload) {
 			var ps = section(null, 'Payload (' + (payload.len === undefined ? '?' : payload.len) + ' bytes)');
 			if (payload.text !== undefined && payload.text !== null) {
 				html('div', 'sub', ps, 'as text');
-				html('pre', 'payload-text', ps, payload.text);
+				html('pre', 'payload-text', ps, S.clip(payload.text, TEXT_LIMIT));
 			}
 			var bytes = hexBytes(payload.hex);
 			if (bytes.length) {
@@ -194,5 +247,6 @@
 	}
 
 	S.hexDump = hexDump;
+	S.hexBytes = hexBytes;
 	S.createDetails = createDetails;
 })(window.Sockscope = window.Sockscope || {});

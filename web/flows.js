@@ -17,10 +17,33 @@
 
 	function analysisText(a) {
 		if (!S.isObject(a)) return '';
-		return Object.keys(a).filter(function (k) { return a[k]; }).map(function (k) {
+		return S.clip(Object.keys(a).filter(function (k) { return a[k]; }).map(function (k) {
 			return k + (a[k] > 1 ? ' ×' + a[k] : '');
-		}).join(', ');
+		}).join(', '), 400);
 	}
+
+	/* Columns: sort key and heading. */
+	var COLUMNS = [['id', 'Flow'], ['proto', 'Proto'], ['client', 'Client'], ['server', 'Server'], ['state', 'State'],
+		['history', 'History'], ['packets', 'Packets c→s / s→c'], ['bytes', 'Bytes c→s / s→c'], ['rtt', 'Handshake RTT'],
+		['duration', 'Duration'], ['analysis', 'Analysis']];
+
+	function total(a, b, whole) {
+		return typeof a === 'number' || typeof b === 'number' ? (a || 0) + (b || 0) : (typeof whole === 'number' ? whole : -1);
+	}
+
+	var SORT_VALUE = {
+		id: function (f) { return typeof f.id === 'number' ? f.id : -1; },
+		proto: function (f) { return String(f.proto || ''); },
+		client: function (f) { return S.formatEndpoint(f.client); },
+		server: function (f) { return S.formatEndpoint(f.server); },
+		state: function (f) { return String(f.conn_state || ''); },
+		history: function (f) { return String(f.history || ''); },
+		packets: function (f) { return total(f.packets_c2s, f.packets_s2c, f.packets); },
+		bytes: function (f) { return total(f.bytes_c2s, f.bytes_s2c, f.bytes); },
+		rtt: function (f) { return typeof f.handshake_rtt === 'number' ? f.handshake_rtt : -1; },
+		duration: function (f) { return typeof f.first_t === 'number' && typeof f.last_t === 'number' ? f.last_t - f.first_t : -1; },
+		analysis: function (f) { return analysisText(f.analysis); }
+	};
 
 	function createFlows(root, model, dispatch) {
 		var bar = dom.panel(root, 'flows-panel', 'Flows');
@@ -40,8 +63,14 @@
 		var wrap = html('div', 'flows-scroll', root);
 		var table = html('table', 'flows', wrap);
 		var headRow = html('tr', '', html('thead', '', table));
-		['Flow', 'Proto', 'Client', 'Server', 'State', 'History', 'Packets c→s / s→c', 'Bytes c→s / s→c',
-			'Handshake RTT', 'Duration', 'Analysis'].forEach(function (h) { html('th', '', headRow, h).scope = 'col'; });
+		var sortKey = null, sortDown = false;
+		COLUMNS.forEach(function (c) {
+			var th = html('th', '', headRow);
+			th.scope = 'col';
+			th.dataset.sort = c[0];
+			var b = dom.button(th, 'sort', c[1], function () { sortBy(c[0]); });
+			b.title = 'Sort by ' + c[1].toLowerCase();
+		});
 		var tbody = html('tbody', '', table);
 		var narrative = html('p', 'narrative', root);
 		var rowsById = Object.create(null);
@@ -55,19 +84,44 @@
 		});
 		var state = null;
 
+		/* Sort on a column; a second click on the same column reverses the order. */
+		function sortBy(key) {
+			sortDown = key === sortKey ? !sortDown : key === 'packets' || key === 'bytes' || key === 'duration' || key === 'rtt';
+			sortKey = key;
+			var get = SORT_VALUE[key];
+			var ids = Object.keys(rowsById).map(function (id) { return model.flowById[id]; }).filter(Boolean);
+			ids.sort(function (a, b) {
+				var x = get(a), y = get(b);
+				var c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+				return (sortDown ? -c : c) || a.id - b.id;
+			});
+			ids.forEach(function (f) { tbody.appendChild(rowsById[f.id]); });
+			headRow.querySelectorAll('th').forEach(function (th) {
+				if (th.dataset.sort === key) th.setAttribute('aria-sort', sortDown ? 'descending' : 'ascending');
+				else th.removeAttribute('aria-sort');
+			});
+		}
+
+		/* One Tab stop for the whole table: the current row holds tabindex 0. */
+		function setCurrent(tr) {
+			var old = tbody.querySelector('[data-flow][tabindex="0"]');
+			if (old && old !== tr) old.tabIndex = -1;
+			if (tr) tr.tabIndex = 0;
+		}
+
 		function addRow(f) {
 			var tr = html('tr', 'flow-row', tbody);
 			tr.dataset.flow = f.id;
-			tr.tabIndex = 0;
+			tr.tabIndex = tbody.querySelector('[data-flow]') === tr ? 0 : -1;
 			tr.setAttribute('aria-label', 'Flow ' + f.id + ': ' + (f.proto || '') + ' ' +
-				S.formatEndpoint(f.client) + ' to ' + S.formatEndpoint(f.server) + '. Press Enter to show only this flow.');
+				S.formatEndpoint(f.client) + ' to ' + S.formatEndpoint(f.server) + '. Enter shows only this flow; up and down move between flows.');
 			html('td', 'num', tr, f.id);
 			html('td', 'proto', tr, f.proto ? String(f.proto).toUpperCase() : '');
 			html('td', 'mono', tr, S.formatEndpoint(f.client));
 			html('td', 'mono', tr, S.formatEndpoint(f.server));
-			var cs = html('td', 'mono conn-state', tr, f.conn_state || '');
-			if (f.conn_state && S.CONN_STATES[f.conn_state]) cs.title = S.CONN_STATES[f.conn_state];
-			var hist = html('td', 'mono', tr, f.history || '');
+			var cs = html('td', 'mono conn-state', tr, S.clip(f.conn_state || '', 20));
+			if (S.own(S.CONN_STATES, f.conn_state)) cs.title = S.CONN_STATES[f.conn_state];
+			var hist = html('td', 'mono', tr, S.clip(f.history || '', 40));
 			if (f.history) hist.title = S.explainHistory(String(f.history));
 			html('td', 'num', tr, pair(f.packets_c2s, f.packets_s2c) || (f.packets === undefined ? '' : f.packets));
 			html('td', 'num', tr, pair(f.bytes_c2s, f.bytes_s2c) || (f.bytes === undefined ? '' : f.bytes));
@@ -96,11 +150,27 @@
 		});
 		tbody.addEventListener('keydown', function (e) {
 			var tr = e.target.closest('[data-flow]');
-			if (tr && (e.key === 'Enter' || e.key === ' ')) {
-				e.preventDefault();
-				e.stopPropagation();
+			if (!tr) return;
+			var to = null;
+			if (e.key === 'Enter' || e.key === ' ') {
 				choose(tr);
+			} else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+				to = e.key === 'ArrowDown' ? tr.nextElementSibling : tr.previousElementSibling;
+			} else if (e.key === 'Home' || e.key === 'End') {
+				to = e.key === 'Home' ? tbody.firstElementChild : tbody.lastElementChild;
+			} else {
+				return;
 			}
+			e.preventDefault();
+			e.stopPropagation();
+			if (to && to.dataset.flow !== undefined) {
+				setCurrent(to);
+				to.focus();
+			}
+		});
+		tbody.addEventListener('focusin', function (e) {
+			var tr = e.target.closest('[data-flow]');
+			if (tr) setCurrent(tr);
 		});
 
 		function update(st) {
@@ -116,7 +186,7 @@
 			var f = st.flow !== null ? model.flowById[st.flow] : null;
 			var text = '';
 			if (f) {
-				text = 'Flow ' + f.id + (f.conn_state && S.CONN_STATES[f.conn_state]
+				text = 'Flow ' + f.id + (S.own(S.CONN_STATES, f.conn_state)
 					? ' (' + f.conn_state + ': ' + S.CONN_STATES[f.conn_state] + ')' : '') +
 					(f.narrative ? ' ' + f.narrative : '');
 			} else if (model.flows.length) {

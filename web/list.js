@@ -43,9 +43,9 @@
 			html('span', 'c-kind', row, model.kind[i] === S.KIND.packet ? S.PROTO_NAMES[model.proto[i]] : KIND_TEXT[model.kind[i]]);
 			html('span', 'c-flow', row, model.flow[i] >= 0 ? '#' + model.flow[i] : '');
 			html('span', 'c-dir', row, dirText(i));
-			var text = html('span', 'c-text', row, S.describe(ev));
+			var text = html('span', 'c-text', row, S.clip(S.describe(ev), 300));
 			if (model.flagged[i])
-				html('span', 'c-flag', text, ' ⚑ ' + ev.analysis.join(', '));
+				html('span', 'c-flag', text, ' ⚑ ' + S.clip(ev.analysis.join(', '), 200));
 			row.setAttribute('aria-label', 'event ' + i + ', ' + row.textContent);
 			return row;
 		}

@@ -14,19 +14,22 @@
 	var PLAY_MS = 1500;
 	var FIRST_SCREEN = 200;   /* events enough to fill the first screen */
 	var SLIM_BYTES = 256 * 1024 * 1024;   /* a file bigger than this keeps slim events */
-	var model = null, views = [], ladder = null, state = null, timer = 0, fileName = 'sockscope';
+	var model = null, views = [], ladder = null, filterView = null, state = null, timer = 0, fileName = 'sockscope';
 
 	function $(id) { return document.getElementById(id); }
 
 	function setPageState(name) { document.body.dataset.state = name; }
 
+	/* A timeline already on screen stays there, title and all: only the message is added. */
 	function showError(message) {
 		stopPlaying();
 		var box = $('error');
-		box.textContent = message;
+		box.textContent = S.clip ? S.clip(message, 1000) : message;
 		box.hidden = false;
-		$('app').hidden = true;
-		showStart();
+		if (!model) {
+			$('app').hidden = true;
+			showStart();
+		}
 		setPageState('error');
 	}
 
@@ -42,11 +45,13 @@
 		return { selected: -1, reveal: 0, flow: null, flaggedOnly: false,
 			protos: { tcp: true, udp: true, icmp: true, app: true, other: true },
 			axis: 'even', zoom: 1, teaching: false, playing: false, graphDir: 'auto',
-			rows: new Int32Array(0), filterVersion: 0 };
+			rows: new Int32Array(0), filterVersion: 0, query: '', present: false, speed: PLAY_MS };
 	}
 
 	function refilter() {
-		state.rows = S.filterRows(model, state);
+		var rows = S.filterRows(model, state), hits = S.matchRows(model, state.query);
+		if (hits) rows = rows.filter(function (i) { return hits[i] === 1; });
+		state.rows = rows;
 		state.filterVersion++;
 	}
 
@@ -80,11 +85,29 @@
 			state.reveal++;
 		},
 		teach: function (a) { state.teaching = !!a.on; if (state.teaching) state.reveal++; },
+		query: function (a) {
+			if (String(a.text || '') === state.query) return;
+			state.query = String(a.text || '');
+			refilter();
+			if (state.rows.length && S.lowerBound(state.rows, state.selected) >= state.rows.length) state.selected = state.rows[0];
+			state.reveal++;
+		},
+		present: function (a) {
+			state.present = a.on === undefined ? !state.present : !!a.on;
+			if (state.present) state.teaching = true;
+			if (state.present && state.selected < 0 && state.rows.length) state.selected = state.rows[0];
+			document.body.classList.toggle('present', state.present);
+			state.reveal++;
+		},
 		play: function (a) {
 			var on = a.on === undefined ? !state.playing : !!a.on;
 			if (on) startPlaying(); else stopPlaying();
 		},
 		graphDir: function (a) { state.graphDir = a.dir; },
+		speed: function (a) {
+			state.speed = Math.max(200, Math.min(10000, Number(a.ms) || PLAY_MS));
+			if (timer) { stopPlaying(); startPlaying(); }
+		},
 		export: function () { downloadSvg(); }
 	};
 
@@ -103,7 +126,7 @@
 		if (timer) return;
 		state.playing = true;
 		if (state.selected < 0 && state.rows.length) { state.selected = state.rows[0]; state.reveal++; }
-		timer = setInterval(function () { dispatch({ type: 'step', delta: 1 }); }, PLAY_MS);
+		timer = setInterval(function () { dispatch({ type: 'step', delta: 1 }); }, state.speed || PLAY_MS);
 	}
 
 	function stopPlaying() {
@@ -129,21 +152,39 @@
 	/* ---- loading ---- */
 
 	/* The reading under way (preload.js's readTimeline); a new one cancels it. */
-	var job = null;
+	var job = null, pendingName = 'sockscope';
+
+	/* The first chunk is looked at before any parsing: a capture or another
+	 * foreign file ends in a message that says what it is and what to run. */
+	function sniffed(next, name) {
+		var first = true;
+		return function () {
+			return next().then(function (chunk) {
+				if (!first) return chunk;
+				first = false;
+				var foreign = chunk === null ? S.sniffText('', name)
+					: typeof chunk === 'string' ? S.sniffText(chunk, name) : S.sniffBytes(chunk.subarray(0, 64), name);
+				if (foreign) throw new Error(foreign);
+				return chunk;
+			});
+		};
+	}
 
 	/* The views over a model.  A model from the first events (`partial`) is
 	 * replaced by the whole one; the reader's place (selection, filters, zoom)
 	 * carries over. */
 	function show(doc, complete, problem) {
-		var started = performance.now(), previous = state;
+		var started = performance.now(), previous = job && job.shownPartial ? state : null;
 		try {
-			model = S.createModel(S.kernelPrepare(doc));
+			var next = S.derive(S.createModel(S.kernelPrepare(doc)));
 		} catch (e) {
 			if (job) job.cancelled = true;
 			hideProgress();
 			showError(e.message);
 			return false;
 		}
+		model = next;
+		fileName = pendingName;
 		var built = performance.now();
 		$('error').hidden = true;
 		$('start').hidden = true;
@@ -154,10 +195,14 @@
 			.forEach(function (k) { state[k] = previous[k]; });
 		refilter();
 		ladder = S.createLadder($('ladder'), model, dispatch);
-		views = [ladder, S.createList($('list'), model, dispatch), detailsView(),
+		filterView = S.createFilter($('search'), model, dispatch);
+		views = [filterView, ladder, S.createList($('list'), model, dispatch), detailsView(),
 			S.createFlows($('flows'), model, dispatch), S.createStevens($('stevens'), model, dispatch),
-			S.createTeach($('steps'), $('stage'), model, dispatch), S.createKernel($('kernel'), model, dispatch)];
+			S.createTeach($('steps'), $('stage'), model, dispatch), S.createKernel($('kernel'), model, dispatch),
+			S.createFollow($('follow'), model, dispatch)];
 		S.measureScrollers();
+		if (new URLSearchParams(location.search).get('present') === '1') reducers.present({ on: true });
+		else document.body.classList.remove('present');
 		render();
 		var done = performance.now();
 		document.body.dataset.events = String(model.count);
@@ -169,7 +214,7 @@
 			showProblem(problem, model.count);
 			setPageState('ready');
 		} else {
-			if (job) job.partialAt = done;
+			if (job) { job.partialAt = done; job.shownPartial = true; }
 			setPageState('partial');
 		}
 		return true;
@@ -190,7 +235,7 @@
 	}
 
 	function showProgress(events, bytes, total) {
-		var box = progressBox(), text = 'Loading ' + fileName + ': ' + S.formatCount(events) + ' events';
+		var box = progressBox(), text = 'Loading ' + pendingName + ': ' + S.formatCount(events) + ' events';
 		if (total > 0) text += ', ' + Math.min(100, Math.floor(bytes * 100 / total)) + '%';
 		box.className = 'loading';
 		box.textContent = text + '…';
@@ -218,8 +263,9 @@
 	function read(next, name, total, readMs, file) {
 		if (job) job.cancelled = true;
 		stopPlaying();
-		state = null;
-		fileName = String(name || 'sockscope').split('/').pop();
+		/* the current timeline stays until the new one can be shown */
+		pendingName = String(name || 'sockscope').split('/').pop();
+		next = sniffed(next, pendingName);
 		delete document.body.dataset.stopped;
 		setPageState('loading');
 		var mine = job = { cancelled: false, started: performance.now(), readMs: readMs || 0, file: file || null,
@@ -273,8 +319,9 @@
 		} else {
 			title = S.isObject(doc.source) && doc.source.path ? String(doc.source.path) : fileName;
 		}
+		title = S.clip(title, 200);
 		$('title').textContent = title;
-		$('subtitle').textContent = sub;
+		$('subtitle').textContent = S.clip(sub, 500);
 		document.title = title + ' · sockscope';
 	}
 
@@ -338,14 +385,24 @@
 	};
 
 	function onKey(e) {
-		if (!state || !/^(ready|partial)$/.test(document.body.dataset.state) || e.ctrlKey || e.metaKey || e.altKey) return;
+		var page = document.body.dataset.state;
+		if (!state || !model || !/^(ready|partial|error)$/.test(page) || e.ctrlKey || e.metaKey || e.altKey) return;
 		var target = e.target, tag = target && target.tagName;
 		var typing = tag === 'INPUT' && !/^(checkbox|radio|button)$/.test(target.type);
 		if (typing || tag === 'SELECT' || tag === 'TEXTAREA' || (target && target.isContentEditable)) return;
 		var action = KEYS[e.key];
+		if (e.key === '/') {
+			e.preventDefault();
+			if (filterView) filterView.focus();
+			return;
+		}
 		if (e.key === ' ') {
-			if (tag === 'BUTTON' || tag === 'SUMMARY' || tag === 'A' || tag === 'INPUT') return;
+			/* In teaching mode space plays, even with focus on a check box just clicked. */
+			var box = tag === 'INPUT' && target.type === 'checkbox';
+			if (tag === 'BUTTON' || tag === 'SUMMARY' || tag === 'A' || (tag === 'INPUT' && !(box && state.teaching))) return;
 			action = { type: 'play' };
+		} else if (e.key === 'P') {
+			action = { type: 'present' };
 		} else if (e.key === 't') {
 			action = { type: 'axis', mode: state.axis === 'time' ? 'even' : 'time' };
 		} else if (e.key === 'Escape') {
@@ -393,6 +450,8 @@
 		dispatch: dispatch,
 		exportSvg: function () { return ladder ? ladder.exportSvg() : ''; },
 		state: function () { return state; },
+		model: function () { return model; },
+		laneX: function (lane) { return ladder ? ladder.laneX(lane) : -1; },
 		load: load
 	};
 

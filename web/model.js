@@ -68,6 +68,17 @@
 		}
 		if (!Array.isArray(doc.events))
 			throw new Error('This timeline has no "events" array.');
+		checkEvents(doc.events);
+	}
+
+	/* Every event must be an object: a null or a number where an event should be
+	 * is a broken file, not something to draw around. */
+	function checkEvents(events) {
+		for (var i = 0; i < events.length; i++)
+			if (!isObject(events[i]))
+				throw new Error('This timeline is broken: event ' + i + ' is ' +
+					(events[i] === null ? 'null' : Array.isArray(events[i]) ? 'an array' : 'a ' + typeof events[i]) +
+					', not an object. Write it again with sockscope trace.');
 	}
 
 	function endpointKey(ep) {
@@ -146,12 +157,13 @@
 
 	/* Lanes: one per endpoint (address and port), plus one per app side that has none. */
 	function buildLanes(doc, events) {
-		var lanes = [], byKey = Object.create(null);
+		var lanes = [], byKey = Object.create(null), byAddr = new Map(), byLabel = new Map(), byRole = new Map();
 
 		function add(ep, role, label) {
 			var key = endpointKey(ep);
 			if (key === null)
 				return -1;
+			if (role === 'listener') key += '|listener';     /* the listening socket is its own lane */
 			if (byKey[key] !== undefined) {
 				var lane = lanes[byKey[key]];
 				if (!lane.role && role) lane.role = role;
@@ -161,12 +173,14 @@
 			byKey[key] = lanes.length;
 			lanes.push({ key: key, addr: String(ep.addr), port: ep.port === undefined ? null : ep.port,
 				role: role || '', label: label || '', title: formatEndpoint(ep) });
+			if (!byAddr.has(String(ep.addr))) byAddr.set(String(ep.addr), lanes.length - 1);
 			return lanes.length - 1;
 		}
 
 		(Array.isArray(doc.endpoints) ? doc.endpoints : []).forEach(function (ep) {
 			if (isObject(ep))
-				add(ep, typeof ep.role === 'string' ? ep.role : '', typeof ep.label === 'string' ? ep.label : '');
+				add(ep, ep.side === 'listener' ? 'listener' : typeof ep.role === 'string' ? ep.role : '',
+					typeof ep.label === 'string' ? ep.label : ep.side === 'listener' ? 'listener' : '');
 		});
 		var known = new Set();
 		(Array.isArray(doc.flows) ? doc.flows : []).forEach(function (f) {
@@ -184,7 +198,7 @@
 				add(ev.dst, ev.dir === 's2c' ? 'client' : (ev.dir === 'c2s' ? 'server' : ''), '');
 			}
 		}
-		return { lanes: lanes, byKey: byKey, add: add };
+		return { lanes: lanes, byKey: byKey, byAddr: byAddr, byLabel: byLabel, byRole: byRole, add: add };
 	}
 
 	/* Clients to the left, servers to the right; one server between two or more clients. */
@@ -240,7 +254,7 @@
 			doc: doc, events: events, flows: flows, flowById: flowById, count: n,
 			t: new Float64Array(n), kind: new Uint8Array(n), cls: new Uint8Array(n),
 			proto: new Uint8Array(n), flagged: new Uint8Array(n), flow: new Int32Array(n),
-			src: new Int16Array(n), dst: new Int16Array(n),
+			src: new Int32Array(n), dst: new Int32Array(n),
 			states: new Map()      /* event index -> [{lane, text}] where a TCP state changes */
 		};
 		var prevT = 0;
@@ -253,7 +267,7 @@
 			prevT = m.t[i];
 			indexEvent(m, lanesInfo, i, ev);
 		}
-		finishLanes(m, lanesInfo.lanes, lanesInfo.byKey);
+		finishLanes(m, lanesInfo);
 		indexStates(m);
 		m.duration = n ? m.t[n - 1] - m.t[0] : 0;
 		return m;
@@ -266,20 +280,27 @@
 		return key !== null && lanesInfo.byKey[key] !== undefined ? lanesInfo.byKey[key] : -1;
 	}
 
+	/* The first lane named side, else the first unnamed lane of that role, else the
+	 * first of that role; the answers are kept, so each side costs one pass. */
 	function sideLane(lanesInfo, side) {
 		var lanes = lanesInfo.lanes, i;
 		side = String(side);
-		for (i = 0; i < lanes.length; i++)
-			if (lanes[i].label === side) return i;
-		for (i = 0; i < lanes.length; i++)
-			if (!lanes[i].label && lanes[i].role === side) return i;
-		for (i = 0; i < lanes.length; i++)
-			if (lanes[i].role === side) return i;
-		/* A side with no endpoint yet (a process before it has a socket). */
-		var added = lanesInfo.add({ addr: side, port: null }, /^client/.test(side) ? 'client' :
-			side === 'server' ? 'server' : '', side);
-		lanes[added].title = 'no socket address yet';
-		return added;
+		if (lanesInfo.byLabel.has(side)) return lanesInfo.byLabel.get(side);
+		var found = -1;
+		for (i = 0; i < lanes.length && found < 0; i++)
+			if (lanes[i].label === side) found = i;
+		for (i = 0; i < lanes.length && found < 0; i++)
+			if (!lanes[i].label && lanes[i].role === side) found = i;
+		for (i = 0; i < lanes.length && found < 0; i++)
+			if (lanes[i].role === side) found = i;
+		if (found < 0) {
+			/* A side with no endpoint yet (a process before it has a socket). */
+			found = lanesInfo.add({ addr: side, port: null }, /^client/.test(side) ? 'client' :
+				side === 'server' ? 'server' : '', side);
+			lanes[found].title = 'no socket address yet';
+		}
+		lanesInfo.byLabel.set(side, found);
+		return found;
 	}
 
 	function icmpLanes(m, lanesInfo, ev) {
@@ -295,9 +316,7 @@
 		var key = endpointKey(ep);
 		if (key === null) return -1;
 		if (lanesInfo.byKey[key] !== undefined) return lanesInfo.byKey[key];
-		var lanes = lanesInfo.lanes;
-		for (var i = 0; i < lanes.length; i++)
-			if (lanes[i].addr === String(ep.addr)) return i;
+		if (lanesInfo.byAddr.has(String(ep.addr))) return lanesInfo.byAddr.get(String(ep.addr));
 		return lanesInfo.add(ep, '', '');
 	}
 
@@ -348,8 +367,8 @@
 			lanesInfo.flowCache.set(cacheKey, { src: m.src[i], dst: m.dst[i], srcAddr: ev.src.addr, srcPort: ev.src.port });
 	}
 
-	function finishLanes(m, lanes, byKey) {
-		var position = orderLanes(lanes);
+	function finishLanes(m, lanesInfo) {
+		var lanes = lanesInfo.lanes, position = orderLanes(lanes);
 		m.lanes = lanes.map(function (lane, i) {
 			lane.index = i;
 			lane.position = position[i];
@@ -357,11 +376,9 @@
 			return lane;
 		});
 		m.lanePosition = position;
-		/* by key, not by a search of the lanes for each flow: 44,000 flows and twice as
-		 * many lanes made that 4 billion comparisons */
 		function laneOf(ep) {
 			var key = endpointKey(ep);
-			return key !== null && byKey[key] !== undefined ? byKey[key] : -1;
+			return key !== null && lanesInfo.byKey[key] !== undefined ? lanesInfo.byKey[key] : -1;
 		}
 		m.flows.forEach(function (f) {
 			f._clientLane = laneOf(f.client);

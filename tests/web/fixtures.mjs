@@ -8,6 +8,8 @@ import { join } from 'node:path';
 const EVIL_IMG = '<img src=x onerror=alert(1)>';
 const EVIL_SCRIPT = '<script>window.__pwned=1</script>';
 export const EVIL = EVIL_IMG + EVIL_SCRIPT;
+/* The hostile-string fixture's label: 100 MB, as in the report of the crash. */
+export const HUGE_STRING = 100 * 1000 * 1000;
 
 const BASE = Date.UTC(2026, 10, 27, 8, 0, 0);
 function ts(t) {
@@ -300,6 +302,49 @@ export function bigTimelineText(total = 100000, flowsCount = 200) {
 	return out.join('');
 }
 
+// One server and n - 1 clients, one SYN from each: n endpoints, each its own lane.
+export function manyEndpointsText(n = 100000) {
+	const server = { addr: '10.9.0.1', port: 80 };
+	const out = ['{"schema":"sockscope.timeline/1","events":['];
+	const endpoints = [{ ...server, role: 'server', label: 'server' }], flows = [];
+	for (let k = 1; k < n; k++) {
+		const client = { addr: '10.' + (10 + (k >> 16)) + '.' + ((k >> 8) & 255) + '.' + (k & 255), port: 1024 + (k % 60000) };
+		const t = k * 0.00001;
+		out.push((k > 1 ? ',' : '') + JSON.stringify({ kind: 'packet', frame: k, t, flow: k, dir: 'c2s', src: client, dst: server,
+			tcp: { flags: ['SYN'], seq: k, ack: 0, seq_rel: 0, ack_rel: 0, len: 0, win: 64240 }, analysis: [], label: '[S] seq 0' }));
+		endpoints.push({ ...client, role: 'client', label: 'client' });
+		flows.push({ id: k, proto: 'tcp', client, server, packets: 1, first_t: t, last_t: t, conn_state: 'S0', history: 'S' });
+	}
+	out.push('],"source":{"kind":"file","path":"many-endpoints.pcap"},"endpoints":' + JSON.stringify(endpoints) +
+		',"flows":' + JSON.stringify(flows) + '}');
+	return out.join('');
+}
+
+// A timeline with one label of `size` characters, a flag named `constructor`.
+export function hugeStringText(size) {
+	const doc = tcpBasic();
+	doc.events[4].analysis = ['constructor', '__proto__', 'toString'];
+	doc.events[5].label = 'HUGE';
+	const text = JSON.stringify(doc), marker = '"label":"HUGE"', at = text.indexOf(marker);
+	return text.slice(0, at) + '"label":"' + 'x'.repeat(size) + '"' + text.slice(at + marker.length);
+}
+
+// Hostile shapes: events that are not objects, flags that are Object.prototype's names.
+export function eventsNull() {
+	return { schema: 'sockscope.timeline/1', events: null, source: {}, endpoints: [], flows: [] };
+}
+
+export function eventsNullItem() {
+	return { schema: 'sockscope.timeline/1', events: [null], source: {}, endpoints: [], flows: [] };
+}
+
+export function constructorFlag() {
+	const doc = tcpBasic();
+	doc.events[4].analysis = ['constructor', 'hasOwnProperty'];
+	doc.flows[0].conn_state = 'constructor';
+	return doc;
+}
+
 // Only what the schema requires; optional parts missing or odd.
 export function minimal() {
 	return { schema: 'sockscope.timeline/1', events: [
@@ -327,6 +372,7 @@ export function writeFixtures(dir) {
 	const docs = {
 		'tcp-basic': tcpBasic(), 'udp-icmp': udpIcmp(), 'tcp-retransmission': tcpRetransmission(),
 		injection: injection(), minimal: minimal(), 'wrong-schema': wrongSchema(), 'not-a-timeline': notATimeline(),
+		'events-null': eventsNull(), 'events-null-item': eventsNullItem(), 'constructor-flag': constructorFlag(),
 	};
 	const paths = {};
 	for (const [name, doc] of Object.entries(docs)) {
@@ -335,5 +381,9 @@ export function writeFixtures(dir) {
 	}
 	paths['big-100k'] = join(dir, 'big-100k.json');
 	writeFileSync(paths['big-100k'], bigTimelineText());
+	paths['many-endpoints'] = join(dir, 'many-endpoints.json');
+	writeFileSync(paths['many-endpoints'], manyEndpointsText());
+	paths['huge-string'] = join(dir, 'huge-string.json');
+	writeFileSync(paths['huge-string'], hugeStringText(HUGE_STRING));
 	return paths;
 }

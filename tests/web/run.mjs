@@ -43,7 +43,7 @@ const TMP = mkdtempSync(join(tmpdir(), 'sockscope-web-'));
 const FIX = fixtures.writeFixtures(join(TMP, 'fixtures'));
 writeFileSync(join(TMP, 'fixtures', 'broken.json'), '{"schema": "sockscope.timeline/1", "events": [');
 FIX.broken = join(TMP, 'fixtures', 'broken.json');
-const DOCS = Object.fromEntries(Object.entries(FIX).filter(([n]) => !['big-100k', 'broken'].includes(n))
+const DOCS = Object.fromEntries(Object.entries(FIX).filter(([n]) => !['big-100k', 'broken', 'many-endpoints', 'huge-string'].includes(n))
 	.map(([n, p]) => [n, JSON.parse(readFileSync(p, 'utf8'))]));
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -597,6 +597,528 @@ test('past the element height cap, scroll is scaled and every row is reachable',
 			const mid = shown[Math.floor(shown.length / 2)];
 			if (frac === 1) assert(shown.includes(99999), 'last event on screen at the bottom');
 			else assert(Math.abs(mid - 50000) < 2000, `middle of the scroll shows the middle events (${mid})`);
+		}
+		s.clean();
+	} finally { await s.close(); }
+});
+
+/* ---- classroom: presentation and teaching mode ---- */
+
+const CLASS_DEMOS = ['tcp-loss', 'backlog', 'tcp-teardown'].filter((n) => existsSync(join(ROOT, 'captures', n + '.json')));
+const VIEWPORTS = [[1024, 768], [1280, 720], [1920, 1080]];
+const captureUrl = (name, extra = '') => `${ORIGIN}/web/index.html?src=${encodeURIComponent('/captures/' + name + '.json')}${extra}`;
+/* The current event on the ladder: the [data-event] element with class sel or aria-current. */
+const CURRENT = '.ladder-svg [data-event].sel, .ladder-svg [data-event][aria-current="true"]';
+
+async function openAt(url, [width, height]) {
+	const s = await open(url);
+	await s.page.setViewportSize({ width, height });
+	return s;
+}
+
+/* The current event's box inside the window, its label at minFont px or more. */
+async function checkCurrentInView(page, label, minFont) {
+	const got = await page.evaluate((sel) => {
+		const g = document.querySelector(sel);
+		if (!g) return null;
+		const r = g.getBoundingClientRect(), text = g.querySelector('.label');
+		return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, w: innerWidth, h: innerHeight,
+			font: text ? parseFloat(getComputedStyle(text).fontSize) : null, index: g.getAttribute('data-event') };
+	}, CURRENT);
+	assert(got, label + ': no current event drawn');
+	assert(got.top >= 0 && got.bottom <= got.h && got.left >= 0 && got.right <= got.w,
+		`${label}: event ${got.index} at ${Math.round(got.left)},${Math.round(got.top)}–${Math.round(got.right)},${Math.round(got.bottom)} is outside the ${got.w}×${got.h} window`);
+	if (minFont) assert(got.font === null || got.font >= minFont, `${label}: label font ${got.font} px < ${minFont} px`);
+	return got;
+}
+
+async function stepThrough(s, label, minFont, every = 1) {
+	const { page } = s;
+	const count = await page.evaluate(() => window.Sockscope.app.state().rows.length);
+	let labelled = 0;
+	for (let k = 0; k < count; k++) {
+		if (k) await page.keyboard.press('n');
+		if (k % every && k !== count - 1) continue;
+		const got = await checkCurrentInView(page, `${label} step ${k + 1}`, minFont);
+		if (got.font !== null) labelled++;
+	}
+	assert(labelled > 0, label + ': no labelled event checked');
+}
+
+for (const demo of CLASS_DEMOS) {
+	for (const vp of VIEWPORTS) {
+		test(`presentation mode: ${demo} at ${vp[0]}×${vp[1]}: current arrow in view, labels ≥ 18 px`, async () => {
+			const s = await openAt(captureUrl(demo, '&present=1'), vp);
+			try {
+				equal(await s.waitState(), 'ready', 'state');
+				assert(await s.page.evaluate(() => document.body.classList.contains('present')), 'body.present');
+				equal(await s.page.locator('#stage').isVisible(), true, 'explanation shown');
+				const stage = await s.page.locator('#stage').boundingBox(), ladder = await s.page.locator('#ladder').boundingBox();
+				if (vp[0] > 980) assert(stage.x >= ladder.x + ladder.width - 1, 'the explanation is beside the ladder, not above it');
+				await stepThrough(s, demo, 18, vp[0] === 1280 ? 1 : 3);
+				/* zoom scales text */
+				await s.page.keyboard.press('+');
+				const zoomed = await checkCurrentInView(s.page, demo + ' zoomed', 18 * 1.2);
+				assert(zoomed, 'zoomed');
+				if (vp[0] === 1280 && vp[1] === 720) {
+					await s.page.keyboard.press('0');
+					await s.page.keyboard.press('Home');
+					for (let k = 0; k < 16; k++) await s.page.keyboard.press('n');
+					await s.page.waitForTimeout(1200);      /* the packet has finished its travel */
+					await screenshot(s.page, 'present-' + demo);
+				}
+				s.clean();
+			} finally { await s.close(); }
+		});
+	}
+	test(`teaching mode: ${demo}: current arrow in view at every size, one counter`, async () => {
+		for (const vp of VIEWPORTS) {
+			const s = await openAt(captureUrl(demo), vp);
+			try {
+				equal(await s.waitState(), 'ready', 'state');
+				await s.page.check('#teaching-mode');
+				await s.page.keyboard.press('n');
+				await stepThrough(s, `${demo} ${vp[0]}×${vp[1]} teaching`, 0, 4);
+				const text = await s.page.locator('#stage').textContent();
+				assert(!/Step \d+ of|Event \d+/.test(text), 'one counter only: the stage has none of its own: ' + text.slice(0, 80));
+				equal(await s.page.locator('#details').isVisible(), false, 'details hidden: the stage replaces it');
+				s.clean();
+			} finally { await s.close(); }
+		}
+	});
+}
+
+test('P and the Present button toggle presentation mode', async () => {
+	const s = await open(viewerUrl('tcp-basic'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		await s.page.keyboard.press('Shift+P');
+		assert(await s.page.evaluate(() => window.Sockscope.app.state().present), 'P turns it on');
+		await s.page.click('#present-mode');
+		assert(!(await s.page.evaluate(() => window.Sockscope.app.state().present)), 'the button turns it off');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('space plays in teaching mode after clicking its check box', async () => {
+	const s = await open(viewerUrl('tcp-basic'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		await s.page.click('#teaching-mode');
+		await s.page.keyboard.press(' ');
+		assert(await s.page.isChecked('#teaching-mode'), 'teaching mode still on');
+		assert(await s.page.evaluate(() => window.Sockscope.app.state().playing), 'playing');
+		await s.page.keyboard.press('Escape');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+/* ---- time and loss ---- */
+
+if (existsSync(join(ROOT, 'captures', 'tcp-loss.json'))) test('tcp-loss: the lost segment is dashed, crossed and linked to its resend; the wait is a break row', async () => {
+	const doc = JSON.parse(readFileSync(join(ROOT, 'captures', 'tcp-loss.json'), 'utf8'));
+	const s = await open(captureUrl('tcp-loss'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		const lost = await s.page.locator('[data-event][data-lost="true"]').all();
+		assert(lost.length >= 1, 'an arrow with data-lost="true"');
+		const index = Number(await lost[0].getAttribute('data-event'));
+		const resend = s.page.locator(`[data-event][data-resend-of="${index}"]`);
+		equal(await resend.count(), 1, 'the resend links to the lost copy');
+		const r = doc.events[Number(await resend.getAttribute('data-event'))];
+		assert(r.analysis.includes('retransmission'), 'the resend is the retransmission');
+		equal(doc.events[index].tcp.seq, r.tcp.seq, 'same sequence number');
+		equal(await lost[0].locator('.lost-mark').count(), 1, 'a cross where it died');
+		equal(await lost[0].locator('.arrow').getAttribute('stroke-dasharray'), '7 5', 'dashed');
+		const gaps = await s.page.$$eval('.ladder-svg .break', (els) => els.map((e) => [Number(e.dataset.gap), e.textContent]));
+		assert(gaps.some(([gap, text]) => gap > 0.2 && /⋯ 20\d(\.\d)? ms ⋯/.test(text)), 'a "⋯ 206 ms ⋯" break row: ' + JSON.stringify(gaps));
+		/* details link the two copies */
+		await s.page.evaluate((i) => window.Sockscope.app.dispatch({ type: 'select', index: i }), index);
+		await s.page.click(`#details [data-goto]`);
+		equal(await s.page.evaluate(() => window.Sockscope.app.state().selected), Number(await resend.getAttribute('data-event')), 'go to the resend');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('a retransmission is paired with the frame analysis_detail names', async () => {
+	const doc = JSON.parse(JSON.stringify(DOCS['tcp-retransmission']));
+	const re = doc.events.findIndex((e) => (e.analysis || []).includes('fast_retransmission'));
+	doc.events[re].analysis_detail = { fast_retransmission: { frame: doc.events[3].frame, cause: 'fast' }, retransmission: { frame: doc.events[3].frame } };
+	const s = await open(writeReport('detail-frame', JSON.stringify(doc)));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		equal(await s.page.getAttribute(`[data-event="${re}"]`, 'data-resend-of'), '3', 'the frame named in analysis_detail');
+		equal(await s.page.getAttribute('[data-event="3"]', 'data-lost'), 'true', 'that frame is drawn lost');
+		s.clean();
+	} finally { await s.close(); }
+	/* a resend proved unneeded leaves its first copy drawn as delivered */
+	doc.events[re].analysis_detail.retransmission.cause = 'spurious';
+	const t = await open(writeReport('detail-spurious', JSON.stringify(doc)));
+	try {
+		equal(await t.waitState(), 'ready', 'state');
+		equal(await t.page.getAttribute(`[data-event="${re}"]`, 'data-resend-of'), '3', 'still linked');
+		equal(await t.page.getAttribute('[data-event="3"]', 'data-lost'), null, 'not drawn lost');
+		t.clean();
+	} finally { await t.close(); }
+});
+
+if (existsSync(join(ROOT, 'captures', 'tcp-teardown.json'))) test('tcp-teardown: calls sit on their socket\'s lane, as spans; lanes numbered', async () => {
+	const doc = JSON.parse(readFileSync(join(ROOT, 'captures', 'tcp-teardown.json'), 'utf8'));
+	const s = await open(captureUrl('tcp-teardown'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		const names = await s.page.$$eval('.lane-name strong', (els) => els.map((e) => e.textContent));
+		assert(['client 1', 'client 2', 'client 3'].every((n) => names.includes(n)), 'numbered client lanes: ' + names.join(', '));
+		/* every client call with "fd N" sits on the lane of the flow that fd belongs to */
+		const lanes = await s.page.evaluate(() => {
+			const m = window.Sockscope.app.model();
+			return Array.from(m.src, (l, i) => (m.kind[i] === 1 && l >= 0 ? m.lanes[l].key : null));
+		});
+		const byKey = (ep) => ep.addr + '|' + ep.port;
+		let checked = 0, fdFlow = new Map();
+		doc.events.forEach((ev, i) => {
+			if (ev.kind !== 'app' || ev.side !== 'client') return;
+			const fd = /^fd (\d+)/.exec(ev.args || '');
+			if (ev.call === 'socket') { fdFlow.delete(String(ev.ret)); return; }
+			if (!fd) return;
+			if (ev.flow !== null) fdFlow.set(fd[1], ev.flow);
+			const flow = doc.flows.find((f) => f.id === fdFlow.get(fd[1]));
+			if (!flow) return;
+			equal(lanes[i], byKey(flow.client), `event ${i} ${ev.call}(${ev.args}) on its socket's lane`);
+			checked++;
+		});
+		assert(checked >= 10, 'calls checked: ' + checked);
+		/* connect() is a span that encloses the handshake */
+		const connect = doc.events.findIndex((e) => e.call === 'connect');
+		const span = s.page.locator(`[data-span-of="${connect}"]`);
+		equal(await span.count(), 1, 'connect drawn as a span');
+		const box = await span.boundingBox(), syn = await s.page.locator(`[data-event="${doc.events.findIndex((e) => e.kind === 'packet')}"] .arrow`).boundingBox();
+		assert(box.y <= syn.y && box.y + box.height >= syn.y, 'the connect span encloses the SYN');
+		/* filtering to flow 2 keeps its half-close calls and not flow 3's ECONNRESET */
+		await s.page.click('[data-flow="2"]');
+		const shown = await s.page.$$eval('.ladder-svg [data-event]', (els) => els.map((e) => Number(e.dataset.event)));
+		assert(shown.some((i) => doc.events[i].call === 'recv' && doc.events[i].flow === null && doc.events[i].side === 'client'), 'the half-close recv is in flow 2');
+		assert(!shown.some((i) => doc.events[i].errno === 'ECONNRESET' || /ECONNRESET/.test(doc.events[i].text || '')), 'flow 3\'s ECONNRESET is not');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+if (existsSync(join(ROOT, 'captures', 'tcp-teardown.json'))) test('a listening socket in the timeline gets its own lane, with its calls; pid and comm name a lane', async () => {
+	const doc = JSON.parse(readFileSync(join(ROOT, 'captures', 'tcp-teardown.json'), 'utf8'));
+	doc.endpoints.push({ addr: '127.0.0.1', port: 47000, role: 'listener', label: 'listener' });
+	doc.events.forEach((ev) => { if (ev.kind === 'app' && ev.side === 'client') Object.assign(ev, { pid: 4242, tid: 4242, comm: 'democlient' }); });
+	const s = await open(writeReport('listener', JSON.stringify(doc)));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		const lanes = await s.page.evaluate(() => {
+			const m = window.Sockscope.app.model();
+			return Array.from(m.src, (l) => (l >= 0 ? m.lanes[l].role + ' ' + m.lanes[l].key : null));
+		});
+		const at = (call, args) => lanes[doc.events.findIndex((e) => e.call === call && (!args || e.args === args))];
+		equal(at('listen'), 'listener 127.0.0.1|47000|listener', 'listen() on the listener lane');
+		equal(at('bind'), 'listener 127.0.0.1|47000|listener', 'bind() too');
+		equal(at('close', 'fd 7'), 'listener 127.0.0.1|47000|listener', 'and closing the listening socket');
+		equal(at('recv', 'fd 9, up to 128 bytes -> "goodbye"'), 'server 127.0.0.1|47000', 'a connection\'s recv() on the connection lane');
+		const heads = await s.page.$$eval('.lane-name', (els) => els.map((e) => e.textContent));
+		assert(heads.some((h) => /^listener/.test(h)), 'a listener lane head: ' + heads.join(' | '));
+		assert(heads.some((h) => /democlient \(pid 4242\)/.test(h)), 'the process named on its lanes: ' + heads.join(' | '));
+		s.clean();
+	} finally { await s.close(); }
+});
+
+if (existsSync(join(ROOT, 'captures', 'tcp-loss.json'))) test('teaching: the packet travels, later rows dim, speed, the RFC 9293 diagram lights each side', async () => {
+	const s = await open(captureUrl('tcp-loss'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		await s.page.check('#teaching-mode');
+		const doc = JSON.parse(readFileSync(join(ROOT, 'captures', 'tcp-loss.json'), 'utf8'));
+		const fin = doc.events.findIndex((e) => e.tcp && e.tcp.flags.includes('FIN'));
+		await s.page.evaluate((i) => window.Sockscope.app.dispatch({ type: 'select', index: i }), fin);
+		equal(await s.page.locator(`[data-event="${fin}"] .travel animate`).count(), 1, 'the packet travels along its arrow');
+		const future = await s.page.$$eval('.ladder-svg [data-event].future', (els) => els.map((e) => Number(e.dataset.event)));
+		assert(future.length > 0 && future.every((i) => i > fin), 'only later rows dimmed');
+		const lit = await s.page.$$eval('.rfc-states [aria-current="true"]', (els) => els.map((e) => e.dataset.state + ':' + e.textContent));
+		const st = doc.events[fin].state;
+		assert(lit.some((t) => t.startsWith(st.client + ':') && /client/.test(t)), `client ${st.client} lit: ${lit.join(', ')}`);
+		assert(lit.some((t) => t.startsWith(st.server + ':') && /server/.test(t)), `server ${st.server} lit: ${lit.join(', ')}`);
+		await s.page.selectOption('#play-speed', '700');
+		equal(await s.page.evaluate(() => window.Sockscope.app.state().speed), 700, 'speed');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+if (existsSync(join(ROOT, 'captures', 'tcp-loss.json'))) test('time-sequence graph: relative ticks, the lost copy paired with its resend, current event, zoom', async () => {
+	const s = await open(captureUrl('tcp-loss'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		await s.page.click('[data-flow="1"]');
+		await s.page.click('#stevens [data-dir="c2s"]');
+		const ticks = await s.page.$$eval('#stevens .tick', (els) => els.map((e) => Number(e.textContent)));
+		equal(ticks[0], 0, 'ticks start at 0 (time since the first packet)');
+		equal(await s.page.locator('#stevens .pair').count(), 1, 'the lost copy joined to its resend');
+		equal(await s.page.locator('#stevens .seg.lost').count(), 1, 'the lost copy marked');
+		const re = await s.page.getAttribute('[data-resend-of]', 'data-event');
+		await s.page.evaluate((i) => window.Sockscope.app.dispatch({ type: 'select', index: Number(i) }), re);
+		equal(await s.page.getAttribute('#stevens .now', 'data-now'), re, 'the selected event marked');
+		const before = await s.page.$$eval('#stevens .tick', (els) => els.map((e) => e.textContent).join(' '));
+		await s.page.click('#stevens .graph-zoom button:nth-child(2)');
+		const after = await s.page.$$eval('#stevens .tick', (els) => els.map((e) => e.textContent).join(' '));
+		assert(before !== after, 'zooming changes the ticks: ' + before + ' / ' + after);
+		assert(await s.page.locator('#stevens .perf-svg .tput').count() > 0, 'a throughput graph');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+/* ---- narrowing ---- */
+
+if (existsSync(join(ROOT, 'captures', 'tcp-teardown.json'))) test('filter box: "RST" leaves only rows with a RST; nothing matches says so; / focuses', async () => {
+	const doc = JSON.parse(readFileSync(join(ROOT, 'captures', 'tcp-teardown.json'), 'utf8'));
+	const s = await open(captureUrl('tcp-teardown'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		await s.page.locator('.ladder-scroll').focus();
+		await s.page.keyboard.press('/');
+		equal(await s.page.evaluate(() => document.activeElement.type), 'search', '/ focuses the filter box');
+		await s.page.keyboard.type('RST');
+		await s.page.waitForFunction(() => window.Sockscope.app.state().query === 'RST');
+		const rst = doc.events.map((e, i) => [e, i]).filter(([e]) => e.tcp && e.tcp.flags.includes('RST')).map(([, i]) => i);
+		assert(rst.length > 0, 'the demo has a RST');
+		const ladder = await s.page.$$eval('.ladder-svg [data-event]', (els) => els.map((e) => Number(e.dataset.event)));
+		const list = await s.page.$$eval('[data-row]', (els) => els.map((e) => Number(e.dataset.row)));
+		equal(JSON.stringify(ladder), JSON.stringify(rst), 'ladder rows are the RST packets');
+		equal(JSON.stringify(list), JSON.stringify(rst), 'list rows are the RST packets');
+		await s.page.keyboard.press('Enter');
+		equal(await s.page.evaluate(() => window.Sockscope.app.state().selected), rst[0], 'Enter goes to the next match');
+		await s.page.fill('#filter-box', 'ECONNRESET');
+		await s.page.waitForFunction(() => window.Sockscope.app.state().query === 'ECONNRESET');
+		assert(await s.page.locator('.ladder-svg [data-event]').count() >= 1, 'explanation and errno text searched');
+		await s.page.fill('#filter-box', 'no-such-thing-anywhere');
+		await s.page.waitForFunction(() => window.Sockscope.app.state().query === 'no-such-thing-anywhere');
+		assert(await s.page.locator('.nothing').isVisible(), '"nothing matches" shown in the ladder');
+		assert(/nothing matches/.test(await s.page.locator('#filter-count').textContent()), 'and by the box');
+		await s.page.fill('#filter-box', '');
+		await s.page.click('#only-flagged');
+		await s.page.click('#only-flagged');
+		equal(await s.page.locator('.ladder-svg [data-event]').count(), doc.events.length, 'cleared: every event again');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('flows table: sort by packets, one Tab stop, arrow keys move rows', async () => {
+	const doc = JSON.parse(readFileSync(FIX['tcp-basic'], 'utf8'));
+	for (let k = 2; k <= 6; k++) doc.flows.push({ ...doc.flows[0], id: k, packets_c2s: k * 7 % 5, packets_s2c: k * 3 % 4, packets: undefined });
+	const s = await open(writeReport('many-flows', JSON.stringify(doc)));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		const packets = async () => s.page.$$eval('[data-flow]', (rows) => rows.map((r) => r.children[6].textContent.split('/')
+			.reduce((a, b) => a + Number(b.trim() || 0), 0)));
+		await s.page.click('th[data-sort="packets"] button');
+		let got = await packets();
+		assert(got.every((v, i) => !i || got[i - 1] >= v), 'descending: ' + got.join(' '));
+		equal(await s.page.getAttribute('th[data-sort="packets"]', 'aria-sort'), 'descending', 'aria-sort');
+		await s.page.click('th[data-sort="packets"] button');
+		got = await packets();
+		assert(got.every((v, i) => !i || got[i - 1] <= v), 'ascending: ' + got.join(' '));
+		equal(await s.page.locator('[data-flow][tabindex="0"]').count(), 1, 'one Tab stop in the table');
+		const first = s.page.locator('[data-flow][tabindex="0"]');
+		await first.focus();
+		await s.page.keyboard.press('Home');
+		const before = await s.page.evaluate(() => window.Sockscope.app.state().selected);
+		const id0 = await s.page.evaluate(() => document.activeElement.dataset.flow);
+		await s.page.keyboard.press('ArrowDown');
+		const id1 = await s.page.evaluate(() => document.activeElement.dataset.flow);
+		assert(id1 && id1 !== id0, 'ArrowDown moves to the next row');
+		equal(await s.page.evaluate(() => window.Sockscope.app.state().selected), before, 'and does not step events');
+		equal(await s.page.locator('[data-flow][tabindex="0"]').count(), 1, 'still one Tab stop');
+		await s.page.keyboard.press('Enter');
+		equal(await s.page.evaluate(() => String(window.Sockscope.app.state().flow)), id1, 'Enter filters on it');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('filter on this flow from the details panel', async () => {
+	const s = await open(viewerUrl('udp-icmp'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		await s.page.keyboard.press('End');
+		const flow = await s.page.evaluate(() => { const st = window.Sockscope.app.state(); return window.Sockscope.app.model().flow[st.selected]; });
+		await s.page.click('#details [data-filter-flow]');
+		equal(await s.page.evaluate(() => window.Sockscope.app.state().flow), flow, 'the flow chip filters');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('follow stream: each byte once, in sequence order, escaped', async () => {
+	const s = await open(viewerUrl('tcp-retransmission'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		equal(await s.page.locator('#follow').isVisible(), false, 'hidden until a TCP flow is chosen');
+		await s.page.click('[data-flow="1"]');
+		const text = await s.page.locator('#follow .follow-col').first().locator('.follow-text').textContent();
+		equal(text, 'aaaabbbbccccdddd', 'client → server, resends not repeated');
+		await s.page.click('#follow .controls input');
+		assert(/0000  61 61 61 61/.test(await s.page.locator('#follow .follow-text').first().textContent()), 'as hex');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test('many sockets: one lane per host and role, expanding to sockets on demand', async () => {
+	const doc = JSON.parse(readFileSync(FIX['tcp-basic'], 'utf8'));
+	const server = doc.flows[0].server, events = [], flows = [];
+	for (let k = 1; k <= 9; k++) {
+		const client = { addr: '127.0.0.1', port: 41000 + k };
+		events.push({ kind: 'packet', frame: k, t: k * 0.001, flow: k, dir: 'c2s', src: client, dst: server,
+			tcp: { flags: ['SYN'], seq: k, ack: 0, seq_rel: 0, ack_rel: 0, len: 0, win: 100 }, analysis: [], label: '[S] seq 0' });
+		flows.push({ id: k, proto: 'tcp', client, server, packets: 1, conn_state: 'S0', history: 'S' });
+	}
+	const s = await open(writeReport('many-sockets', JSON.stringify({ schema: doc.schema, events, source: {}, endpoints: [], flows })));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		equal(await s.page.locator('.lane-name').count(), 2, 'two lanes: the clients of 127.0.0.1 and the server');
+		const group = s.page.locator('.lane-group');
+		assert(/9 sockets/.test(await group.textContent()), 'the group says how many sockets');
+		const xs = await s.page.$$eval('.ladder-svg [data-kind="packet"] .arrow', (ls) => ls.map((l) => l.getAttribute('x1')));
+		equal(new Set(xs).size, 1, 'every client arrow starts on the one host lane');
+		await group.click();
+		equal(await s.page.locator('.lane-name').count(), 10, 'expanded: a lane per socket');
+		const xs2 = await s.page.$$eval('.ladder-svg [data-kind="packet"] .arrow', (ls) => ls.map((l) => l.getAttribute('x1')));
+		equal(new Set(xs2).size, 9, 'each client arrow on its own lane');
+		await s.page.click('.per-socket');
+		await s.page.click('.per-socket');
+		equal(await s.page.locator('.lane-name').count(), 2, 'the toggle groups again');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+/* ---- bad files ---- */
+
+const BAD_FILES = [
+	['a pcap', join(ROOT, 'captures', 'tcp-loss.pcap'), /this is a capture \(pcap\b.*sockscope trace -r tcp-loss\.pcap -o tcp-loss\.json.*sockscope report/i],
+	['a pcapng', join(ROOT, 'captures', 'loopback-tcp6-echo.pcapng'), /this is a capture \(pcapng\).*sockscope trace -r/i],
+	['"events": null', FIX['events-null'], /no "events" array/],
+	['"events": [null]', FIX['events-null-item'], /event 0 is null, not an object/],
+	['broken JSON', FIX.broken, /not valid JSON/],
+	['a newer schema', FIX['wrong-schema'], /newer than this viewer/],
+	['gzip', 'gzip', /gzip archive/],
+	['an empty file', 'empty', /empty/],
+];
+
+test('bad files through Open: an error that says what to run, the current timeline kept', async () => {
+	writeFileSync(join(TMP, 'x.json.gz'), gzipSync(readFileSync(FIX['tcp-basic'])));
+	writeFileSync(join(TMP, 'empty.json'), '');
+	const s = await open(viewerUrl('tcp-basic'), { expectErrors: true });
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		const title = await s.page.locator('#title').textContent();
+		const drawn = await ladderCount(s.page);
+		for (const [name, path0, pattern] of BAD_FILES) {
+			const path = path0 === 'gzip' ? join(TMP, 'x.json.gz') : path0 === 'empty' ? join(TMP, 'empty.json') : path0;
+			if (!existsSync(path)) { console.log(`    SKIPPED ${name}: ${path} is missing`); continue; }
+			await s.page.setInputFiles('#file-input', path);
+			await s.page.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 10000 });
+			const message = await s.page.locator('#error').textContent();
+			assert(pattern.test(message), `${name}: message: ${message}`);
+			assert(await s.page.locator('#error').isVisible(), name + ': message visible');
+			equal(await s.page.locator('#title').textContent(), title, name + ': title kept');
+			equal(await ladderCount(s.page), drawn, name + ': timeline kept');
+			assert(await s.page.locator('#app').isVisible(), name + ': the diagram is still shown');
+		}
+		/* a good file after a bad one loads and clears the message */
+		await s.page.setInputFiles('#file-input', FIX['udp-icmp']);
+		equal(await s.waitState(), 'ready', 'a good file loads');
+		equal(await s.page.locator('#error').isVisible(), false, 'message gone');
+		assert(s.problems.every((p) => !/page error/.test(p)), 'no exceptions: ' + s.problems.join('; '));
+	} finally { await s.close(); }
+});
+
+test('bad files by URL end in the error state: a pcap, events null, events [null]', async () => {
+	for (const [src, pattern] of [['/captures/tcp-loss.pcap', /this is a capture/i], ['/__fixtures__/events-null.json', /no "events" array/],
+		['/__fixtures__/events-null-item.json', /not an object/]]) {
+		if (src.startsWith('/captures/') && !existsSync(join(ROOT, src))) continue;
+		const s = await open(`${ORIGIN}/web/index.html?src=${encodeURIComponent(src)}`);
+		try {
+			equal(await s.waitState(), 'error', src + ': state');
+			assert(pattern.test(await s.page.locator('#error').textContent()), src + ': message');
+			s.clean();
+		} finally { await s.close(); }
+	}
+});
+
+/* ---- hostile timelines ---- */
+
+test('a flag named constructor is shown as text', async () => {
+	const s = await open(viewerUrl('constructor-flag'));
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		await s.page.evaluate(() => window.Sockscope.app.dispatch({ type: 'select', index: 4 }));
+		const text = await s.page.locator('#details').textContent();
+		assert(text.includes('constructor') && text.includes('No description for this flag.'), 'the flag, with no description');
+		assert(!/native code|function Object/.test(await s.page.locator('body').textContent()), 'no function text anywhere');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+test(`a ${fixtures.HUGE_STRING / 1e6} MB label: selected, searched, shown cut`, async () => {
+	const s = await open(viewerUrl('huge-string'));
+	try {
+		equal(await s.waitState(60000), 'ready', 'state');
+		const started = Date.now();
+		await s.page.evaluate(() => window.Sockscope.app.dispatch({ type: 'select', index: 5 }));
+		const label = await s.page.locator('#details .d-label').textContent();
+		assert(label.length < 30000 && /more characters/.test(label), 'label cut for display: ' + label.length + ' characters');
+		const shown = await s.page.evaluate(() => document.body.textContent.length);
+		assert(shown < 1e6, 'page text ' + shown + ' characters');
+		await s.page.fill('#filter-box', 'xxxx');
+		await s.page.waitForFunction(() => window.Sockscope.app.state().query === 'xxxx');
+		console.log(`    huge string: select and search in ${Date.now() - started} ms`);
+		assert(Date.now() - started < 20000, 'selection and search within 20 s');
+		const flags = await s.page.evaluate(() => { window.Sockscope.app.dispatch({ type: 'select', index: 4 }); return document.querySelector('#details').textContent; });
+		assert(flags.includes('__proto__') && !/native code/.test(flags), 'Object.prototype names shown as text');
+		s.clean();
+	} finally { await s.close(); }
+});
+
+/* ---- many endpoints ---- */
+
+test('100k endpoints: every arrow on its lane, within the budget', async () => {
+	const MANY_BUDGET_MS = 15000;
+	const s = await open(viewerUrl('many-endpoints'));
+	try {
+		equal(await s.waitState(120000), 'ready', 'state');
+		const timing = await s.page.evaluate(() => window.Sockscope.timing);
+		const load = (await import('node:os')).loadavg()[0];
+		console.log(`    many endpoints: model ${timing.model.toFixed(0)} ms, render ${timing.render.toFixed(0)} ms, total ${timing.total.toFixed(0)} ms (budget ${MANY_BUDGET_MS} ms, load ${load.toFixed(1)})`);
+		assert(timing.total < MANY_BUDGET_MS, `model and first drawing in ${timing.total.toFixed(0)} ms, budget ${MANY_BUDGET_MS} ms`);
+		/* the model: every packet's lanes are its own endpoints */
+		const wrong = await s.page.evaluate(() => {
+			const m = window.Sockscope.app.model(), bad = [];
+			const key = (ep) => ep.addr + '|' + ep.port;
+			if (m.lanes.length !== 100000) bad.push('lanes: ' + m.lanes.length);
+			for (let i = 0; i < m.count && bad.length < 5; i++) {
+				const ev = m.events[i];
+				if (m.lanes[m.src[i]].key !== key(ev.src) || m.lanes[m.dst[i]].key !== key(ev.dst)) bad.push(i);
+			}
+			return bad;
+		});
+		equal(JSON.stringify(wrong), '[]', 'events on the wrong lane');
+		/* the drawing: at the top, the middle and the end, each arrow runs between its lanes' x */
+		for (const where of ['Home', 'middle', 'End']) {
+			if (where === 'middle') await s.page.evaluate(() => window.Sockscope.app.dispatch({ type: 'select', index: 65000 }));
+			else await s.page.keyboard.press(where);
+			await s.page.waitForTimeout(100);
+			const res = await s.page.evaluate(() => {
+				const app = window.Sockscope.app, out = { checked: 0, bad: [] };
+				document.querySelectorAll('.ladder-svg [data-kind="packet"]').forEach((g) => {
+					const i = Number(g.dataset.event), m = app.model(), line = g.querySelector('.arrow');
+					const xs = app.laneX(m.src[i]), xd = app.laneX(m.dst[i]);
+					const x1 = Number(line.getAttribute('x1')), x2 = Number(line.getAttribute('x2'));
+					out.checked++;
+					if (Math.abs(x1 - xs) > 0.5 || Math.abs(x2 - xd) > 12) out.bad.push([i, x1, xs, x2, xd]);
+				});
+				return out;
+			});
+			assert(res.checked > 5, where + ': arrows drawn: ' + res.checked);
+			equal(JSON.stringify(res.bad.slice(0, 3)), '[]', where + ': arrows off their lane');
 		}
 		s.clean();
 	} finally { await s.close(); }

@@ -1,0 +1,125 @@
+/* sockscope viewer: the search box that narrows a trace.
+ *
+ * Sockscope.matchRows(model, query) -> Uint8Array (1 = the event matches), or null
+ * for an empty query.  Every word of the query must match.  A word in capitals that
+ * names a TCP flag (SYN, ACK, FIN, RST, PSH, URG, ECE, CWR) matches packets with that
+ * flag set; any other word matches, ignoring case, the addresses and ports, flags,
+ * analysis flags, TCP states, the label, the socket call and its result, and the
+ * explanation text.
+ * Sockscope.createFilter(root, model, dispatch): the box, its match count, previous
+ * and next match; "/" focuses it (main.js).
+ */
+(function (S) {
+	'use strict';
+
+	var dom = S.dom, html = dom.html;
+	var TCP_FLAGS = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR'];
+	var HAY_MAX = 4000;        /* characters of an event searched: hostile strings stay cheap */
+
+	function add(parts, v) {
+		if (v === undefined || v === null) return;
+		parts.push(typeof v === 'object' ? '' : String(v).slice(0, HAY_MAX));
+	}
+
+	function endpointText(ep) {
+		return S.isObject(ep) ? S.formatEndpoint(ep) + ' port ' + ep.port : '';
+	}
+
+	/* The text an event is searched by, lower case. */
+	function haystack(ev) {
+		var parts = [];
+		add(parts, S.describe(ev));
+		add(parts, ev.label);
+		add(parts, endpointText(ev.src));
+		add(parts, endpointText(ev.dst));
+		if (S.isObject(ev.tcp) && Array.isArray(ev.tcp.flags)) add(parts, ev.tcp.flags.join(' '));
+		if (Array.isArray(ev.analysis)) add(parts, ev.analysis.join(' '));
+		if (S.isObject(ev.state)) { add(parts, ev.state.client); add(parts, ev.state.server); }
+		if (S.isObject(ev.explain)) { add(parts, ev.explain.summary); add(parts, ev.explain.detail); }
+		add(parts, ev.text);
+		add(parts, ev.call);
+		add(parts, ev.args);
+		add(parts, ev.errno);
+		add(parts, ev.side);
+		add(parts, ev.comm);
+		return parts.join('\n').slice(0, HAY_MAX).toLowerCase();
+	}
+
+	function hasFlag(ev, flag) {
+		return S.isObject(ev.tcp) && Array.isArray(ev.tcp.flags) && ev.tcp.flags.indexOf(flag) >= 0;
+	}
+
+	function matchRows(model, query) {
+		var words = String(query || '').trim().split(/\s+/).filter(Boolean);
+		if (!words.length) return null;
+		var out = new Uint8Array(model.count);
+		var hay = model.searchText || (model.searchText = new Array(model.count));
+		for (var i = 0; i < model.count; i++) {
+			var ev = model.events[i], ok = true;
+			for (var w = 0; ok && w < words.length; w++) {
+				var word = words[w];
+				if (TCP_FLAGS.indexOf(word) >= 0) { ok = hasFlag(ev, word); continue; }
+				if (hay[i] === undefined) hay[i] = haystack(ev);
+				ok = hay[i].indexOf(word.toLowerCase()) >= 0;
+			}
+			out[i] = ok ? 1 : 0;
+		}
+		return out;
+	}
+
+	function createFilter(root, model, dispatch) {
+		root.replaceChildren();
+		root.classList.add('search-bar');
+		var label = html('label', 'search-label', root);
+		html('span', '', label, 'Filter');
+		var box = html('input', 'search-box', label);
+		box.type = 'search';
+		box.id = 'filter-box';
+		box.placeholder = 'address, port, RST, retransmission, TIME_WAIT…  (/)';
+		box.setAttribute('aria-describedby', 'filter-count');
+		box.spellcheck = false;
+		box.autocomplete = 'off';
+		var prev = dom.button(root, 'step', '▲', function () { dispatch({ type: 'step', delta: -1 }); });
+		prev.title = 'Previous match (Shift+Enter)';
+		prev.setAttribute('aria-label', prev.title);
+		var next = dom.button(root, 'step', '▼', function () { dispatch({ type: 'step', delta: 1 }); });
+		next.title = 'Next match (Enter)';
+		next.setAttribute('aria-label', next.title);
+		var count = html('span', 'search-count', root);
+		count.id = 'filter-count';
+		count.setAttribute('role', 'status');
+
+		var pending = 0;
+		box.addEventListener('input', function () {
+			clearTimeout(pending);
+			pending = setTimeout(function () { dispatch({ type: 'query', text: box.value }); }, model.count > 20000 ? 200 : 0);
+		});
+		box.addEventListener('keydown', function (e) {
+			if (e.key === 'Enter') {
+				e.preventDefault();
+				clearTimeout(pending);
+				dispatch({ type: 'query', text: box.value });
+				dispatch({ type: 'step', delta: e.shiftKey ? -1 : 1 });
+			} else if (e.key === 'Escape' && box.value) {
+				e.preventDefault();
+				e.stopPropagation();
+				box.value = '';
+				dispatch({ type: 'query', text: '' });
+			}
+		});
+
+		function update(st) {
+			if (document.activeElement !== box && box.value !== (st.query || '')) box.value = st.query || '';
+			var active = !!(st.query && st.query.trim());
+			prev.disabled = next.disabled = !active || !st.rows.length;
+			count.textContent = !active ? '' : st.rows.length ? S.formatCount(st.rows.length) + ' matching events'
+				: 'nothing matches';
+			root.classList.toggle('no-match', active && !st.rows.length);
+		}
+
+		return { update: update, focus: function () { box.focus(); box.select(); } };
+	}
+
+	S.matchRows = matchRows;
+	S.createFilter = createFilter;
+})(window.Sockscope = window.Sockscope || {});
