@@ -116,8 +116,7 @@
 			this.mode = MODE_LINES;
 			return;
 		}
-		var m = /^\{"schema":("[^"]*")(.*),$/.exec(text);
-		if (m) {
+		if (/^\{"schema":".*,$/.test(text)) {
 			var h = null;
 			try { h = JSON.parse(text.slice(0, -1) + '}'); } catch (e) { h = null; }
 			if (isObject(h)) {
@@ -233,6 +232,7 @@
 			var doc = JSON.parse(this.whole.join('\n'));
 			if (!isObject(doc)) throw new Error('not an object');
 			this.head = doc;
+			this.wholeDoc = doc;
 			this.events = Array.isArray(doc.events) ? doc.events : null;
 			this.end = doc;
 			this.flows = doc.flows;
@@ -277,6 +277,7 @@
 
 	/* The timeline document so far (or in full): what S.createModel reads. */
 	Parser.prototype.doc = function (complete) {
+		if (complete && this.wholeDoc) return this.wholeDoc;   /* as it was written */
 		var head = this.head || {}, end = complete && this.end ? this.end : {};
 		var doc = { schema: head.schema, events: this.events };
 		if (head.demo !== undefined) doc.demo = head.demo;
