@@ -33,7 +33,7 @@ check "--format text: no colour into a file" sh -c "! grep -q \"$(printf '\033')
 check "--color=always colours" grep -q "$(printf '\033')\\[1;31m!retransmission" "$tmp/c.txt"
 if command -v script >/dev/null 2>&1; then
 	TERM=xterm script -qc "$bin trace -q -r $cap" /dev/null >"$tmp/tty.out"
-	check "a terminal gets coloured text" grep -q "flow 1 127.0.0.1.* client NONE.SYN_SENT" "$tmp/tty.out"
+	check "a terminal gets coloured text" grep -q "flow 1 127.0.0.1.* client UNKNOWN.SYN_SENT" "$tmp/tty.out"
 else
 	echo "formats: the terminal check needs script(1) (util-linux); not run"
 fi

@@ -25,9 +25,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <spawn.h>
 #include <stdio.h>
-#include <sys/wait.h>
 
 #define SEGMENTS  10
 #define DROPPED   3    /* the segment the rule drops, counted from 1 */
@@ -35,32 +33,18 @@
 #define MAX_MSS   1460 /* MTU 1500 less 40 bytes of IP and TCP headers */
 #define TABLE     "sockscope_fast"
 
-extern char **environ;
 
 struct fr_server {
 	struct actor self;
 	int listener;
 };
 
-/* Runs a tool (nft, ip) inside the namespace and returns its exit status, or -1. */
-static int run_tool(char *const argv[])
-{
-	pid_t pid;
-	int status;
-
-	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
-		return -1;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 /* One segment per packet: an Ethernet MTU on lo and no segmentation offload (GSO). */
 static int ethernet_sized_loopback(void)
 {
 	char *argv[] = {"ip",           "link",    "set", "lo", "mtu", ETHER_MTU, "gso_max_size",
 	                ETHER_MTU,      NULL};
-	return run_tool(argv);
+	return demo_netns_run(argv);
 }
 
 /*
@@ -84,13 +68,13 @@ static int install_drop_rule(uint16_t port)
 	         "add rule ip " TABLE " input tcp dport %u @ih,0,%d 0x%s "
 	         "quota until 1600 bytes drop",
 	         port, 8 * n, hex);
-	return run_tool(argv);
+	return demo_netns_run(argv);
 }
 
 static void remove_drop_rule(void)
 {
 	char *argv[] = {"nft", "delete table ip " TABLE, NULL};
-	run_tool(argv); /* the namespace goes too; be tidy anyway */
+	demo_netns_run(argv); /* the namespace goes too; be tidy anyway */
 }
 
 static void *fr_server_run(void *arg)

@@ -124,11 +124,12 @@ static int check_schema(struct reader *r, const char *schema)
 	            schema ? schema : "none");
 }
 
-/* {"kind":"header","schema":..,"source":..,"demo":..} opens the document. */
+/* {"kind":"header","schema":..,"source":..,"demo":..,"glossary":..} opens the document. */
 static int read_header(struct reader *r, json_object *head)
 {
 	json_object *schema = json_object_object_get(head, "schema");
 	json_object *demo = json_object_object_get(head, "demo");
+	json_object *glossary = json_object_object_get(head, "glossary");
 
 	if (strcmp(kind_of(head), "header") != 0)
 		return fail(r, "%s", "the first line is not the header ({\"kind\":\"header\",...})");
@@ -137,6 +138,9 @@ static int read_header(struct reader *r, json_object *head)
 	fputs("{\"schema\":\"" TIMELINE_SCHEMA "\"", r->out);
 	if (demo)
 		fprintf(r->out, ",\"demo\":%s", json_object_to_json_string_ext(demo, JSON_TO_STRING));
+	if (glossary)
+		fprintf(r->out, ",\n\"glossary\":%s",
+		        json_object_to_json_string_ext(glossary, JSON_TO_STRING));
 	fputs(",\n\"events\":[", r->out);
 	return 0;
 }
