@@ -82,7 +82,8 @@ static void test_explain_handshake(void **state)
 	annotate_packet(&c.last_pkt, &c.last, &a);
 	assert_contains(a.summary, "SYN-ACK: the server's kernel answers");
 	assert_null(strstr(a.summary, "accepts"));
-	assert_contains(a.detail, "accept(), a separate, later call");
+	assert_contains(a.detail, "accept() for it, a separate, later call");
+	assert_contains(a.detail, "near the server it is the server's own turnaround");
 	assert_contains(a.detail, "something listens on port 80 (inferred");
 	assert_contains(a.summary, "ACK 1");
 	pb_c2s(&c, A, 855560550, 101, 1000, 0, 0.1);

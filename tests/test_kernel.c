@@ -432,6 +432,16 @@ static void test_explain_overflow_and_timeout(void **state)
 	assert_non_null(
 	    strstr(notes[0].text, "resent it (TCPSynRetrans +1 counted 1.020 s later)"));
 	free(notes);
+	/* a timeout counted with the SYN resend is the SYN's timer, not the data sender's */
+	struct kernel_delta syn_timeout[2] = {{"TcpExtTCPSynRetrans", 1}, {"TcpExtTCPTimeouts", 1}};
+	recs[3].deltas = syn_timeout;
+	recs[3].delta_count = 2;
+	notes = kernel_explain(recs, 4, &n);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(notes[1].text, "a SYN's timer expired"));
+	assert_null(strstr(notes[1].text, "port 50000"));
+	free(notes);
+	recs[3].delta_count = 1;
 	/* without the samples, the sentences say what is unknown */
 	notes = kernel_explain(recs + 1, 1, &n);
 	assert_int_equal(n, 1);

@@ -207,7 +207,14 @@ void annotate_write_handshake_rtt(const struct track_result *tr, struct text *de
 
 void annotate_write_ack_rtt(const struct track_result *tr, struct text *det)
 {
-	if (tr->acks_frame) {
+	if (tr->acks_frame && tr->handshake == 2) /* the gap's meaning depends on the vantage */
+		text_add(det,
+		         " It answers the SYN in frame %llu, %.6f s after the capture saw it: a "
+		         "round trip only if the capture sat at the client; near the server it is "
+		         "the server's own turnaround (the third packet of the handshake says "
+		         "which).",
+		         (unsigned long long)tr->acks_frame, tr->ack_rtt);
+	else if (tr->acks_frame) {
 		text_add(det,
 		         " It acknowledges the segment in frame %llu, %.6f s after the capture "
 		         "saw it (ack RTT from the capture point).",

@@ -220,9 +220,10 @@ static void write_synack(const struct view *v, struct text *sum, struct text *de
 		         (unsigned)(v->tr->ack_rel - 1));
 	text_add(det, ", and expects %u next.", (unsigned)v->tr->ack_rel);
 	if (!simultaneous)
-		text_add(det, " No program has accepted anything yet: the kernel completes the "
-		              "handshake by itself and queues the connection until the program "
-		              "calls accept(), a separate, later call.");
+		text_add(det, " The kernel answers by itself: no program has accepted this "
+		              "connection yet. The kernel completes the handshake and queues the "
+		              "connection until the program calls accept() for it, a separate, "
+		              "later call.");
 	if (v->tr->listener == TRACK_LISTENER_INFERRED && v->tr->dir == TRACK_S2C)
 		text_add(det, " So something listens on port %u (inferred from this SYN-ACK; no "
 		              "listen() call is in the log).",

@@ -106,8 +106,16 @@ static void explain_timer(const struct kernel_record *recs, size_t at, const cha
                           char *text, size_t size)
 {
 	const struct kernel_record *s = last_socket(recs, at, is_waiting_sender);
+	int64_t syns = kernel_record_delta(&recs[at], "TcpExtTCPSynRetrans");
 
-	if (s)
+	/* Every expiry counts in TCPTimeouts, a SYN's too: when the SYN resends
+	 * account for it, no data sender's timer is involved. */
+	if (strcmp(what, "TCPTimeouts") == 0 && syns >= n)
+		snprintf(text, size,
+		         "%s +%lld at t=%%T, with TCPSynRetrans +%lld: a SYN's timer expired and the "
+		         "SYN was sent again (Linux's first SYN timeout is 1 s, doubling each time)",
+		         what, (long long)n, (long long)syns);
+	else if (s)
 		snprintf(
 		    text, size,
 		    "%s +%lld at t=%%T; the kernel's RTO was %.3f s (port %u, %s, %llu segment%s "
