@@ -590,8 +590,10 @@ static void test_fuzz_no_overflow(void **state)
 		tr.ack_covers = (enum track_ack_covers)(rand() % 4);
 		tr.vantage = (enum track_vantage)(rand() % 5);
 		tr.via_client = tr.via_server = (enum track_tcp_state)(rand() % 12);
-		for (unsigned k = 0; k < TA_COUNT_FLAGS; k++)
+		for (unsigned k = 0; k < TA_COUNT_FLAGS; k++) {
 			tr.detail[k].cause = (enum track_cause)(rand() % 8);
+			tr.detail[k].timer = rand() & 1;
+		}
 		p.l3 = (enum decode_l3)(rand() % 5);
 		p.l4 = (enum decode_l4)(rand() % 6);
 		p.tcp.option_count = (uint8_t)(rand() % (DECODE_MAX_TCP_OPTIONS + 1));

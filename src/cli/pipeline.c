@@ -116,7 +116,7 @@ static int write_kernel_record(struct pipeline_state *st, const struct kernel_re
 	struct timeline_kernel_event ke = {
 	    .record = rec,
 	    .t = relative_time(st, rec->ts_sec, rec->ts_nsec),
-	    .notes = st->notes + st->next_note,
+	    .notes = st->notes ? st->notes + st->next_note : NULL,
 	};
 	if (rec->kind == KREC_SOCKET && rec->sock.state != KTCP_LISTEN && st->table)
 		ke.flow = track_find_flow(st->table, L4_TCP, &rec->sock.local, rec->sock.local_port,
