@@ -50,18 +50,19 @@
 		if (!isObject(doc) || !Array.isArray(doc.events)) return doc;
 		var glossary = isObject(doc.source) && isObject(doc.source.counters_glossary) ?
 			doc.source.counters_glossary : {};
-		var samples = [], events = [];
+		var samples = [], events = [], changed = false;
+		/* kernel and counters events never cross a lane: none of them may reach the
+		 * model as it is (it would draw them as packets); a malformed one is dropped. */
 		doc.events.forEach(function (ev) {
-			if (isObject(ev) && ev.kind === 'kernel') {
-				if (num(ev.t) !== null) samples.push(ev);
-			} else if (isObject(ev) && ev.kind === 'counters' && isObject(ev.delta)) {
+			var kind = isObject(ev) ? ev.kind : null;
+			if (kind !== 'kernel' && kind !== 'counters') { events.push(ev); return; }
+			changed = true;
+			if (kind === 'kernel' && num(ev.t) !== null) samples.push(ev);
+			else if (kind === 'counters' && isObject(ev.delta))
 				events.push({ kind: 'note', t: ev.t, ts: ev.ts, side: 'kernel', counters: ev.delta,
 					text: counterText(ev.delta, glossary) });
-			} else {
-				events.push(ev);
-			}
 		});
-		if (samples.length || events.length !== doc.events.length) doc.events = events;
+		if (changed) doc.events = events;
 		samplesOf.set(doc, samples);
 		return doc;
 	}

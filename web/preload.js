@@ -9,7 +9,8 @@
  * arrives (File.stream() for a picked or dropped file, the fetch's body for
  * ?src=, the report's inline pieces), a line at a time:
  *   JSON Lines   {"kind":"header",...} then one event a line, flows, the end
- *   a document   as sockscope writes it: one event a line between "events":[
+ *   a document   as sockscope writes it: the head ({"schema":..,"demo":..,
+ *                then "glossary":..), one event a line between "events":[
  *                and "],"; the rest (source, endpoints, flows) parsed at the end
  * Anything else (a document on one line, pretty-printed) is parsed whole at
  * the end.  Events are handed over in batches as they are parsed, so the page
@@ -165,7 +166,8 @@
 	Parser.prototype.docLine = function (text) {
 		if (this.mode === MODE_DOC_HEAD) {
 			this.whole.push(text);
-			this.mode = text === '"events":[' ? MODE_DOC_EVENTS : MODE_WHOLE;
+			if (text === '"events":[') this.mode = MODE_DOC_EVENTS;
+			else if (!this.headMember(text)) this.mode = MODE_WHOLE;
 			return;
 		}
 		if (this.mode === MODE_DOC_EVENTS) {
@@ -180,6 +182,17 @@
 			return;
 		}
 		this.tail.push(text);
+	};
+
+	/* A line of the head between the first and "events":[ (the glossary): one
+	 * member, `"key":value,`, added to the head; false if it is not one. */
+	Parser.prototype.headMember = function (text) {
+		if (!/^"[^"\\]+":.*,$/.test(text)) return false;
+		var v = null;
+		try { v = JSON.parse('{' + text.slice(0, -1) + '}'); } catch (e) { v = null; }
+		if (!isObject(v)) return false;
+		for (var k in v) if (k !== '__proto__' && k !== 'events') this.head[k] = v[k];
+		return true;
 	};
 
 	Parser.prototype.take = function (text) {
@@ -281,6 +294,7 @@
 		var head = this.head || {}, end = complete && this.end ? this.end : {};
 		var doc = { schema: head.schema, events: this.events };
 		if (head.demo !== undefined) doc.demo = head.demo;
+		if (head.glossary !== undefined) doc.glossary = head.glossary;
 		doc.source = end.source !== undefined ? end.source : head.source;
 		if (complete && this.end) {
 			doc.endpoints = end.endpoints;
