@@ -69,6 +69,59 @@
 		return function () { return Promise.resolve(i < pieces.length ? pieces[i++] : null); };
 	};
 
+	/* The report's timeline (src/timeline/report.c): pieces, one element each, after
+	 * the page's scripts, so that they can be read while the browser is still
+	 * parsing the rest of the page.  A piece is whole once the parser has gone
+	 * past it (it has a next sibling) or the document is parsed; empty ones are
+	 * skipped.  first(): a promise of whether there is a timeline at all. */
+	S.inlineChunks = function () {
+		var pieces = Array.prototype.slice.call(document.getElementsByClassName('sockscope-timeline'));
+		var i = 0, waiting = [];
+		function parsed() { return document.readyState !== 'loading'; }
+		function wake() { var w = waiting; waiting = []; w.forEach(function (go) { go(); }); }
+		if (!parsed()) {
+			/* the pieces as the parser adds them: a live collection would walk the page each time */
+			var watch = new MutationObserver(function (records) {
+				records.forEach(function (r) {
+					for (var k = 0; k < r.addedNodes.length; k++) {
+						var node = r.addedNodes[k];
+						if (node.nodeType === 1 && node.classList.contains('sockscope-timeline'))
+							pieces.push(node);
+					}
+				});
+				wake();
+			});
+			watch.observe(document.body || document.documentElement, { childList: true, subtree: !document.body });
+			document.addEventListener('DOMContentLoaded', function () {
+				watch.disconnect();
+				pieces = Array.prototype.slice.call(document.getElementsByClassName('sockscope-timeline'));
+				wake();
+			});
+		}
+		/* The next whole piece with text, or null once there are no more. */
+		function piece() {
+			return new Promise(function (resolve) {
+				(function look() {
+					for (; i < pieces.length && (pieces[i].nextSibling || parsed()); i++)
+						if (pieces[i].textContent) return resolve(pieces[i++].textContent);
+					if (parsed() && i >= pieces.length) return resolve(null);
+					waiting.push(look);
+				})();
+			});
+		}
+		var head = piece();
+		var next = function () {
+			if (!head) return piece();
+			var h = head;
+			head = null;
+			return h;
+		};
+		next.first = function () {
+			return head.then(function (text) { return text !== null && /\S/.test(text); });
+		};
+		return next;
+	};
+
 	/* ---- the parser: text in, events out ---- */
 
 	var MODE_START = 0, MODE_LINES = 1, MODE_DOC_HEAD = 2, MODE_DOC_EVENTS = 3, MODE_DOC_TAIL = 4, MODE_WHOLE = 5;
