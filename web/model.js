@@ -201,11 +201,14 @@
 		return { lanes: lanes, byKey: byKey, byAddr: byAddr, byLabel: byLabel, byRole: byRole, add: add };
 	}
 
-	/* Clients to the left, servers to the right; one server between two or more clients. */
+	/* Clients to the left, servers to the right; one server between two or more clients.
+	 * The kernel's lane (its counters, see kernel.js) is no party to the conversation:
+	 * it goes last, so that it never parts a client from its server. */
 	function orderLanes(lanes) {
-		var clients = [], servers = [], others = [];
+		var clients = [], servers = [], others = [], kernel = [];
 		lanes.forEach(function (lane, i) {
-			(lane.role === 'client' ? clients : lane.role === 'server' ? servers : others).push(i);
+			(lane.role === 'client' ? clients : lane.role === 'server' ? servers :
+				lane.role === 'kernel' ? kernel : others).push(i);
 		});
 		var order;
 		if (servers.length === 1 && clients.length > 4) {
@@ -216,6 +219,7 @@
 		} else {
 			order = clients.concat(others, servers);
 		}
+		order = order.concat(kernel);
 		var position = new Array(lanes.length);
 		order.forEach(function (laneIndex, pos) { position[laneIndex] = pos; });
 		return position;
@@ -296,7 +300,7 @@
 		if (found < 0) {
 			/* A side with no endpoint yet (a process before it has a socket). */
 			found = lanesInfo.add({ addr: side, port: null }, /^client/.test(side) ? 'client' :
-				side === 'server' ? 'server' : '', side);
+				side === 'server' ? 'server' : side === 'kernel' ? 'kernel' : '', side);
 			lanes[found].title = 'no socket address yet';
 		}
 		lanesInfo.byLabel.set(side, found);
