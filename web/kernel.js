@@ -2,9 +2,9 @@
  *
  * A timeline written while the kernel was sampled (docs/timeline.md, `kernel` and
  * `counters` events; docs/kernel.md) carries what sock_diag and /proc/net said.
- * Sockscope.kernelPrepare(doc), called before the model is built, takes the
- * `kernel` samples out of the events (they describe sockets, not things that
- * crossed a lane) and turns each `counters` delta into a note on a "kernel" lane
+ * Sockscope.kernelPrepare(doc), called before the model is built, collects the
+ * `kernel` samples (they describe sockets, not things that crossed a lane: the
+ * model keeps them out of the rows) and turns each `counters` delta into a note on a "kernel" lane
  * of the ladder, its counters named in the words of the timeline's own glossary
  * (source.counters_glossary, written by sockscope; this page has no copy).
  * Sockscope.createKernel draws the rest: per socket, the kernel's TCP state
@@ -51,16 +51,18 @@
 		var glossary = isObject(doc.source) && isObject(doc.source.counters_glossary) ?
 			doc.source.counters_glossary : {};
 		var samples = [], events = [], changed = false;
-		/* kernel and counters events never cross a lane: none of them may reach the
-		 * model as it is (it would draw them as packets); a malformed one is dropped. */
+		/* Every event keeps its place, so that event N is the timeline's event N: a
+		 * kernel sample stays (the model keeps it out of the rows), a counters delta
+		 * becomes a note. */
 		doc.events.forEach(function (ev) {
 			var kind = isObject(ev) ? ev.kind : null;
-			if (kind !== 'kernel' && kind !== 'counters') { events.push(ev); return; }
-			changed = true;
 			if (kind === 'kernel' && num(ev.t) !== null) samples.push(ev);
-			else if (kind === 'counters' && isObject(ev.delta))
-				events.push({ kind: 'note', t: ev.t, ts: ev.ts, side: 'kernel', counters: ev.delta,
-					text: counterText(ev.delta, glossary) });
+			if (kind === 'counters' && isObject(ev.delta)) {
+				changed = true;
+				ev = { kind: 'note', t: ev.t, ts: ev.ts, side: 'kernel', counters: ev.delta,
+					text: counterText(ev.delta, glossary) };
+			}
+			events.push(ev);
 		});
 		if (changed) doc.events = events;
 		samplesOf.set(doc, samples);
