@@ -266,6 +266,7 @@
 		stopPlaying();
 		/* the current timeline stays until the new one can be shown */
 		pendingName = String(name || 'sockscope').split('/').pop();
+		var source = next;
 		next = sniffed(next, pendingName);
 		delete document.body.dataset.stopped;
 		setPageState('loading');
@@ -273,7 +274,11 @@
 			slim: !!file && file.size > (window.SockscopeSlimBytes || SLIM_BYTES) };
 		showProgress(0, 0, total);
 		S.readTimeline(next, {
-			head: function (doc) { if (!mine.cancelled) show(doc, false, null); },
+			head: function (doc) {
+				if (mine.cancelled) return;
+				show(doc, false, null);
+				if (source.hold) source.hold();     /* a report: the rest once the page is parsed */
+			},
 			progress: function (n, bytes) {
 				/* a few times a second: each change costs the page a style and layout pass */
 				var now = performance.now();

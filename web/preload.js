@@ -73,10 +73,11 @@
 	 * the page's scripts, so that they can be read while the browser is still
 	 * parsing the rest of the page.  A piece is whole once the parser has gone
 	 * past it (it has a next sibling) or the document is parsed; empty ones are
-	 * skipped.  first(): a promise of whether there is a timeline at all. */
+	 * skipped.  first(): a promise of whether there is a timeline at all; hold():
+	 * no more pieces before the document is parsed. */
 	S.inlineChunks = function () {
 		var pieces = Array.prototype.slice.call(document.getElementsByClassName('sockscope-timeline'));
-		var i = 0, waiting = [];
+		var i = 0, waiting = [], holding = false;
 		function parsed() { return document.readyState !== 'loading'; }
 		function wake() { var w = waiting; waiting = []; w.forEach(function (go) { go(); }); }
 		if (!parsed()) {
@@ -102,7 +103,7 @@
 		function piece() {
 			return new Promise(function (resolve) {
 				(function look() {
-					for (; i < pieces.length && (pieces[i].nextSibling || parsed()); i++)
+					for (; i < pieces.length && ((!holding && pieces[i].nextSibling) || parsed()); i++)
 						if (pieces[i].textContent) return resolve(pieces[i++].textContent);
 					if (parsed() && i >= pieces.length) return resolve(null);
 					waiting.push(look);
@@ -116,6 +117,10 @@
 			head = null;
 			return h;
 		};
+		/* Once the first screen is drawn, the rest waits for the browser to finish
+		 * parsing the page: reading alongside it slows both (the browser takes its
+		 * bytes in smaller bites while the page is busy). */
+		next.hold = function () { holding = true; };
 		next.first = function () {
 			return head.then(function (text) { return text !== null && /\S/.test(text); });
 		};
