@@ -2,9 +2,9 @@
  *
  * A timeline written while the kernel was sampled (docs/timeline.md, `kernel` and
  * `counters` events; docs/kernel.md) carries what sock_diag and /proc/net said.
- * Sockscope.kernelPrepare(doc), called before the model is built, takes the
- * `kernel` samples out of the events (they describe sockets, not things that
- * crossed a lane) and turns each `counters` delta into a note on a "kernel" lane
+ * Sockscope.kernelPrepare(doc), called before the model is built, collects the
+ * `kernel` samples (they describe sockets, not things that crossed a lane: the
+ * model keeps them out of the rows) and turns each `counters` delta into a note on a "kernel" lane
  * of the ladder, its counters named in the words of the timeline's own glossary
  * (source.counters_glossary, written by sockscope; this page has no copy).
  * Sockscope.createKernel draws the rest: per socket, the kernel's TCP state
@@ -50,18 +50,21 @@
 		if (!isObject(doc) || !Array.isArray(doc.events)) return doc;
 		var glossary = isObject(doc.source) && isObject(doc.source.counters_glossary) ?
 			doc.source.counters_glossary : {};
-		var samples = [], events = [];
+		var samples = [], events = [], changed = false;
+		/* Every event keeps its place, so that event N is the timeline's event N: a
+		 * kernel sample stays (the model keeps it out of the rows), a counters delta
+		 * becomes a note. */
 		doc.events.forEach(function (ev) {
-			if (isObject(ev) && ev.kind === 'kernel') {
-				if (num(ev.t) !== null) samples.push(ev);
-			} else if (isObject(ev) && ev.kind === 'counters' && isObject(ev.delta)) {
-				events.push({ kind: 'note', t: ev.t, ts: ev.ts, side: 'kernel', counters: ev.delta,
-					text: counterText(ev.delta, glossary) });
-			} else {
-				events.push(ev);
+			var kind = isObject(ev) ? ev.kind : null;
+			if (kind === 'kernel' && num(ev.t) !== null) samples.push(ev);
+			if (kind === 'counters' && isObject(ev.delta)) {
+				changed = true;
+				ev = { kind: 'note', t: ev.t, ts: ev.ts, side: 'kernel', counters: ev.delta,
+					text: counterText(ev.delta, glossary) };
 			}
+			events.push(ev);
 		});
-		if (samples.length || events.length !== doc.events.length) doc.events = events;
+		if (changed) doc.events = events;
 		samplesOf.set(doc, samples);
 		return doc;
 	}

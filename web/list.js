@@ -73,8 +73,9 @@
 			if (st.filterVersion !== version) {
 				version = st.filterVersion;
 				rows = st.rows;
-				count.textContent = rows.length === model.count ? S.formatCount(model.count) + ' events'
-					: S.formatCount(rows.length) + ' of ' + S.formatCount(model.count) + ' events';
+				var all = model.count - model.hidden;      /* kernel samples are never rows */
+				count.textContent = rows.length === all ? S.formatCount(all) + ' events'
+					: S.formatCount(rows.length) + ' of ' + S.formatCount(all) + ' events';
 				vs.setHeight(rows.length * ROW);
 				vs.refresh(true);
 			} else if (drawnSelected !== st.selected) {

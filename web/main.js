@@ -13,6 +13,7 @@
 
 	var PLAY_MS = 1500;
 	var FIRST_SCREEN = 200;   /* events enough to fill the first screen */
+	var PROGRESS_MS = 100;    /* how often the progress line changes while reading */
 	var SLIM_BYTES = 256 * 1024 * 1024;   /* a file bigger than this keeps slim events */
 	var model = null, views = [], ladder = null, filterView = null, state = null, timer = 0, fileName = 'sockscope';
 
@@ -265,6 +266,7 @@
 		stopPlaying();
 		/* the current timeline stays until the new one can be shown */
 		pendingName = String(name || 'sockscope').split('/').pop();
+		var source = next;
 		next = sniffed(next, pendingName);
 		delete document.body.dataset.stopped;
 		setPageState('loading');
@@ -272,8 +274,18 @@
 			slim: !!file && file.size > (window.SockscopeSlimBytes || SLIM_BYTES) };
 		showProgress(0, 0, total);
 		S.readTimeline(next, {
-			head: function (doc) { if (!mine.cancelled) show(doc, false, null); },
-			progress: function (n, bytes) { if (!mine.cancelled) showProgress(n, bytes, total); },
+			head: function (doc) {
+				if (mine.cancelled) return;
+				show(doc, false, null);
+				if (source.hold) source.hold();     /* a report: the rest once the page is parsed */
+			},
+			progress: function (n, bytes) {
+				/* a few times a second: each change costs the page a style and layout pass */
+				var now = performance.now();
+				if (mine.cancelled || now - (mine.shownAt || 0) < PROGRESS_MS) return;
+				mine.shownAt = now;
+				showProgress(n, bytes, total);
+			},
 			done: function (doc, problem) {
 				if (mine.cancelled) return;
 				mine.parseMs = performance.now() - mine.started;
@@ -342,13 +354,6 @@
 			showError('Could not load ' + src + ': ' + e.message +
 				(location.protocol === 'file:' ? ' (pages opened from disk cannot fetch files; use Open… instead)' : ''));
 		});
-	}
-
-	/* The report's timeline, in one or more pieces (see src/timeline/report.c). */
-	function inlineTimeline() {
-		var pieces = document.querySelectorAll('script.sockscope-timeline'), parts = [];
-		for (var i = 0; i < pieces.length; i++) if (pieces[i].textContent) parts.push(pieces[i].textContent);
-		return parts;
 	}
 
 	/* Only on the bare start page: a missing index.json is a 404 the console shows. */
@@ -436,14 +441,17 @@
 		document.addEventListener('keydown', onKey);
 	}
 
+	/* Runs as soon as main.js does: a report's timeline is read while the browser
+	 * still parses its later pieces (see Sockscope.inlineChunks). */
 	function start() {
 		wireStart();
-		var t0 = performance.now(), inline = inlineTimeline();
+		var t0 = performance.now(), inline = S.inlineChunks();
 		var src = new URLSearchParams(location.search).get('src');
-		if (inline.length && /\S/.test(inline[0]))
-			read(S.textChunks(inline), 'report', 0, performance.now() - t0);
-		else if (src) loadUrl(src);
-		else showStart();
+		inline.first().then(function (report) {
+			if (report) read(inline, 'report', 0, performance.now() - t0);
+			else if (src) loadUrl(src);
+			else showStart();
+		});
 	}
 
 	S.app = {
@@ -455,6 +463,5 @@
 		load: load
 	};
 
-	if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-	else start();
+	start();
 })(window.Sockscope = window.Sockscope || {});

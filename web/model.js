@@ -15,7 +15,10 @@
 	var C = {};
 	CLASSES.forEach(function (name, i) { C[name] = i; });
 
-	var KIND_PACKET = 0, KIND_APP = 1, KIND_NOTE = 2;
+	/* KIND_KERNEL: a kernel sample or a counters record (docs/timeline.md): it keeps its
+	 * index, so event N stays the timeline's event N, but it is never a row: kernel.js
+	 * draws what it says. */
+	var KIND_PACKET = 0, KIND_APP = 1, KIND_NOTE = 2, KIND_KERNEL = 3;
 	var PROTO_OTHER = 0, PROTO_TCP = 1, PROTO_UDP = 2, PROTO_ICMP = 3, PROTO_APP = 4;
 	var PROTO_NAMES = ['other', 'tcp', 'udp', 'icmp', 'app'];
 
@@ -201,11 +204,14 @@
 		return { lanes: lanes, byKey: byKey, byAddr: byAddr, byLabel: byLabel, byRole: byRole, add: add };
 	}
 
-	/* Clients to the left, servers to the right; one server between two or more clients. */
+	/* Clients to the left, servers to the right; one server between two or more clients.
+	 * The kernel's lane (its counters, see kernel.js) is no party to the conversation:
+	 * it goes last, so that it never parts a client from its server. */
 	function orderLanes(lanes) {
-		var clients = [], servers = [], others = [];
+		var clients = [], servers = [], others = [], kernel = [];
 		lanes.forEach(function (lane, i) {
-			(lane.role === 'client' ? clients : lane.role === 'server' ? servers : others).push(i);
+			(lane.role === 'client' ? clients : lane.role === 'server' ? servers :
+				lane.role === 'kernel' ? kernel : others).push(i);
 		});
 		var order;
 		if (servers.length === 1 && clients.length > 4) {
@@ -216,6 +222,7 @@
 		} else {
 			order = clients.concat(others, servers);
 		}
+		order = order.concat(kernel);
 		var position = new Array(lanes.length);
 		order.forEach(function (laneIndex, pos) { position[laneIndex] = pos; });
 		return position;
@@ -255,7 +262,8 @@
 			t: new Float64Array(n), kind: new Uint8Array(n), cls: new Uint8Array(n),
 			proto: new Uint8Array(n), flagged: new Uint8Array(n), flow: new Int32Array(n),
 			src: new Int32Array(n), dst: new Int32Array(n),
-			states: new Map()      /* event index -> [{lane, text}] where a TCP state changes */
+			states: new Map(),     /* event index -> [{lane, text}] where a TCP state changes */
+			hidden: 0              /* events that are never rows (KIND_KERNEL) */
 		};
 		var prevT = 0;
 		lanesInfo.flowCache = new Map();
@@ -296,7 +304,7 @@
 		if (found < 0) {
 			/* A side with no endpoint yet (a process before it has a socket). */
 			found = lanesInfo.add({ addr: side, port: null }, /^client/.test(side) ? 'client' :
-				side === 'server' ? 'server' : '', side);
+				side === 'server' ? 'server' : side === 'kernel' ? 'kernel' : '', side);
 			lanes[found].title = 'no socket address yet';
 		}
 		lanesInfo.byLabel.set(side, found);
@@ -324,7 +332,13 @@
 		var flowId = typeof ev.flow === 'number' ? ev.flow : -1;
 		m.src[i] = -1;
 		m.dst[i] = -1;
-		if (ev.kind === 'app' || ev.kind === 'note') {
+		if (ev.kind === 'kernel' || ev.kind === 'counters') {
+			m.kind[i] = KIND_KERNEL;
+			m.cls[i] = C.note;
+			m.proto[i] = PROTO_OTHER;
+			m.hidden++;
+			flowId = -1;
+		} else if (ev.kind === 'app' || ev.kind === 'note') {
 			m.kind[i] = ev.kind === 'app' ? KIND_APP : KIND_NOTE;
 			m.cls[i] = ev.kind === 'app' ? C.app : C.note;
 			m.proto[i] = PROTO_APP;
@@ -416,7 +430,7 @@
 		var flow = filter.flow === null || filter.flow === undefined ? null : m.flowById[filter.flow];
 		var lanesOfFlow = flow ? [flow._clientLane, flow._serverLane] : null;
 		for (var i = 0; i < m.count; i++) {
-			if (!allow[m.proto[i]]) continue;
+			if (m.kind[i] === KIND_KERNEL || !allow[m.proto[i]]) continue;
 			if (filter.flaggedOnly && !m.flagged[i]) continue;
 			if (flow && m.flow[i] !== flow.id) {
 				/* Socket calls with no flow yet (socket, listen) stay, on the flow's lanes. */
@@ -469,7 +483,7 @@
 
 	S.SCHEMA = SCHEMA;
 	S.CLASSES = CLASSES;
-	S.KIND = { packet: KIND_PACKET, app: KIND_APP, note: KIND_NOTE };
+	S.KIND = { packet: KIND_PACKET, app: KIND_APP, note: KIND_NOTE, kernel: KIND_KERNEL };
 	S.PROTO = { other: PROTO_OTHER, tcp: PROTO_TCP, udp: PROTO_UDP, icmp: PROTO_ICMP, app: PROTO_APP };
 	S.PROTO_NAMES = PROTO_NAMES;
 	S.ANALYSIS = ANALYSIS;

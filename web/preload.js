@@ -9,7 +9,8 @@
  * arrives (File.stream() for a picked or dropped file, the fetch's body for
  * ?src=, the report's inline pieces), a line at a time:
  *   JSON Lines   {"kind":"header",...} then one event a line, flows, the end
- *   a document   as sockscope writes it: one event a line between "events":[
+ *   a document   as sockscope writes it: the head ({"schema":..,"demo":..,
+ *                then "glossary":..), one event a line between "events":[
  *                and "],"; the rest (source, endpoints, flows) parsed at the end
  * Anything else (a document on one line, pretty-printed) is parsed whole at
  * the end.  Events are handed over in batches as they are parsed, so the page
@@ -66,6 +67,64 @@
 	S.textChunks = function (pieces) {
 		var i = 0;
 		return function () { return Promise.resolve(i < pieces.length ? pieces[i++] : null); };
+	};
+
+	/* The report's timeline (src/timeline/report.c): pieces, one element each, after
+	 * the page's scripts, so that they can be read while the browser is still
+	 * parsing the rest of the page.  A piece is whole once the parser has gone
+	 * past it (it has a next sibling) or the document is parsed; empty ones are
+	 * skipped.  first(): a promise of whether there is a timeline at all; hold():
+	 * no more pieces before the document is parsed. */
+	S.inlineChunks = function () {
+		var pieces = Array.prototype.slice.call(document.getElementsByClassName('sockscope-timeline'));
+		var i = 0, waiting = [], holding = false;
+		function parsed() { return document.readyState !== 'loading'; }
+		function wake() { var w = waiting; waiting = []; w.forEach(function (go) { go(); }); }
+		if (!parsed()) {
+			/* the pieces as the parser adds them: a live collection would walk the page each time */
+			var watch = new MutationObserver(function (records) {
+				records.forEach(function (r) {
+					for (var k = 0; k < r.addedNodes.length; k++) {
+						var node = r.addedNodes[k];
+						if (node.nodeType === 1 && node.classList.contains('sockscope-timeline'))
+							pieces.push(node);
+					}
+				});
+				wake();
+			});
+			watch.observe(document.body || document.documentElement, { childList: true, subtree: !document.body });
+			document.addEventListener('DOMContentLoaded', function () {
+				watch.disconnect();
+				pieces = Array.prototype.slice.call(document.getElementsByClassName('sockscope-timeline'));
+				wake();
+			});
+		}
+		/* The next whole piece with text, or null once there are no more. */
+		function piece() {
+			return new Promise(function (resolve) {
+				(function look() {
+					for (; i < pieces.length && ((!holding && pieces[i].nextSibling) || parsed()); i++)
+						if (pieces[i].textContent) return resolve(pieces[i++].textContent);
+					if (parsed() && i >= pieces.length) return resolve(null);
+					waiting.push(look);
+				})();
+			});
+		}
+		var head = piece();
+		var next = function () {
+			if (!head) return piece();
+			var h = head;
+			head = null;
+			return h;
+		};
+		/* Once the first screen is drawn, the rest waits for the browser to finish
+		 * parsing the page: reading alongside it slows both (the browser takes its
+		 * bytes in smaller bites while the page is busy). */
+		next.hold = function () { holding = true; };
+		next.first = function () {
+			return head.then(function (text) { return text !== null && /\S/.test(text); });
+		};
+		return next;
 	};
 
 	/* ---- the parser: text in, events out ---- */
@@ -165,7 +224,8 @@
 	Parser.prototype.docLine = function (text) {
 		if (this.mode === MODE_DOC_HEAD) {
 			this.whole.push(text);
-			this.mode = text === '"events":[' ? MODE_DOC_EVENTS : MODE_WHOLE;
+			if (text === '"events":[') this.mode = MODE_DOC_EVENTS;
+			else if (!this.headMember(text)) this.mode = MODE_WHOLE;
 			return;
 		}
 		if (this.mode === MODE_DOC_EVENTS) {
@@ -180,6 +240,17 @@
 			return;
 		}
 		this.tail.push(text);
+	};
+
+	/* A line of the head between the first and "events":[ (the glossary): one
+	 * member, `"key":value,`, added to the head; false if it is not one. */
+	Parser.prototype.headMember = function (text) {
+		if (!/^"[^"\\]+":.*,$/.test(text)) return false;
+		var v = null;
+		try { v = JSON.parse('{' + text.slice(0, -1) + '}'); } catch (e) { v = null; }
+		if (!isObject(v)) return false;
+		for (var k in v) if (k !== '__proto__' && k !== 'events') this.head[k] = v[k];
+		return true;
 	};
 
 	Parser.prototype.take = function (text) {
@@ -281,6 +352,7 @@
 		var head = this.head || {}, end = complete && this.end ? this.end : {};
 		var doc = { schema: head.schema, events: this.events };
 		if (head.demo !== undefined) doc.demo = head.demo;
+		if (head.glossary !== undefined) doc.glossary = head.glossary;
 		doc.source = end.source !== undefined ? end.source : head.source;
 		if (complete && this.end) {
 			doc.endpoints = end.endpoints;

@@ -57,7 +57,7 @@ export function register({ test, assert, equal, open, ORIGIN, TMP }) {
 	writeFileSync(join(TMP, 'fixtures', 'kernel-nodiag.json'), JSON.stringify(nodiag));
 	const url = (name) => `${ORIGIN}/web/index.html?src=${encodeURIComponent('/__fixtures__/' + name + '.json')}`;
 	const client = doc.events.filter((e) => e.kind === 'kernel' && e.side === 'client');
-	/* the page's events: kernel samples are taken out, counters stay in place as markers */
+	/* the rows: kernel samples are never rows (each event keeps its index), counters are markers */
 	const shown = doc.events.filter((e) => e.kind !== 'kernel');
 
 	test('kernel: cwnd, ssthresh, in-flight and RTT chart on the flow\'s time axis', async () => {
@@ -84,7 +84,7 @@ export function register({ test, assert, equal, open, ORIGIN, TMP }) {
 			equal(await page.locator('.kernel-cursor').evaluate((c) => c.style.display), 'none', 'no cursor before a selection');
 			await page.keyboard.press('End');
 			await page.keyboard.press('Home');
-			const data = shown.findIndex((e) => e.kind === 'packet' && e.t === 0.00021);
+			const data = doc.events.findIndex((e) => e.kind === 'packet' && e.t === 0.00021);   /* data-event: its index in the timeline */
 			await page.locator(`.ladder-svg [data-event="${data}"]`).first().click();
 			const x = Number(await page.locator('.kernel-cursor').getAttribute('x1'));
 			assert(x > first && x < last, `cursor at the packet's time: ${x}`);
@@ -111,7 +111,7 @@ export function register({ test, assert, equal, open, ORIGIN, TMP }) {
 			equal(await gauge.getAttribute('data-accept'), '1', 'accept queue now');
 			assert((await gauge.textContent()).includes('at most 2 during the run'), 'the most it held');
 			/* select the event right after the overflow: the queue was full */
-			const at = shown.findIndex((e) => e.kind === 'counters');
+			const at = doc.events.findIndex((e) => e.kind === 'counters');
 			await page.locator(`.ladder-svg [data-event="${at}"]`).first().click();
 			equal(await gauge.getAttribute('data-accept'), '2', 'accept queue at the overflow');
 			assert((await gauge.textContent()).includes('2 of backlog 1 (full'), 'full when above the backlog');

@@ -155,6 +155,29 @@ export function register({ test, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, RO
 		});
 	}
 
+	test('streamed: a document\'s head members before "events":[ (the glossary) reach the first screen; a hostile one is kept out', async () => {
+		const s = await open(`${ORIGIN}/web/index.html`);
+		try {
+			equal(await s.waitState(), 'start', 'start page');
+			const got = await s.page.evaluate(() => {
+				const p = new window.Sockscope.TimelineParser(false);
+				const ev = (k) => JSON.stringify({ kind: 'note', t: k / 1000, side: 'client', text: 'n' + k });
+				const lines = ['{"schema":"sockscope.timeline/1","demo":{"name":"d"},', '"glossary":{"analysis":{"zero_window":"Zero window."}},',
+					'"__proto__":{"polluted":true},', '"events":['];
+				for (let k = 0; k < 3; k++) lines.push(ev(k) + ',');
+				p.feed(lines.join('\n') + '\n');
+				const doc = p.doc(false);
+				return { events: doc.events.length, glossary: doc.glossary && doc.glossary.analysis.zero_window,
+					polluted: ({}).polluted === true || p.head.polluted === true, streaming: p.mode === 3 };
+			});
+			equal(got.events, 3, 'events read one a line, before the end');
+			equal(got.streaming, true, 'still streaming the events');
+			equal(got.glossary, 'Zero window.', 'the glossary in the first screen\'s document');
+			equal(got.polluted, false, 'a "__proto__" member changes no prototype');
+			s.clean();
+		} finally { await s.close(); }
+	});
+
 	test('streamed: JSON Lines with an unknown schema is refused with a clear message', async () => {
 		const file = join(dir, 'bad-schema.jsonl');
 		writeFileSync(file, lines().join('\n').replace('sockscope.timeline/1', 'sockscope.timeline/7') + '\n');
