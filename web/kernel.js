@@ -33,8 +33,16 @@
 	function signed(n) { return (n > 0 ? '+' : '') + n; }
 
 	/* The text of a counters marker: explained counters first, then names, then a count. */
+	/* Tallies that move with every packet (datagrams and bytes in and out, segments,
+	 * the fast path): the wire shows the same.  A delta of these alone stays in the
+	 * timeline but is no step on the ladder; next to other counters they are listed last. */
+	var TALLY = /^(Ip|IpExt|Ip6|Tcp|Udp|Udp6|UdpLite|UdpLite6|Icmp|Icmp6|IcmpMsg)(In|Out)|^Tcp(ActiveOpens|PassiveOpens|CurrEstab)$|^TcpExt(TCPHPHits|TCPPureAcks|TCPHPAcks|TCPOrigDataSent|TCPDelivered|TCPRcvCoalesce|TCPAutoCorking|TCPBacklogCoalesce)$/;
+
+	function isTally(name) { return TALLY.test(name); }
+
 	function counterText(delta, glossary) {
 		var names = Object.keys(delta).filter(function (k) { return num(delta[k]) !== null; });
+		names = names.filter(function (k) { return !isTally(k); }).concat(names.filter(isTally));
 		var known = names.filter(function (k) { return typeof glossary[k] === 'string'; });
 		var rest = names.filter(function (k) { return typeof glossary[k] !== 'string'; });
 		var parts = known.slice(0, NAMED).map(function (k) {
@@ -57,7 +65,8 @@
 		doc.events.forEach(function (ev) {
 			var kind = isObject(ev) ? ev.kind : null;
 			if (kind === 'kernel' && num(ev.t) !== null) samples.push(ev);
-			if (kind === 'counters' && isObject(ev.delta)) {
+			if (kind === 'counters' && isObject(ev.delta) &&
+				!Object.keys(ev.delta).every(isTally)) {
 				changed = true;
 				ev = { kind: 'note', t: ev.t, ts: ev.ts, side: 'kernel', counters: ev.delta,
 					text: counterText(ev.delta, glossary) };
@@ -322,5 +331,6 @@
 	}
 
 	S.kernelPrepare = prepare;
+	S.kernelIsTally = isTally;
 	S.createKernel = createKernel;
 })(window.Sockscope = window.Sockscope || {});
