@@ -188,6 +188,9 @@ PY
 dropped_test() {
 	id nobody >/dev/null 2>&1 && [ "$(id -u)" = 0 ] || { skip "not root or no user nobody: dropped-privileges tracing untested"; return; }
 	mkdir -p "$out/nobody" && chmod 777 "$out" "$out/nobody" && cp "$bin" "$out/nobody/sockscope" && chmod 755 "$out/nobody/sockscope"
+	setpriv --reuid=65534 --regid=65534 --clear-groups sh -c true 2>/dev/null &&
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$out/nobody/sockscope" list >/dev/null 2>&1 ||
+		{ skip "nobody cannot run programs on this machine: dropped-privileges tracing untested"; return; }
 	SUDO_UID=$(id -u nobody) SUDO_GID=$(id -g nobody) "$out/nobody/sockscope" capture -o "$out/nobody/run.json" \
 		"udp port $udp_port" -- python3 -c "
 import os, socket
