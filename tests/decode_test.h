@@ -97,6 +97,19 @@ static inline void cut_anywhere_bad(int linktype, const uint8_t *frame, size_t l
 	}
 }
 
+/* A frame malformed as a whole: the error names the layer and says what,
+ * and every prefix fails too (truncated or malformed). */
+static inline void decode_bad(int linktype, const uint8_t *frame, size_t len, const char *layer,
+                              const char *what, struct packet *pkt)
+{
+	assert_int_equal(decode_frame(linktype, frame, (uint32_t)len, (uint32_t)len, pkt),
+	                 -SS_EMALFORMED);
+	assert_false(pkt->truncated);
+	assert_string_equal(pkt->err.layer, layer);
+	assert_string_equal(pkt->err.what, what);
+	cut_anywhere_bad(linktype, frame, len);
+}
+
 #define CUT_ANYWHERE(linktype, frame, headers) cut_anywhere(linktype, frame, sizeof frame, headers)
 #define CUT_ANYWHERE_BAD(linktype, frame)      cut_anywhere_bad(linktype, frame, sizeof frame)
 

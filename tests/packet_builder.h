@@ -204,4 +204,15 @@ static inline void pb_handshake(struct pb_conv *c)
 	pb_c2s(c, TCP_ACK, PB_CISN + 1, PB_SISN + 1, 1000, 0, 0.1);
 }
 
+/* For suites that include cmocka first: both sides' states after a packet,
+ * compared by name so that a failure prints "SYN_SENT" rather than a number. */
+#ifdef cmocka_unit_test
+static inline void pb_expect_states(const struct track_result *r, enum track_tcp_state c,
+                                    enum track_tcp_state s)
+{
+	assert_string_equal(track_state_name(r->state_client), track_state_name(c));
+	assert_string_equal(track_state_name(r->state_server), track_state_name(s));
+}
+#endif
+
 #endif

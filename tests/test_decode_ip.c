@@ -79,17 +79,6 @@ static void decode_ok(int linktype, const uint8_t *frame, size_t len, struct pac
 	assert_null(pkt->err.layer);
 }
 
-static void decode_bad(int linktype, const uint8_t *frame, size_t len, const char *layer,
-                       const char *what, struct packet *pkt)
-{
-	assert_int_equal(decode_frame(linktype, frame, (uint32_t)len, (uint32_t)len, pkt),
-	                 -SS_EMALFORMED);
-	assert_false(pkt->truncated);
-	assert_string_equal(pkt->err.layer, layer);
-	assert_string_equal(pkt->err.what, what);
-	cut_anywhere_bad(linktype, frame, len);
-}
-
 static void test_ipv4_fields_and_options(void **state)
 {
 	struct packet pkt;

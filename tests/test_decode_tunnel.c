@@ -178,19 +178,6 @@ static const struct encap_layer *decode_one_layer(int linktype, const uint8_t *f
 	return &pkt->encap[0];
 }
 
-/* A frame that is malformed as a whole: the error names the layer and says
-what, and every prefix fails too (truncated or malformed). */
-static void decode_malformed(int linktype, const uint8_t *frame, size_t len, const char *layer,
-                             const char *what, struct packet *pkt)
-{
-	assert_int_equal(decode_frame(linktype, frame, (uint32_t)len, (uint32_t)len, pkt),
-	                 -SS_EMALFORMED);
-	assert_false(pkt->truncated);
-	assert_string_equal(pkt->err.layer, layer);
-	assert_string_equal(pkt->err.what, what);
-	cut_anywhere_bad(linktype, frame, len);
-}
-
 /* The inner IPv4/UDP of IPV4_UDP: 192.168.0.1:12345 -> 192.168.0.2:53, 4 bytes. */
 static void assert_inner_udp(const struct packet *pkt, uint8_t version)
 {
@@ -243,9 +230,9 @@ static void test_geneve_options(void **state)
 	assert_int_equal(pkt.encap[0].count, 2);
 	assert_inner_udp(&pkt, 6);
 
-	decode_malformed(LINKTYPE_RAW, geneve_bad_option, sizeof geneve_bad_option, "geneve",
+	decode_bad(LINKTYPE_RAW, geneve_bad_option, sizeof geneve_bad_option, "geneve",
 	                 "option runs past options length", &pkt);
-	decode_malformed(LINKTYPE_RAW, geneve_version1, sizeof geneve_version1, "geneve",
+	decode_bad(LINKTYPE_RAW, geneve_version1, sizeof geneve_version1, "geneve",
 	                 "version is not 0", &pkt);
 }
 
@@ -326,7 +313,7 @@ static void test_mpls(void **state)
 	decode_full(LINKTYPE_ETHERNET, mpls_other, sizeof mpls_other, &pkt);
 	assert_int_equal(pkt.l3, L3_OTHER);
 
-	decode_malformed(LINKTYPE_ETHERNET, mpls_deep, sizeof mpls_deep, "mpls",
+	decode_bad(LINKTYPE_ETHERNET, mpls_deep, sizeof mpls_deep, "mpls",
 	                 "label stack deeper than 8", &pkt);
 	assert_int_equal(pkt.err.offset, 14 + 8 * 4);
 }
@@ -344,7 +331,7 @@ static void test_pppoe(void **state)
 	decode_full(LINKTYPE_ETHERNET, pppoe6, sizeof pppoe6, &pkt);
 	assert_inner_udp(&pkt, 6);
 
-	decode_malformed(LINKTYPE_ETHERNET, pppoe_short_len, sizeof pppoe_short_len, "pppoe",
+	decode_bad(LINKTYPE_ETHERNET, pppoe_short_len, sizeof pppoe_short_len, "pppoe",
 	                 "length shorter than the ppp protocol field", &pkt);
 }
 
@@ -380,7 +367,7 @@ static void test_nesting_limit(void **state)
 	assert_inner_udp(&pkt, 4);
 
 	len = nest_ipip(buf, sizeof buf, DECODE_MAX_ENCAP + 1);
-	decode_malformed(LINKTYPE_RAW, buf, len, "ipip", "tunnels nested more than 8 deep", &pkt);
+	decode_bad(LINKTYPE_RAW, buf, len, "ipip", "tunnels nested more than 8 deep", &pkt);
 	assert_int_equal(pkt.err.offset, (DECODE_MAX_ENCAP + 1) * 20);
 	assert_int_equal(pkt.encap_count, DECODE_MAX_ENCAP);
 }
@@ -399,7 +386,7 @@ static void test_jumbo_payload(void **state)
 	assert_int_equal(pkt.payload_len, 4);
 	assert_int_equal(pkt.payload_wire_len, 70000 - 8 - 8);
 
-	decode_malformed(LINKTYPE_RAW, jumbo_small, sizeof jumbo_small, "ipv6",
+	decode_bad(LINKTYPE_RAW, jumbo_small, sizeof jumbo_small, "ipv6",
 	                 "jumbo payload length < 65536", &pkt);
 }
 

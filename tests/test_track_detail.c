@@ -26,13 +26,6 @@ static const struct track_analysis_detail *det(const struct track_result *r,
 	return &r->detail[__builtin_ctz((unsigned)flag)];
 }
 
-static void expect_states(const struct track_result *r, enum track_tcp_state c,
-                          enum track_tcp_state s)
-{
-	assert_string_equal(track_state_name(r->state_client), track_state_name(c));
-	assert_string_equal(track_state_name(r->state_server), track_state_name(s));
-}
-
 static void test_unknown_is_not_guessed(void **state)
 {
 	struct pb_conv c;
@@ -42,7 +35,7 @@ static void test_unknown_is_not_guessed(void **state)
 	pb_c2s(&c, S, C, 0, 1000, 0, 0.1);
 	r = pb_c2s(&c, S, C, 0, 1000, 0, 1.0);
 	r = pb_c2s(&c, S, C, 0, 1000, 0, 2.0);
-	expect_states(&r, TCPS_SYN_SENT, TCPS_UNKNOWN);
+	pb_expect_states(&r, TCPS_SYN_SENT, TCPS_UNKNOWN);
 	assert_string_equal(track_state_name(r.state_server), "UNKNOWN");
 	assert_int_equal(r.listener, TRACK_LISTENER_UNKNOWN);
 	assert_string_equal(track_listener_name(r.listener), "UNKNOWN");
@@ -66,7 +59,7 @@ static void test_refused_no_listener(void **state)
 	pb_conv_init(&c);
 	pb_c2s(&c, S, C, 0, 1000, 0, 0.1);
 	r = pb_s2c(&c, R | A, 0, C + 1, 0, 0, 0.001);
-	expect_states(&r, TCPS_CLOSED, TCPS_CLOSED);
+	pb_expect_states(&r, TCPS_CLOSED, TCPS_CLOSED);
 	assert_int_equal(r.listener, TRACK_LISTENER_NONE);
 	assert_string_equal(track_listener_name(r.listener), "CLOSED");
 	pb_conv_done(&c);
@@ -100,7 +93,7 @@ static void test_listen_call_sets_listener(void **state)
 	track_note_call(c.table, &call);
 	r = pb_c2s(&c, S, C, 0, 1000, 0, 0.1);
 	assert_int_equal(r.listener, TRACK_LISTENER_CALLED);
-	expect_states(&r, TCPS_SYN_SENT, TCPS_UNKNOWN);
+	pb_expect_states(&r, TCPS_SYN_SENT, TCPS_UNKNOWN);
 	r = pb_s2c(&c, S | A, V, C + 1, 1000, 0, 0.1);
 	assert_int_equal(r.listener, TRACK_LISTENER_CALLED); /* not downgraded to inferred */
 	pb_conv_done(&c);
@@ -130,7 +123,7 @@ static void test_simultaneous_open_both_sides(void **state)
 	pb_conv_init(&c);
 	pb_c2s(&c, S, C, 0, 1000, 0, 0.1);
 	r = pb_s2c(&c, S, V, 0, 1000, 0, 0.01);
-	expect_states(&r, TCPS_SYN_RECEIVED, TCPS_SYN_SENT);
+	pb_expect_states(&r, TCPS_SYN_RECEIVED, TCPS_SYN_SENT);
 	r = pb_c2s(&c, S | A, C, V + 1, 1000, 0, 0.01);
 	assert_int_equal(r.via_server, TCPS_SYN_RECEIVED);
 	assert_int_equal(r.via_client, TCPS_UNKNOWN);
@@ -140,7 +133,7 @@ static void test_simultaneous_open_both_sides(void **state)
 			assert_int_equal(r.detail[i].cause, TRACK_CAUSE_SIMULTANEOUS_OPEN);
 	assert_true(r.analysis != 0);
 	r = pb_s2c(&c, S | A, V, C + 1, 1000, 0, 0.01);
-	expect_states(&r, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
+	pb_expect_states(&r, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
 	pb_conv_done(&c);
 	for (int d = 0; d < 2; d++) {
 		uint32_t reached = c.sink.ended[0].states_reached[d];
@@ -159,16 +152,16 @@ static void test_simultaneous_close(void **state)
 	pb_conv_init(&c);
 	pb_handshake(&c);
 	r = pb_c2s(&c, F | A, C + 1, V + 1, 1000, 0, 0.1);
-	expect_states(&r, TCPS_FIN_WAIT_1, TCPS_CLOSE_WAIT);
+	pb_expect_states(&r, TCPS_FIN_WAIT_1, TCPS_CLOSE_WAIT);
 	/* the server's FIN does not acknowledge the client's: the FINs crossed */
 	r = pb_s2c(&c, F | A, V + 1, C + 1, 1000, 0, 0.0001);
 	assert_true(r.fin_crossed);
 	assert_int_equal(r.state_server_before, TCPS_FIN_WAIT_1);
-	expect_states(&r, TCPS_CLOSING, TCPS_CLOSING);
+	pb_expect_states(&r, TCPS_CLOSING, TCPS_CLOSING);
 	r = pb_c2s(&c, A, C + 2, V + 2, 1000, 0, 0.0001);
-	expect_states(&r, TCPS_CLOSING, TCPS_TIME_WAIT);
+	pb_expect_states(&r, TCPS_CLOSING, TCPS_TIME_WAIT);
 	r = pb_s2c(&c, A, V + 2, C + 2, 1000, 0, 0.0001);
-	expect_states(&r, TCPS_TIME_WAIT, TCPS_TIME_WAIT);
+	pb_expect_states(&r, TCPS_TIME_WAIT, TCPS_TIME_WAIT);
 	pb_conv_done(&c);
 	assert_false(c.sink.ended[0].states_reached[TRACK_S2C] & (1u << TCPS_CLOSE_WAIT));
 	assert_true(c.sink.ended[0].states_reached[TRACK_S2C] & (1u << TCPS_FIN_WAIT_1));
@@ -186,7 +179,7 @@ static void test_ordinary_close_not_crossed(void **state)
 	pb_c2s(&c, F | A, C + 1, V + 1, 1000, 0, 0.1);
 	r = pb_s2c(&c, F | A, V + 1, C + 2, 1000, 0, 0.1);
 	assert_false(r.fin_crossed);
-	expect_states(&r, TCPS_TIME_WAIT, TCPS_LAST_ACK);
+	pb_expect_states(&r, TCPS_TIME_WAIT, TCPS_LAST_ACK);
 	assert_int_equal(r.ack_covers, TRACK_ACK_FIN);
 	pb_conv_done(&c);
 }

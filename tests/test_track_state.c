@@ -19,13 +19,6 @@ static unsigned ta_index(enum track_analysis flag)
 	return (unsigned)__builtin_ctz((unsigned)flag);
 }
 
-static void expect_states(const struct track_result *r, enum track_tcp_state c,
-                          enum track_tcp_state s)
-{
-	assert_string_equal(track_state_name(r->state_client), track_state_name(c));
-	assert_string_equal(track_state_name(r->state_server), track_state_name(s));
-}
-
 static void test_normal_open(void **state)
 {
 	struct pb_conv c;
@@ -38,21 +31,21 @@ static void test_normal_open(void **state)
 	assert_int_equal(r.dir, TRACK_C2S);
 	assert_int_equal(r.handshake, 1);
 	/* a SYN moves no one into LISTEN: the server's side is unknown until it answers */
-	expect_states(&r, TCPS_SYN_SENT, TCPS_UNKNOWN);
+	pb_expect_states(&r, TCPS_SYN_SENT, TCPS_UNKNOWN);
 	assert_int_equal(r.state_client_before, TCPS_UNKNOWN);
 	assert_int_equal(r.listener, TRACK_LISTENER_UNKNOWN);
 	r = pb_s2c(&c, S | A, PB_SISN, PB_CISN + 1, 1000, 0, 0.25);
 	assert_false(r.new_flow);
 	assert_int_equal(r.dir, TRACK_S2C);
 	assert_int_equal(r.handshake, 2);
-	expect_states(&r, TCPS_ESTABLISHED, TCPS_SYN_RECEIVED);
+	pb_expect_states(&r, TCPS_ESTABLISHED, TCPS_SYN_RECEIVED);
 	assert_int_equal(r.state_server_before, TCPS_UNKNOWN);
 	assert_int_equal(r.listener, TRACK_LISTENER_INFERRED);
 	assert_int_equal(r.acks_frame, 1);
 	r = pb_c2s(&c, A, PB_CISN + 1, PB_SISN + 1, 1000, 0, 0.125);
 	assert_int_equal(r.handshake, 3);
 	assert_true(r.handshake_rtt > 0.3749 && r.handshake_rtt < 0.3751);
-	expect_states(&r, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
+	pb_expect_states(&r, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
 	assert_int_equal(r.acks_frame, 2);
 	r = pb_c2s(&c, A | TCP_PSH, PB_CISN + 1, PB_SISN + 1, 1000, 5, 0.1);
 	assert_int_equal(r.handshake, 0);
@@ -101,7 +94,7 @@ static void test_relative_numbers_midstream(void **state)
 	assert_int_equal(r.ack_rel, 1);
 	assert_int_equal(r.next_seq_rel, 6);
 	assert_int_equal(r.win_scaled, -1); /* no SYN: the scale is unknown */
-	expect_states(&r, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
+	pb_expect_states(&r, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
 	r = pb_s2c(&c, A, 999000, 777005, 1000, 0, 0.1);
 	assert_int_equal(r.seq_rel, 1);
 	assert_int_equal(r.ack_rel, 6);
@@ -173,7 +166,7 @@ static void test_syn_retransmitted(void **state)
 	assert_int_equal(r.flow_id, 1);
 	assert_int_equal(r.handshake, 1);
 	assert_true(r.analysis & TA_RETRANSMISSION);
-	expect_states(&r, TCPS_SYN_SENT, TCPS_UNKNOWN);
+	pb_expect_states(&r, TCPS_SYN_SENT, TCPS_UNKNOWN);
 	assert_int_equal(r.detail[ta_index(TA_RETRANSMISSION)].cause, TRACK_CAUSE_SYN);
 	assert_int_equal(r.detail[ta_index(TA_RETRANSMISSION)].frame, 1);
 	assert_int_equal(r.detail[ta_index(TA_RETRANSMISSION)].num, 1);
@@ -194,13 +187,13 @@ static void test_simultaneous_open(void **state)
 	pb_conv_init(&c);
 	pb_c2s(&c, S, PB_CISN, 0, 1000, 0, 0.1);
 	r = pb_s2c(&c, S, PB_SISN, 0, 1000, 0, 0.01);
-	expect_states(&r, TCPS_SYN_RECEIVED, TCPS_SYN_SENT);
+	pb_expect_states(&r, TCPS_SYN_RECEIVED, TCPS_SYN_SENT);
 	r = pb_c2s(&c, S | A, PB_CISN, PB_SISN + 1, 1000, 0, 0.01);
-	expect_states(&r, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED);
+	pb_expect_states(&r, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED);
 	/* RFC 9293 figure 7: the server took the client's SYN first, so it passed SYN_RECEIVED */
 	assert_int_equal(r.via_server, TCPS_SYN_RECEIVED);
 	r = pb_s2c(&c, S | A, PB_SISN, PB_CISN + 1, 1000, 0, 0.01);
-	expect_states(&r, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
+	pb_expect_states(&r, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
 	assert_int_equal(r.flow_id, 1);
 	pb_conv_done(&c);
 }
@@ -213,7 +206,7 @@ static void test_connect_refused(void **state)
 	pb_conv_init(&c);
 	pb_c2s(&c, S, PB_CISN, 0, 1000, 0, 0.1);
 	r = pb_s2c(&c, R | A, 0, PB_CISN + 1, 0, 0, 0.001);
-	expect_states(&r, TCPS_CLOSED, TCPS_CLOSED);
+	pb_expect_states(&r, TCPS_CLOSED, TCPS_CLOSED);
 	assert_int_equal(r.state_client_before, TCPS_SYN_SENT);
 	assert_int_equal(r.ack_rel, 1);
 	assert_int_equal(track_live_flows(c.table), 1); /* kept for the grace period */
@@ -227,13 +220,13 @@ static void normal_close(struct pb_conv *c, double gap)
 {
 	struct track_result r;
 	r = pb_c2s(c, F | A, PB_CISN + 1, PB_SISN + 1, 1000, 0, gap);
-	expect_states(&r, TCPS_FIN_WAIT_1, TCPS_CLOSE_WAIT);
+	pb_expect_states(&r, TCPS_FIN_WAIT_1, TCPS_CLOSE_WAIT);
 	r = pb_s2c(c, A, PB_SISN + 1, PB_CISN + 2, 1000, 0, 0.01);
-	expect_states(&r, TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT);
+	pb_expect_states(&r, TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT);
 	r = pb_s2c(c, F | A, PB_SISN + 1, PB_CISN + 2, 1000, 0, 0.01);
-	expect_states(&r, TCPS_TIME_WAIT, TCPS_LAST_ACK);
+	pb_expect_states(&r, TCPS_TIME_WAIT, TCPS_LAST_ACK);
 	r = pb_c2s(c, A, PB_CISN + 2, PB_SISN + 2, 1000, 0, 0.01);
-	expect_states(&r, TCPS_TIME_WAIT, TCPS_CLOSED);
+	pb_expect_states(&r, TCPS_TIME_WAIT, TCPS_CLOSED);
 }
 
 static void test_half_close_and_end(void **state)
@@ -278,11 +271,11 @@ static void test_simultaneous_close(void **state)
 	pb_handshake(&c);
 	r = pb_c2s(&c, F | A, PB_CISN + 1, PB_SISN + 1, 1000, 0, 0.1);
 	r = pb_s2c(&c, F | A, PB_SISN + 1, PB_CISN + 1, 1000, 0, 0.001);
-	expect_states(&r, TCPS_CLOSING, TCPS_CLOSING);
+	pb_expect_states(&r, TCPS_CLOSING, TCPS_CLOSING);
 	r = pb_c2s(&c, A, PB_CISN + 2, PB_SISN + 2, 1000, 0, 0.001);
-	expect_states(&r, TCPS_CLOSING, TCPS_TIME_WAIT);
+	pb_expect_states(&r, TCPS_CLOSING, TCPS_TIME_WAIT);
 	r = pb_s2c(&c, A, PB_SISN + 2, PB_CISN + 2, 1000, 0, 0.001);
-	expect_states(&r, TCPS_TIME_WAIT, TCPS_TIME_WAIT);
+	pb_expect_states(&r, TCPS_TIME_WAIT, TCPS_TIME_WAIT);
 	pb_conv_done(&c);
 	assert_string_equal(c.sink.ended[0].conn_state, "SF");
 }
@@ -296,7 +289,7 @@ static void test_abort_by_rst(void **state)
 	pb_handshake(&c);
 	pb_c2s(&c, A | TCP_PSH, PB_CISN + 1, PB_SISN + 1, 1000, 10, 0.1);
 	r = pb_c2s(&c, R | A, PB_CISN + 11, PB_SISN + 1, 0, 0, 0.1);
-	expect_states(&r, TCPS_CLOSED, TCPS_CLOSED);
+	pb_expect_states(&r, TCPS_CLOSED, TCPS_CLOSED);
 	assert_int_equal(r.state_server_before, TCPS_ESTABLISHED);
 	pb_conv_done(&c);
 	assert_string_equal(c.sink.ended[0].conn_state, "RSTO");
