@@ -14,9 +14,15 @@ CFLAGS  := $(CSTD) $(WARN) $(OPT) $(SAN) -Iinclude -MMD -MP \
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -ljson-c) -lpthread -lm
 TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-LIB_SRCS  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+LIB_SRCS  := $(filter-out src/cli/main.c src/preload/%,$(wildcard src/*/*.c))
 WEB_FILES := $(wildcard web/index.html web/*.css web/*.js)
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o $(BUILD)/gen/shim_bytes.o
+# The shim preloaded into traced programs: the tracer's decoder, built position-independent,
+# never with sanitizers (it runs inside other programs), only its wrappers exported.
+SHIM_SRCS := src/preload/shim.c $(addprefix src/syscalls/,ring.c decode.c fdtable.c names.c \
+             table.c access.c) src/demos/log.c src/demos/calls.c src/common/common.c
+SHIM_OBJS := $(SHIM_SRCS:%.c=$(BUILD)/pic/%.o)
+SHIM_CFLAGS := $(CSTD) $(WARN) -O2 -g -Iinclude -MMD -MP -fPIC -fvisibility=hidden
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
@@ -41,6 +47,20 @@ $(BUILD)/gen/web_assets.c: $(WEB_FILES) src/timeline/embed-web.sh
 
 $(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
 	$(CC) $(CFLAGS) -Wno-overlength-strings -c $< -o $@
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SHIM_CFLAGS) -c $< -o $@
+
+$(BUILD)/libsockscope-calls.so: $(SHIM_OBJS)
+	$(CC) -shared -Wl,--no-undefined -Wl,-z,now -o $@ $^ -ldl -lpthread
+
+$(BUILD)/gen/shim_bytes.c: $(BUILD)/libsockscope-calls.so src/preload/embed-shim.sh
+	@mkdir -p $(dir $@)
+	sh src/preload/embed-shim.sh $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/shim_bytes.o: $(BUILD)/gen/shim_bytes.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libsockscope.a: $(LIB_OBJS)
 	@rm -f $@
@@ -89,7 +109,7 @@ format:
 clean:
 	rm -rf build
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/src/cli/main.d
+-include $(LIB_OBJS:.o=.d) $(SHIM_OBJS:.o=.d) $(BUILD)/src/cli/main.d
 
 # Coverage-guided fuzzing of file -> decode -> track -> JSON (clang's libFuzzer).
 # FUZZ_SECONDS bounds the run; new crash inputs land in build/fuzz/crashes/.

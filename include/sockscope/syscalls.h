@@ -11,8 +11,13 @@
  * fd, and the socket's addresses once known, so the timeline ties each call
  * to its flow.
  *
- * A started command stops only on socket-related calls: a seccomp-bpf filter
- * installed in the child before exec returns SECCOMP_RET_TRACE for them and
+ * A started command whose program is dynamically linked runs with a shim
+ * preloaded (src/preload/): its C library's socket calls are logged inside
+ * it, without a stop, and reach the tracer through shared memory; the tracer
+ * still follows it, and stops at each call any program it starts that cannot
+ * load the shim (static, set-user-ID, environment cleared).  Otherwise the
+ * command stops only on socket-related calls: a seccomp-bpf filter installed
+ * in the child before exec returns SECCOMP_RET_TRACE for them and
  * SECCOMP_RET_ALLOW for everything else (x86_64 and aarch64; other
  * architectures are refused with a message).  An attached process cannot be
  * given a filter: every system call stops and the choice is made here.
@@ -33,11 +38,19 @@
 
 #include "sockscope/demo.h"
 
+/* How a started command's calls are seen (an attached process: by ptrace). */
+enum syscalls_via {
+	SYSCALLS_VIA_AUTO,    /* the shim where the command's program can load it */
+	SYSCALLS_VIA_PRELOAD, /* the shim, for every program that can load it */
+	SYSCALLS_VIA_PTRACE,  /* stops only: the seccomp filter, every call stops twice */
+};
+
 struct syscalls_options {
 	char **command; /* NULL-terminated argv to run, or NULL to attach */
 	pid_t attach;   /* with command == NULL: the running process to attach to */
 	bool trace;     /* false: run the command untraced (--no-calls) */
 	bool stdout_to_stderr; /* sockscope's stdout carries data: the command writes to stderr */
+	enum syscalls_via via;
 	/* told the command's pid once it runs, and 0 once it has ended, so the
 	 * caller can forward signals to it (NULL: nobody to tell) */
 	void (*on_command)(pid_t pid);
@@ -54,6 +67,8 @@ struct syscalls_result {
 	int left;            /* processes it left running when it ended (daemons) */
 	char left_list[128]; /* "1234 python3, 1240 sleep" */
 	uint64_t calls;      /* socket calls logged */
+	uint64_t lost;       /* calls the shim began but never finished (a writer killed mid-record) */
+	char via[160];       /* how the calls were seen: "preload (3 programs)", "ptrace", ... */
 	char ended[192];     /* how it ended, one sentence: "exited with status 0" */
 };
 

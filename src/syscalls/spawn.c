@@ -63,7 +63,8 @@ static void report(int fd, enum spawn_stage stage, int err)
 	(void)n; /* the parent reads EOF as "no report": nothing better to do here */
 }
 
-static void run_child(char **command, int report_fd, bool trace, bool stdout_to_stderr)
+static void run_child(char **command, int report_fd, bool trace, bool stdout_to_stderr,
+                      const struct spawn_preload *pre)
 {
 	enum spawn_stage stage = SPAWN_READY;
 	sigset_t none;
@@ -78,23 +79,29 @@ static void run_child(char **command, int report_fd, bool trace, bool stdout_to_
 		_exit(127);
 	/* only 0, 1 and 2 reach the command, whatever a library left open */
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* and the shim's memfd, kept across exec, where LD_PRELOAD names it (without
+	 * it the program runs without the shim; the tracer then stops it at each call) */
+	bool shim = pre && dup2(pre->fd, pre->child_fd) >= 0;
 	if (trace && ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
 		stage = SPAWN_NO_PTRACE;
 		err = errno;
-	} else if (trace && install_filter() < 0) {
+	} else if (trace && !pre && install_filter() < 0) {
 		stage = SPAWN_NO_FILTER;
 		err = errno;
 	}
 	report(report_fd, stage, err);
 	if (trace && stage != SPAWN_NO_PTRACE)
 		raise(SIGSTOP); /* the parent sets its options, then lets us go on */
-	execvp(command[0], command);
+	if (shim)
+		execvpe(command[0], command, pre->environ);
+	else
+		execvp(command[0], command);
 	report(report_fd, SPAWN_EXEC_FAILED, errno);
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-pid_t syscalls_spawn(char **command, bool trace, bool stdout_to_stderr, struct spawn_report *first,
-                     int *report_fd)
+pid_t syscalls_spawn(char **command, bool trace, bool stdout_to_stderr,
+                     const struct spawn_preload *pre, struct spawn_report *first, int *report_fd)
 {
 	int fds[2];
 	pid_t pid;
@@ -109,7 +116,7 @@ pid_t syscalls_spawn(char **command, bool trace, bool stdout_to_stderr, struct s
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		run_child(command, fds[1], trace, stdout_to_stderr);
+		run_child(command, fds[1], trace, stdout_to_stderr, pre);
 	}
 	close(fds[1]);
 	*report_fd = fds[0];

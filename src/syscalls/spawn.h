@@ -18,13 +18,20 @@ struct spawn_report {
 	int err;
 };
 
+/* The preloaded shim's memfd for the command (preload.h): no seccomp filter
+ * then, the memfd at child_fd, and this environment. */
+struct spawn_preload {
+	int fd, child_fd;
+	char **environ;
+};
+
 /*
  * Forks and starts command in the child; returns its pid (or -1), with the
  * child's first report in *first and the pipe for a later exec failure in
- * *report_fd (close-on-exec; the caller closes it).
+ * *report_fd (close-on-exec; the caller closes it).  pre: NULL, or the shim.
  */
-pid_t syscalls_spawn(char **command, bool trace, bool stdout_to_stderr, struct spawn_report *first,
-                     int *report_fd);
+pid_t syscalls_spawn(char **command, bool trace, bool stdout_to_stderr,
+                     const struct spawn_preload *pre, struct spawn_report *first, int *report_fd);
 /* 1 with a report, 0 at end of file (exec succeeded), -1 on error. */
 int syscalls_read_report(int fd, struct spawn_report *report);
 

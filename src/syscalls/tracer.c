@@ -15,6 +15,7 @@
  * parent's event, so it is held until the event says which fd table it has.
  */
 #include "access.h"
+#include "preload.h"
 #include "spawn.h"
 
 #include <dirent.h>
@@ -38,6 +39,7 @@ struct tracee {
 	bool held;       /* stopped before its parent's event named its fd table */
 	bool in_call;    /* between a traced call's entry and exit */
 	bool restarting; /* the call was interrupted and will be restarted */
+	bool preload;    /* the shim logs its calls: stop only at fork, clone, exec */
 	struct syscall_event ev;
 	int64_t start_sec;
 	uint32_t start_nsec;
@@ -49,6 +51,8 @@ struct tracer {
 	struct demo_log *log;
 	struct syscalls_result *result;
 	bool filtered; /* a seccomp filter chooses the stops */
+	struct preload *preload;           /* the shim's ring, or NULL */
+	unsigned shim_programs, stopped_programs; /* programs started, by how they were traced */
 	bool attached; /* -p: detach, never kill */
 	pid_t main;
 	bool detaching;
@@ -116,7 +120,7 @@ static void stamp(int64_t *sec, uint32_t *nsec)
 
 static void resume(const struct tracer *t, const struct tracee *tr, int sig)
 {
-	int request = tr->in_call || !t->filtered ? PTRACE_SYSCALL : PTRACE_CONT;
+	int request = tr->in_call || (!t->filtered && !tr->preload) ? PTRACE_SYSCALL : PTRACE_CONT;
 	ptrace(request, tr->tid, NULL, (void *)(long)sig);
 }
 
@@ -221,6 +225,7 @@ static void new_tracee(struct tracer *t, pid_t parent_tid, pid_t child)
 		                                               : syscalls_fd_clone(parent->fds);
 	if (!tr->fds)
 		tr->fds = syscalls_fd_create();
+	tr->preload = parent && parent->preload; /* same memory, same shim */
 	tr->held = false;
 	if (held)
 		resume(t, tr, 0);
@@ -250,6 +255,13 @@ static void exec_done(struct tracer *t, pid_t tid)
 		syscalls_fd_keep_open(own, syscalls_fd_is_open, &ref);
 	syscalls_read_comm(tid, tr->comm, sizeof tr->comm);
 	tr->in_call = tr->restarting = false;
+	if (t->preload) { /* a new program: the shim is in it, or it is stopped at each call */
+		tr->preload = preload_active_in(t->preload, tid);
+		if (tr->preload)
+			t->shim_programs++;
+		else
+			t->stopped_programs++;
+	}
 }
 
 static void event_stop(struct tracer *t, struct tracee *tr, int event)
@@ -404,12 +416,15 @@ static void trace_loop(struct tracer *t)
 
 /* ---- starting, attaching, reporting ---- */
 
-static long trace_options(bool filtered)
+static long trace_options(bool filtered, bool started)
 {
 	long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
 	               PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
-	/* a filtered program cannot make socket calls without its tracer */
-	return filtered ? options | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL : options;
+	/* a filtered program cannot make socket calls without its tracer, nor can
+	 * the shim's once its ring fills: a started command ends with its tracer */
+	if (filtered)
+		options |= PTRACE_O_TRACESECCOMP;
+	return started ? options | PTRACE_O_EXITKILL : options;
 }
 
 static void say_refused(struct syscalls_result *r, const char *what, int err)
@@ -441,7 +456,7 @@ static void trace_child(struct tracer *t, pid_t pid, bool filtered)
 			ended(t, pid, status);
 		return;
 	}
-	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)trace_options(filtered)) < 0 ||
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)trace_options(filtered, true)) < 0 ||
 	    !(tr = add_tracee(t, pid)) || !(tr->fds = syscalls_fd_create())) {
 		say_refused(t->result, "PTRACE_SETOPTIONS", errno ? errno : ENOMEM);
 		ptrace(PTRACE_DETACH, pid, NULL, NULL);
@@ -449,6 +464,7 @@ static void trace_child(struct tracer *t, pid_t pid, bool filtered)
 		return;
 	}
 	t->filtered = filtered;
+	tr->preload = t->preload != NULL; /* until its exec says which program it runs */
 	t->result->traced = true;
 	resume(t, tr, 0);
 	trace_loop(t);
@@ -461,15 +477,53 @@ static void run_untraced(struct tracer *t, pid_t pid)
 		ended(t, pid, status);
 }
 
+/* The shim for this command, unless asked for stops only or its program cannot load it. */
+static bool open_shim(const struct syscalls_options *opts, struct tracer *t, struct preload *pre,
+                      struct demo_log *log)
+{
+	if (!opts->trace || opts->via == SYSCALLS_VIA_PTRACE ||
+	    (opts->via == SYSCALLS_VIA_AUTO && !preload_fits_command(opts->command)))
+		return false;
+	int err = preload_open(pre, log);
+	if (err) {
+		snprintf(t->result->why, sizeof t->result->why,
+		         "the shim could not be prepared (%s): every socket call stops", strerror(err));
+		return false;
+	}
+	return true;
+}
+
+static void say_via(const struct tracer *t, struct syscalls_result *r)
+{
+	if (!r->traced)
+		return;
+	if (!t->preload)
+		snprintf(r->via, sizeof r->via, "ptrace");
+	else if (!t->stopped_programs)
+		snprintf(r->via, sizeof r->via, "preload");
+	else
+		snprintf(r->via, sizeof r->via,
+		         "preload (%u program%s), ptrace at every call (%u program%s)",
+		         t->shim_programs, t->shim_programs == 1 ? "" : "s", t->stopped_programs,
+		         t->stopped_programs == 1 ? "" : "s");
+}
+
 static int run_command(const struct syscalls_options *opts, struct tracer *t)
 {
 	struct syscalls_result *r = t->result;
 	struct spawn_report first, late;
+	struct preload pre;
 	int report_fd;
-	pid_t pid = syscalls_spawn(opts->command, opts->trace, opts->stdout_to_stderr, &first, &report_fd);
+	bool shim = open_shim(opts, t, &pre, t->log);
+	struct spawn_preload spawn_pre = {shim ? pre.fd : -1, shim ? pre.child_fd : -1,
+	                                  shim ? pre.environ : NULL};
+	pid_t pid = syscalls_spawn(opts->command, opts->trace, opts->stdout_to_stderr,
+	                           shim ? &spawn_pre : NULL, &first, &report_fd);
 
 	if (pid < 0) {
 		snprintf(r->ended, sizeof r->ended, "could not be started: %s", strerror(errno));
+		if (shim)
+			preload_close(&pre);
 		return -SS_EIO;
 	}
 	t->main = pid;
@@ -484,10 +538,30 @@ static int run_command(const struct syscalls_options *opts, struct tracer *t)
 		         "the seccomp filter was refused (%s): every system call stops, so the "
 		         "program runs slower",
 		         strerror(first.err));
+	/* the shim logs without ptrace: with ptrace refused, its calls are still seen */
+	if (shim && preload_start(&pre) == 0)
+		t->preload = &pre;
 	if (opts->trace && first.stage != SPAWN_NO_PTRACE)
-		trace_child(t, pid, first.stage == SPAWN_READY);
+		trace_child(t, pid, first.stage == SPAWN_READY && !shim);
 	else
 		run_untraced(t, pid);
+	if (shim) {
+		preload_finish(&pre);
+		r->calls += pre.calls;
+		r->lost = pre.lost;
+		if (first.stage == SPAWN_NO_PTRACE && t->preload) {
+			r->traced = true;
+			size_t used = strlen(r->why);
+			snprintf(r->why + used, sizeof r->why - used,
+			         "; calls are seen only through the preloaded shim, in programs that "
+			         "load it");
+		}
+		say_via(t, r);
+		preload_close(&pre);
+		t->preload = NULL;
+	} else {
+		say_via(t, r);
+	}
 	if (syscalls_read_report(report_fd, &late) == 1 && late.stage == SPAWN_EXEC_FAILED)
 		r->exec_errno = late.err;
 	close(report_fd);
@@ -502,7 +576,7 @@ static bool seize_thread(struct tracer *t, pid_t tid, struct fd_table *fds)
 
 	if (find_tracee(t, tid))
 		return true;
-	if (ptrace(PTRACE_SEIZE, tid, NULL, (void *)trace_options(false)) < 0)
+	if (ptrace(PTRACE_SEIZE, tid, NULL, (void *)trace_options(false, false)) < 0)
 		return false;
 	if (!(tr = add_tracee(t, tid))) {
 		ptrace(PTRACE_DETACH, tid, NULL, NULL);
@@ -556,6 +630,7 @@ static int attach(const struct syscalls_options *opts, struct tracer *t)
 	target_attached = 1;
 	signal_target = t->main;
 	trace_loop(t);
+	say_via(t, r);
 	return 0;
 }
 
@@ -605,6 +680,7 @@ int syscalls_run(const struct syscalls_options *opts, struct demo_log *log,
 			return 0;
 		}
 		opts = &(struct syscalls_options){.command = opts->command,
+		                                  .via = opts->via,
 		                                  .trace = false,
 		                                  .stdout_to_stderr = opts->stdout_to_stderr,
 		                                  .on_command = opts->on_command};

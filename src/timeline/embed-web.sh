@@ -8,7 +8,7 @@ echo '#include "sockscope/report.h"'
 n=0
 for f in "$@"; do
 	echo "static const unsigned char asset_$n[] = {"
-	od -An -v -tx1 "$f" | sed -e 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'
+	sh "$(dirname "$0")/../common/bytes-to-c.sh" "$f"
 	echo '0};'
 	n=$((n + 1))
 done
