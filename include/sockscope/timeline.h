@@ -116,6 +116,8 @@ struct timeline_calls_source {
 	const char *why;     /* why not, or what limited it; NULL or "" when nothing to say */
 	uint64_t count;      /* calls logged */
 	const char *command; /* how the program ended: "exited with status 0" */
+	const char *via;     /* how the calls were seen: "preload", "ptrace", both; NULL: none */
+	uint64_t lost;       /* calls begun but never handed over (a process killed mid-record) */
 };
 
 struct timeline_source {

@@ -37,6 +37,8 @@ int cli_calls_work(void *arg)
 	c->source.why = r->why;
 	c->source.count = r->calls;
 	c->source.command = r->ended;
+	c->source.via = r->via[0] ? r->via : NULL;
+	c->source.lost = r->lost;
 	if (!r->started)
 		return r->exec_errno == 0 ? 1 : r->exec_errno == ENOENT ? 127 : 126;
 	if (r->signaled)
@@ -55,6 +57,10 @@ void cli_calls_report(const struct cli_calls *c)
 		          c->result.why[0] ? c->result.why : "unknown");
 	else if (c->result.why[0])
 		cli_error("socket calls traced, but %s", c->result.why);
+	if (c->result.lost)
+		cli_error("%llu socket call%s lost: a process was killed while logging %s",
+		          (unsigned long long)c->result.lost, c->result.lost == 1 ? "" : "s",
+		          c->result.lost == 1 ? "it" : "them");
 	if (c->opts.attach > 0)
 		cli_error("process %d %s", (int)c->opts.attach, c->result.ended);
 	else

@@ -52,6 +52,9 @@ static const char capture_usage[] =
     "  -- COMMAND  run COMMAND, capturing from just before it starts until it ends;\n"
     "              its socket calls are traced onto the timeline\n"
     "  --no-calls  run COMMAND without tracing its socket calls\n"
+    "  --calls=HOW how: auto (the default: a shim preloaded into programs that\n"
+    "              can load it, ptrace stops for the others), preload (the shim\n"
+    "              even when COMMAND itself cannot load it), ptrace (stops only)\n"
     "  -p PID      trace the socket calls of running process PID until it ends or Ctrl-C\n"
     "  --kernel-interval MS\n"
     "              how often the kernel's view (sock_diag, /proc/net counters) is\n"
@@ -70,6 +73,7 @@ struct capture_args {
 	char **command; /* NULL-terminated, or NULL */
 	struct cli_format format;
 	bool no_calls; /* --no-calls */
+	enum syscalls_via via; /* --calls=HOW */
 	long attach;   /* -p PID, or 0 */
 	unsigned kernel_interval_us; /* 0: no kernel sampling */
 };
@@ -182,6 +186,18 @@ static int parse_option(int opt, const char *arg, void *ctx)
 	case 'N':
 		args->no_calls = true;
 		break;
+	case 'C':
+		if (strcmp(arg, "auto") == 0)
+			args->via = SYSCALLS_VIA_AUTO;
+		else if (strcmp(arg, "preload") == 0)
+			args->via = SYSCALLS_VIA_PRELOAD;
+		else if (strcmp(arg, "ptrace") == 0)
+			args->via = SYSCALLS_VIA_PTRACE;
+		else {
+			cli_error("capture: --calls wants auto, preload or ptrace, not '%s'", arg);
+			return CLI_USAGE;
+		}
+		break;
 	case 'k':
 		if (!cli_parse_interval_ms(arg, &args->kernel_interval_us)) {
 			cli_error("capture: --kernel-interval wants milliseconds from 0 to 1000, not '%s'",
@@ -235,6 +251,7 @@ static int parse_capture_args(int argc, char **argv, struct capture_args *args)
 	    {"help", no_argument, NULL, 'h'},
 	    {"html", required_argument, NULL, 'H'},
 	    {"no-calls", no_argument, NULL, 'N'},
+	    {"calls", required_argument, NULL, 'C'},
 	    {"kernel-interval", required_argument, NULL, 'k'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -366,6 +383,7 @@ int cli_capture(int argc, char **argv)
 	}
 	struct cli_calls calls;
 	status = cli_calls_init(&calls, args.command, args.attach, !args.no_calls);
+	calls.opts.via = args.via;
 	if (status == CLI_OK)
 		status = record_and_write(&args, pcap_path, fd, &calls);
 	cli_calls_free(&calls);

@@ -158,6 +158,9 @@ static void emit_calls_source(struct emitter *e, const struct timeline_calls_sou
 	emit_optional_string(e, "why", calls->why);
 	emit_kv_int(e, "count", (int64_t)calls->count);
 	emit_optional_string(e, "command", calls->command);
+	emit_optional_string(e, "via", calls->via);
+	if (calls->lost)
+		emit_kv_int(e, "lost", (int64_t)calls->lost);
 	emit_end_object(e);
 }
 

@@ -31,29 +31,56 @@ checked() { # checked NAME STATUS OUTPUT
 	if [ "$2" = 0 ]; then pass "$1"; else fail "$1"; fi
 }
 
-textbook() {
+textbook() { # textbook HOW: the pair traced with --calls=HOW (auto: through the shim)
+	how=$1
 	cd "$here/textbook" || return
-	"$bin" capture -o "$out/textbook.json" "port $tcp_port or port $udp_port" -- sh -c "$wait_port
+	"$bin" capture -o "$out/textbook-$how.json" --calls="$how" "port $tcp_port or port $udp_port" -- sh -c "$wait_port
 		python3 tcp_server.py $tcp_port & w tcp $tcp_port 0A; python3 tcp_client.py $tcp_port
 		python3 udp_server.py $udp_port & w udp $udp_port 07; python3 udp_client.py $udp_port" \
 		>"$out/textbook.out" 2>"$out/textbook.err"
 	status=$?
 	cd - >/dev/null || return
+	tcp_port=$((tcp_port + 100)) udp_port=$((udp_port + 100)) # the servers left TIME_WAITs
 	if [ $status != 0 ]; then
-		fail "textbook pair: capture exited $status: $(cat "$out/textbook.err")"
+		fail "textbook pair ($how): capture exited $status: $(cat "$out/textbook.err")"
 		return
 	fi
 	grep -q "HELLO FROM THE TEXTBOOK CLIENT" "$out/textbook.out" &&
-		pass "textbook pair: the programs' stdout stays theirs" ||
-		fail "textbook pair: client output missing: $(cat "$out/textbook.out")"
+		pass "textbook pair ($how): the programs' stdout stays theirs" ||
+		fail "textbook pair ($how): client output missing: $(cat "$out/textbook.out")"
 	grep -q "left 2 processes running" "$out/textbook.err" &&
-		pass "textbook pair: the two servers left running are reported" ||
-		fail "textbook pair: no report of the servers left running: $(cat "$out/textbook.err")"
+		pass "textbook pair ($how): the two servers left running are reported" ||
+		fail "textbook pair ($how): no report of the servers left running: $(cat "$out/textbook.err")"
 	grep -Eq "[0-9]+ socket calls traced" "$out/textbook.err" &&
-		pass "textbook pair: the summary counts the calls" ||
-		fail "textbook pair: summary without calls: $(cat "$out/textbook.err")"
-	result=$(python3 "$here/check_calls.py" textbook "$out/textbook.json" $tcp_port $udp_port)
-	checked "textbook pair: calls on the right flows, in order with the wire" $? "$result"
+		pass "textbook pair ($how): the summary counts the calls" ||
+		fail "textbook pair ($how): summary without calls: $(cat "$out/textbook.err")"
+	want=$([ "$how" = ptrace ] && echo ptrace || echo preload)
+	result=$(python3 "$here/check_calls.py" textbook "$out/textbook-$how.json" $(($tcp_port - 100)) \
+		$(($udp_port - 100)) "$want")
+	checked "textbook pair ($how): calls on the right flows, in order with the wire" $? "$result"
+}
+
+# A statically linked program cannot load the shim: started from a shell that does,
+# it is traced by stops, and its calls are there all the same.
+static_test() {
+	if ! cc -O2 -static -o "$out/static-sender" "$here/static_sender.c" 2>"$out/cc.err"; then
+		skip "cannot link a static program (libc.a missing?): $(cat "$out/cc.err")"
+		return
+	fi
+	"$bin" capture -o "$out/static.json" "udp port $udp_port" -- sh -c "$out/static-sender $udp_port" \
+		2>"$out/static.err"
+	python3 - "$out/static.json" <<'PY' && pass "static program under a shell: traced by stops, its sendto on the flow" ||
+import json, sys
+d = json.load(open(sys.argv[1]))
+calls = d["source"]["calls"]
+sends = [e for e in d["events"] if e["kind"] == "app" and e["call"] == "sendto"]
+print("    source.calls:", calls)
+print("    sendto:", [(e["comm"], e["args"], e.get("flow")) for e in sends])
+ok = (calls["via"] == "preload (1 program), ptrace at every call (1 program)" and len(sends) == 1 and
+      sends[0]["comm"] == "static-sender" and '"static"' in sends[0]["args"] and sends[0].get("flow"))
+sys.exit(0 if ok else 1)
+PY
+		fail "static program: $(cat "$out/static.err")"
 }
 
 curl_test() {
@@ -76,30 +103,43 @@ curl_test() {
 	checked "curl against python3 -m http.server: calls on the flow" $? "$result"
 }
 
-# ptrace forbidden by a seccomp policy (as a container's): the capture still works.
+# ptrace forbidden by a seccomp policy (as a container's): the capture still works,
+# and a program that loads the shim still has its calls logged (they need no ptrace);
+# with --calls=ptrace nothing can be traced, and both say why.
 refused_test() {
 	if ! cc -O2 -o "$out/noptrace" "$here/noptrace.c" 2>"$out/cc.err"; then
 		skip "cannot build the no-ptrace helper: $(cat "$out/cc.err")"
 		return
 	fi
-	# (LeakSanitizer stops the world with ptrace, which this test forbids)
-	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$out/noptrace" "$bin" capture -o "$out/refused.json" "port $tcp_port" -- \
-		python3 -c 'import socket; socket.socket().close(); print("ran")' \
-		>"$out/refused.out" 2>"$out/refused.err"
-	status=$?
-	if [ $status = 0 ] && grep -q "^ran$" "$out/refused.out" &&
-		grep -q "socket calls NOT traced: ptrace refused (Operation not permitted)" "$out/refused.err"; then
-		pass "ptrace refused: the command runs, exit 0, and stderr says why"
-	else
-		fail "ptrace refused: exit $status: $(cat "$out/refused.err" "$out/refused.out")"
-	fi
-	python3 - "$out/refused.json" <<'PY' && pass "ptrace refused: source.calls says why" || fail "ptrace refused: source.calls"
+	for how in auto ptrace; do
+		# (LeakSanitizer stops the world with ptrace, which this test forbids)
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$out/noptrace" "$bin" capture \
+			-o "$out/refused.json" --calls=$how "port $tcp_port" -- \
+			python3 -c 'import socket; socket.socket().close(); print("ran")' \
+			>"$out/refused.out" 2>"$out/refused.err"
+		status=$?
+		said=$([ $how = ptrace ] && echo "socket calls NOT traced: ptrace refused (Operation not permitted)" ||
+			echo "socket calls traced, but ptrace refused (Operation not permitted)")
+		if [ $status = 0 ] && grep -q "^ran$" "$out/refused.out" && grep -qF "$said" "$out/refused.err"; then
+			pass "ptrace refused ($how): the command runs, exit 0, and stderr says why"
+		else
+			fail "ptrace refused ($how): exit $status: $(cat "$out/refused.err" "$out/refused.out")"
+		fi
+		python3 - "$out/refused.json" $how <<'PY' && pass "ptrace refused ($how): source.calls says why" ||
 import json, sys
-calls = json.load(open(sys.argv[1]))["source"]["calls"]
-ok = calls["traced"] is False and "ptrace refused" in calls["why"] and calls["count"] == 0
-print("    source.calls:", calls)
+d = json.load(open(sys.argv[1]))
+calls = d["source"]["calls"]
+names = [e["call"] for e in d["events"] if e["kind"] == "app"]
+print("    source.calls:", calls, names)
+if sys.argv[2] == "ptrace":
+    ok = calls["traced"] is False and "ptrace refused" in calls["why"] and calls["count"] == 0
+else:
+    ok = (calls["traced"] is True and "ptrace refused" in calls["why"] and "only through the preloaded shim" in calls["why"]
+          and calls["via"] == "preload" and names[:1] == ["socket"] and "close" in names)
 sys.exit(0 if ok else 1)
 PY
+			fail "ptrace refused ($how): source.calls"
+	done
 }
 
 # How the command ended is said, and the timeline is written all the same.
@@ -207,29 +247,27 @@ PY
 		fail "privileges dropped: $(cat "$out/nobody.err")"
 }
 
-# The overhead budgets, at a reduced size (the full run is `make bench-calls`):
-# bulk < 10%, small sends <= 2x.  A ptrace tracer stops every traced call twice
-# (docs/calls.md), and on loopback a socket read or write costs less than those
-# two stops, so neither budget is met by this design: each is reported with the
-# ratio measured and counted as skipped, loudly, until the design changes.  The
-# bench itself must run.
-budget_check() { # name ratio limit
-	if python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$2" "$3"; then
-		pass "tracing overhead on $1 within budget (<= ${3}x): ${2}x"
-	else
-		skip "tracing overhead on $1 NOT within budget (<= ${3}x): measured ${2}x; a ptrace tracer stops every call twice (docs/calls.md)"
-	fi
-}
-
+# The overhead budgets of the issue, as bench/calls.sh measures them (best of 5 runs
+# each, traced against --no-calls): 100,000 small sends at most 2x, a bulk transfer
+# under 10% slower.  On a miss the bench runs once more (this machine is shared), and a
+# second miss fails.
 overhead_test() {
 	root=$(cd "$here/../.." && pwd)
-	result=$(cd "$root" && SOCKSCOPE_BENCH_PORT=$((base + 10)) sh bench/calls.sh "$(cd "$build" && pwd)" 256 5000 5 2>&1)
-	echo "$result" | sed 's/^/    /'
-	ratios=$(echo "$result" | sed -n 's/^ratios: bulk \([0-9.]*\) small \([0-9.]*\)$/\1 \2/p')
-	[ -n "$ratios" ] || { fail "tracing overhead: the bench did not run"; return; }
+	for attempt in 1 2; do
+		result=$(cd "$root" && SOCKSCOPE_BENCH_PORT=$((base + 10 + attempt * 40)) \
+			sh bench/calls.sh "$(cd "$build" && pwd)" 256 100000 5 2>&1)
+		echo "$result" | sed 's/^/    /'
+		ratios=$(echo "$result" | sed -n 's/^ratios: bulk \([0-9.]*\) small \([0-9.]*\)$/\1 \2/p')
+		[ -n "$ratios" ] || { fail "tracing overhead: the bench did not run"; return; }
+		echo "$result" | grep -q "targets met" && break
+	done
 	set -- $ratios
-	budget_check bulk "$1" 1.10
-	budget_check "small sends" "$2" 2.0
+	python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 1.10 else 1)" "$1" &&
+		pass "tracing overhead on a bulk transfer under 10%: ${1}x" ||
+		fail "tracing overhead on a bulk transfer: ${1}x, budget < 1.10x"
+	python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 2.0 else 1)" "$2" &&
+		pass "tracing overhead on 100,000 small sends at most 2x: ${2}x" ||
+		fail "tracing overhead on 100,000 small sends: ${2}x, budget <= 2x"
 }
 
 probe=$("$bin" capture -c 1 -o "$out/probe.json" --no-calls -- true 2>&1 >/dev/null)
@@ -238,7 +276,9 @@ if [ $? != 0 ] && echo "$probe" | grep -q "not permitted"; then
 	echo "calls: 0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
-textbook
+textbook auto
+textbook ptrace
+static_test
 curl_test
 refused_test
 endings_test

@@ -134,16 +134,18 @@ def check_udp(d, apps, packets, port):
           "udp: sendto() starts before its datagram")
 
 
-def check_source(d):
+def check_source(d, via=None):
     calls = d["source"].get("calls", {})
     check(calls.get("traced") is True and calls.get("count", 0) > 0,
           "source.calls says the calls were traced: %s" % calls)
+    if via:
+        check(calls.get("via") == via, "source.calls.via is %s: %s" % (via, calls.get("via")))
 
 
 def main():
     mode, path = sys.argv[1], sys.argv[2]
     d, apps, packets = load(path)
-    check_source(d)
+    check_source(d, sys.argv[5] if mode == "textbook" and len(sys.argv) > 5 else None)
     if mode == "textbook":
         check_tcp(d, apps, packets, int(sys.argv[3]))
         check_udp(d, apps, packets, int(sys.argv[4]))

@@ -51,17 +51,30 @@ else
 fi
 
 # 1. A command sees descriptors 0, 1 and 2 only: not the packet socket, -w or the markers.
-fds_of_command() { # fds_of_command PREFIX...: the command's open descriptors, one line
-	"$@" "$bin" capture -w "$out/fd.pcap" -o "$out/fd.json" -- sh -c 'ls /proc/$$/fd' \
-		2>"$out/fd.log" | tr '\n' ' '
+# With its calls traced it also holds the shim's memfd (named sockscope-calls: the
+# preloaded library and the ring its calls go through), and nothing else.
+fds_of_command() ( # fds_of_command PREFIX...: the command's fds, one line
+	cd "$out/user" && rm -f fd.pcap fd.json && "$@" "$bin" capture -w fd.pcap -o fd.json $capture_options -- sh -c \
+		'ls -l /proc/$$/fd | awk "NF > 8 { print \$9 (\$9 > 2 ? \":\" \$11 : \"\") }"' \
+		2>"$out/fd.log" | sort -n | tr '\n' ' '
+)
+only_std() { # only_std FDS [shim]: 0 1 2, and the shim's memfd when allowed
+	rest=$(echo "$1" | sed 's/ [0-9]*:\/memfd:sockscope-calls / /')
+	[ "$rest" = "0 1 2 " ] && { [ -n "${2:-}" ] || [ "$rest" = "$1" ]; }
 }
-fds=$(fds_of_command env)
-[ "$fds" = "0 1 2 " ] && pass "1 command under root sees fds 0 1 2 only" ||
-	fail "1 command under root sees fds: $fds ($(cat "$out/fd.log"))"
 mkdir -m 777 "$out/user"
+capture_options=""
+fds=$(fds_of_command env)
+only_std "$fds" shim && pass "1 command under root sees fds 0 1 2 only (and the shim's memfd): $fds" ||
+	fail "1 command under root sees fds: $fds ($(cat "$out/fd.log"))"
+capture_options="--no-calls"
+fds=$(fds_of_command env)
+only_std "$fds" && pass "1 command under root with --no-calls sees fds 0 1 2 only" ||
+	fail "1 command under root with --no-calls sees fds: $fds ($(cat "$out/fd.log"))"
+capture_options=""
 if [ -n "$as_user" ]; then
-fds=$(cd "$out/user" && $as_sudo "$bin" capture -w fd.pcap -o fd.json -- sh -c 'ls /proc/$$/fd' 2>"$out/fd.log" | tr '\n' ' ')
-[ "$fds" = "0 1 2 " ] && pass "1 command under sudo sees fds 0 1 2 only" ||
+fds=$(fds_of_command $as_sudo)
+only_std "$fds" shim && pass "1 command under sudo sees fds 0 1 2 only (and the shim's memfd)" ||
 	fail "1 command under sudo sees fds: $fds ($(cat "$out/fd.log"))"
 # the spoofing path itself: the command, as nobody, looks for any packet socket it holds
 spoof=$(cd "$out/user" && $as_sudo "$bin" capture -o s.json -- python3 -c '
