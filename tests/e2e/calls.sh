@@ -301,7 +301,7 @@ interrupt_test
 attach_test
 dropped_test
 if [ "${SOCKSCOPE_SKIP_OVERHEAD:-}" ]; then
-	skip "tracing overhead budget: SOCKSCOPE_SKIP_OVERHEAD is set"
+	skip "tracing overhead budgets not measured: $SOCKSCOPE_SKIP_OVERHEAD"
 else
 	overhead_test
 fi
