@@ -233,6 +233,10 @@ static bool begin(struct pending *p, long nr, const uint64_t *args)
 
 	if (!ring || busy || !(desc = syscalls_lookup(nr)))
 		return false;
+	/* a vfork child runs in its parent's memory until it execs: the fd table and
+	 * the pid here are the parent's, so its calls are left to the tracer */
+	if ((pid_t)syscall(SYS_getpid) != self.tgid)
+		return false;
 	busy = 1;
 	struct tracee_access access = access_self();
 	p->ev.desc = desc;
@@ -418,22 +422,16 @@ static int fcntl_logged(int (*real)(int, int, ...), int fd, int cmd, void *arg)
 	return ret;
 }
 
-EXPORT int fcntl(int fd, int cmd, ...)
-{
-	va_list ap;
-	va_start(ap, cmd);
-	void *arg = va_arg(ap, void *);
-	va_end(ap);
-	REAL(fcntl)
-	return fcntl_logged(real_fcntl, fd, cmd, arg);
-}
+#define WRAP_FCNTL(name)                                                                           \
+	EXPORT int name(int fd, int cmd, ...)                                                      \
+	{                                                                                          \
+		va_list ap;                                                                        \
+		va_start(ap, cmd);                                                                 \
+		void *arg = va_arg(ap, void *);                                                    \
+		va_end(ap);                                                                        \
+		REAL(name)                                                                         \
+		return fcntl_logged(real_##name, fd, cmd, arg);                                    \
+	}
 
-EXPORT int fcntl64(int fd, int cmd, ...)
-{
-	va_list ap;
-	va_start(ap, cmd);
-	void *arg = va_arg(ap, void *);
-	va_end(ap);
-	REAL(fcntl64)
-	return fcntl_logged(real_fcntl64, fd, cmd, arg);
-}
+WRAP_FCNTL(fcntl)
+WRAP_FCNTL(fcntl64)

@@ -211,7 +211,9 @@ static bool share_files(const struct tracee *parent, pid_t child, pid_t child_tg
 	return same < 0 ? child_tgid == parent->tgid : same == 0;
 }
 
-static void new_tracee(struct tracer *t, pid_t parent_tid, pid_t child)
+/* A vfork child shares its parent's memory, shim state included, until it
+ * execs: the shim leaves its calls alone, so it is stopped at each one. */
+static void new_tracee(struct tracer *t, pid_t parent_tid, pid_t child, bool vforked)
 {
 	struct tracee *tr = find_tracee(t, child);
 	bool held = tr && tr->held;
@@ -225,7 +227,7 @@ static void new_tracee(struct tracer *t, pid_t parent_tid, pid_t child)
 		                                               : syscalls_fd_clone(parent->fds);
 	if (!tr->fds)
 		tr->fds = syscalls_fd_create();
-	tr->preload = parent && parent->preload; /* same memory, same shim */
+	tr->preload = parent && parent->preload && !vforked; /* a copy of the parent's shim */
 	tr->held = false;
 	if (held)
 		resume(t, tr, 0);
@@ -274,7 +276,7 @@ static void event_stop(struct tracer *t, struct tracee *tr, int event)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg);
-		new_tracee(t, tid, (pid_t)msg);
+		new_tracee(t, tid, (pid_t)msg, event == PTRACE_EVENT_VFORK);
 		break;
 	case PTRACE_EVENT_EXEC:
 		exec_done(t, tid);

@@ -103,6 +103,30 @@ curl_test() {
 	checked "curl against python3 -m http.server: calls on the flow" $? "$result"
 }
 
+# Python's subprocess starts its child with vfork: until it execs, the child runs in
+# the parent's memory, and with close_fds it closes the shim's memfd before exec.
+# The parent's calls stay the parent's, and the child's program is traced by stops.
+vfork_test() {
+	"$bin" capture -o "$out/vfork.json" "udp port $udp_port" -- python3 -c "
+import socket, subprocess
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b'before', ('127.0.0.1', $udp_port))
+subprocess.run(['true'])
+s.sendto(b'after', ('127.0.0.1', $udp_port))
+s.close()" 2>"$out/vfork.err"
+	python3 - "$out/vfork.json" <<'PY' && pass "vfork child (subprocess): the parent's calls stay its own, the child traced by stops" ||
+import json, sys
+d = json.load(open(sys.argv[1]))
+calls = [(e["comm"], e["call"]) for e in d["events"] if e["kind"] == "app"]
+via = d["source"]["calls"]["via"]
+print("    calls:", calls, "via:", via)
+ok = (calls == [("python3", "socket"), ("python3", "sendto"), ("python3", "sendto"), ("python3", "close")]
+      and via.endswith("ptrace at every call (1 program)"))
+sys.exit(0 if ok else 1)
+PY
+		fail "vfork child: $(cat "$out/vfork.err")"
+}
+
 # The shim on its own, handed a ring that is not one (a program may set anything in its
 # environment): it passes every call through, and the program runs as without it.
 shim_hostile_test() {
@@ -293,6 +317,7 @@ fi
 textbook auto
 textbook ptrace
 static_test
+vfork_test
 shim_hostile_test
 curl_test
 refused_test
