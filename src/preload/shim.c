@@ -121,7 +121,6 @@ static size_t self_read(void *ctx, uint64_t addr, void *buf, size_t len)
 static struct tracee_access access_self(void)
 {
 	struct tracee_access a = syscalls_access(&self); /* process_vm_readv, /proc fdinfo */
-	read_remote = a.read;
 	a.read = self_read;
 	a.get_fd = self_get_fd;
 	a.probe_fd = self_probe_fd;
@@ -206,6 +205,7 @@ __attribute__((constructor)) static void shim_init(void)
 		return;
 	}
 	self.tid = self.tgid = getpid();
+	read_remote = syscalls_access(&self).read;
 	pthread_atfork(NULL, NULL, after_fork_child);
 	ring = h;
 }
