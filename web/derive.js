@@ -16,7 +16,7 @@
  * Lanes that share a name are numbered ("client 1", "client 2", …).
  * Nothing here touches the DOM.
  */
-(function (S) {
+Sockscope.module(function (S) {
 	'use strict';
 
 	var RESEND_FLAGS = ['retransmission', 'fast_retransmission'];
@@ -236,4 +236,4 @@
 	S.derive = derive;
 	S.own = own;
 	S.clip = clip;
-})(window.Sockscope = window.Sockscope || {});
+}, true);

@@ -9,7 +9,7 @@
  * Sockscope.createFilter(root, model, dispatch): the box, its match count, previous
  * and next match; "/" focuses it (main.js).
  */
-(function (S) {
+Sockscope.module(function (S) {
 	'use strict';
 
 	var dom = S.dom, html = dom.html;
@@ -112,7 +112,8 @@
 			if (document.activeElement !== box && box.value !== (st.query || '')) box.value = st.query || '';
 			var active = !!(st.query && st.query.trim());
 			prev.disabled = next.disabled = !active || !st.rows.length;
-			count.textContent = !active ? '' : st.rows.length ? S.formatCount(st.rows.length) + ' matching events'
+			var searching = active && model.remote && model.remote.pending;   /* asked the worker (worker.js) */
+			count.textContent = !active ? '' : searching ? 'searching…' : st.rows.length ? S.formatCount(st.rows.length) + ' matching events'
 				: 'nothing matches';
 			root.classList.toggle('no-match', active && !st.rows.length);
 		}
@@ -122,4 +123,4 @@
 
 	S.matchRows = matchRows;
 	S.createFilter = createFilter;
-})(window.Sockscope = window.Sockscope || {});
+}, true);

@@ -93,8 +93,8 @@
 			var f = st.flow !== null ? model.flowById[st.flow] : null;
 			var tcp = f && String(f.proto).toLowerCase() === 'tcp';
 			root.hidden = !tcp;
-			if (!tcp || shown === f.id) return;
-			shown = f.id;
+			if (!tcp || shown === f.id + '/' + model.version) return;   /* version: events read since (worker.js) */
+			shown = f.id + '/' + model.version;
 			note.textContent = 'flow ' + f.id + ': the payload each way, in sequence order, each byte once (resends not repeated)';
 			body.replaceChildren(
 				column('client → server  ' + S.formatEndpoint(f.client), reassemble(model, f.id, 'c2s')),

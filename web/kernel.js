@@ -13,7 +13,7 @@
  * axis of the time-sequence graph (the flow's first to last packet).
  * Everything from the timeline goes in as text or numbers, never markup.
  */
-(function (S) {
+Sockscope.module(function (S) {
 	'use strict';
 
 	var dom = S.dom, el = dom.el, html = dom.html;
@@ -107,9 +107,9 @@
 	function wireState(model, flow, side, t) {
 		var found = null;
 		for (var i = 0; i < model.count && model.t[i] <= t + 1e-9; i++) {
+			if (model.flow[i] !== flow) continue;
 			var ev = model.events[i];
-			if (model.flow[i] === flow && isObject(ev.state) && typeof ev.state[side] === 'string')
-				found = ev.state[side];
+			if (isObject(ev.state) && typeof ev.state[side] === 'string') found = ev.state[side];
 		}
 		return found;
 	}
@@ -206,8 +206,7 @@
 	function packetRange(model, flow) {
 		var t0 = Infinity, t1 = -Infinity;
 		for (var i = 0; i < model.count; i++) {
-			var ev = model.events[i];
-			if (model.flow[i] === flow && ev && ev.kind === 'packet') { t0 = Math.min(t0, model.t[i]); t1 = Math.max(t1, model.t[i]); }
+			if (model.flow[i] === flow && model.kind[i] === S.KIND.packet) { t0 = Math.min(t0, model.t[i]); t1 = Math.max(t1, model.t[i]); }
 		}
 		return t0 <= t1 ? [t0, t1] : null;
 	}
@@ -331,6 +330,9 @@
 	}
 
 	S.kernelPrepare = prepare;
+	/* The samples prepare() kept, and a doc given those kept by a worker's prepare(). */
+	S.kernelSamples = function (doc) { return samplesOf.get(doc) || []; };
+	S.kernelAdopt = function (doc, samples) { samplesOf.set(doc, samples); };
 	S.kernelIsTally = isTally;
 	S.createKernel = createKernel;
-})(window.Sockscope = window.Sockscope || {});
+}, true);

@@ -43,7 +43,7 @@
 	function createLadder(root, model, dispatch) {
 		var layout = { key: '', columns: [], rows: new Int32Array(0), ys: new Float64Array(0), height: 0,
 			laneX: [], laneW: MIN_LANE, width: 0, slots: [], shown: 0 };
-		var state = null, drawnSelected = -2, drawnReveal = -1, perSocketButton = null;
+		var state = null, drawnSelected = -2, drawnVersion = model.version, drawnReveal = -1, perSocketButton = null;
 
 		var bar = dom.panel(root, 'ladder-panel', 'Ladder diagram');
 		buildControls(bar);
@@ -561,10 +561,11 @@
 				layout.key = key;
 				relayout(st);
 				vs.refresh(true);
-			} else if (drawnSelected !== st.selected) {
-				vs.refresh(true);
+			} else if (drawnSelected !== st.selected || drawnVersion !== model.version) {
+				vs.refresh(true);   /* version: events read since (worker.js) */
 			}
 			drawnSelected = st.selected;
+			drawnVersion = model.version;
 			if (st.selected >= 0 && drawnReveal !== st.reveal) {
 				var pos = S.lowerBound(layout.rows, st.selected);
 				if (pos < layout.rows.length && layout.rows[pos] === st.selected) {

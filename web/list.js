@@ -12,7 +12,7 @@
 	var KIND_TEXT = ['pkt', 'call', 'note'];
 
 	function createList(root, model, dispatch) {
-		var state = null, rows = new Int32Array(0), version = -1, drawnSelected = -2, drawnReveal = -1;
+		var state = null, rows = new Int32Array(0), version = -1, drawnSelected = -2, drawnVersion = model.version, drawnReveal = -1;
 
 		var bar = dom.panel(root, 'list-panel', 'Events');
 		var count = html('span', 'panel-note', bar);
@@ -78,10 +78,11 @@
 					: S.formatCount(rows.length) + ' of ' + S.formatCount(all) + ' events';
 				vs.setHeight(rows.length * ROW);
 				vs.refresh(true);
-			} else if (drawnSelected !== st.selected) {
-				vs.refresh(true);
+			} else if (drawnSelected !== st.selected || drawnVersion !== model.version) {
+				vs.refresh(true);   /* version: events read since (worker.js) */
 			}
 			drawnSelected = st.selected;
+			drawnVersion = model.version;
 			if (st.selected >= 0 && drawnReveal !== st.reveal) {
 				var pos = S.lowerBound(rows, st.selected);
 				if (pos < rows.length && rows[pos] === st.selected) vs.reveal(pos * ROW, pos * ROW + ROW);

@@ -15,6 +15,9 @@
 	var FIRST_SCREEN = 200;   /* events enough to fill the first screen */
 	var PROGRESS_MS = 100;    /* how often the progress line changes while reading */
 	var SLIM_BYTES = 256 * 1024 * 1024;   /* a file bigger than this keeps slim events */
+	/* Reading in a Web Worker is opt-in: on a 2-core machine it frees the page's thread
+	 * while a big timeline loads, but is not faster to `ready` (docs/web.md). */
+	var READ_IN_WORKER = new URLSearchParams(location.search).get('reader') === 'worker';
 	var model = null, views = [], ladder = null, filterView = null, state = null, timer = 0, fileName = 'sockscope';
 
 	function $(id) { return document.getElementById(id); }
@@ -50,7 +53,8 @@
 	}
 
 	function refilter() {
-		var rows = S.filterRows(model, state), hits = S.matchRows(model, state.query);
+		var rows = S.filterRows(model, state);
+		var hits = model.remote ? S.remoteMatch(model, state.query) : S.matchRows(model, state.query);
 		if (hits) rows = rows.filter(function (i) { return hits[i] === 1; });
 		state.rows = rows;
 		state.filterVersion++;
@@ -120,7 +124,27 @@
 
 	function render() {
 		views.forEach(function (v) { v.update(state); });
-		readSelected();
+		if (model.remote) S.remoteFetch(model, state.selected, remoteAnswer);
+		else readSelected();
+	}
+
+	/* Events (or the filter's matches) from the worker that read a big timeline. */
+	var redraw = 0;
+	function remoteAnswer(what, i) {
+		if (what !== 'match') model.version++;
+		if (what === 'match') {
+			refilter();
+			if (state.rows.length && S.lowerBound(state.rows, state.selected) >= state.rows.length) state.selected = state.rows[0];
+			state.reveal++;
+		}
+		if (what === 'full' && i === state.selected || what === 'events' && state.selected >= 0 && model.have[state.selected] &&
+			!model.have[state.selected]._stub) redrawDetails();
+		if (!redraw) redraw = requestAnimationFrame(function () { redraw = 0; render(); });
+	}
+
+	function redrawDetails() {
+		var at = views.findIndex(function (v) { return v.isDetails; });
+		if (at >= 0) views[at] = detailsView();
 	}
 
 	function startPlaying() {
@@ -174,16 +198,17 @@
 	/* The views over a model.  A model from the first events (`partial`) is
 	 * replaced by the whole one; the reader's place (selection, filters, zoom)
 	 * carries over. */
-	function show(doc, complete, problem) {
+	function show(doc, complete, problem, worker) {
 		var started = performance.now(), previous = job && job.shownPartial ? state : null;
 		try {
-			var next = S.derive(S.createModel(S.kernelPrepare(doc)));
+			var next = worker ? S.remoteModel(doc, worker) : S.derive(S.createModel(S.kernelPrepare(doc)));
 		} catch (e) {
 			if (job) job.cancelled = true;
 			hideProgress();
 			showError(e.message);
 			return false;
 		}
+		if (model && model.remote && model !== next) model.remote.worker.terminate();
 		model = next;
 		fileName = pendingName;
 		var built = performance.now();
@@ -262,7 +287,10 @@
 	/* Reads the timeline from next() (chunks of text or bytes); total: its size, if known;
 	 * file: the File it comes from, if any (a big one's events are kept slim). */
 	function read(next, name, total, readMs, file) {
-		if (job) job.cancelled = true;
+		if (job) {
+			job.cancelled = true;
+			if (job.worker && !(model && model.remote && model.remote.worker === job.worker)) job.worker.terminate();
+		}
 		stopPlaying();
 		/* the current timeline stays until the new one can be shown */
 		pendingName = String(name || 'sockscope').split('/').pop();
@@ -273,7 +301,7 @@
 		var mine = job = { cancelled: false, started: performance.now(), readMs: readMs || 0, file: file || null,
 			slim: !!file && file.size > (window.SockscopeSlimBytes || SLIM_BYTES) };
 		showProgress(0, 0, total);
-		S.readTimeline(next, {
+		var handlers = {
 			head: function (doc) {
 				if (mine.cancelled) return;
 				show(doc, false, null);
@@ -286,13 +314,21 @@
 				mine.shownAt = now;
 				showProgress(n, bytes, total);
 			},
-			done: function (doc, problem) {
+			done: function (doc, problem, worker) {
 				if (mine.cancelled) return;
 				mine.parseMs = performance.now() - mine.started;
-				show(doc, true, problem);
+				show(doc, true, problem, worker);
 			},
 			fail: function (message) { if (!mine.cancelled) { hideProgress(); showError(message); } }
-		}, FIRST_SCREEN, mine);
+		};
+		if (!READ_IN_WORKER) { S.readTimeline(next, handlers, FIRST_SCREEN, mine); return; }
+		/* ?reader=worker: a small timeline is read here, a big one in a worker (worker.js). */
+		S.probeTimeline(next).then(function (probe) {
+			if (mine.cancelled) return;
+			var rest = S.replayChunks(probe, next);
+			if (probe.ended || !S.readInWorker(rest, handlers, FIRST_SCREEN, mine, file))
+				S.readTimeline(rest, handlers, FIRST_SCREEN, mine);
+		}, function (e) { handlers.fail(e && e.message ? e.message : String(e)); });
 	}
 
 	function detailsView() {

@@ -5,7 +5,7 @@
  * (time, kind, colour class, lanes, flow).  The model is read-only once built;
  * views read it, main.js filters it into rows.
  */
-(function (S) {
+Sockscope.module(function (S) {
 	'use strict';
 
 	var SCHEMA = 'sockscope.timeline/1';
@@ -500,4 +500,4 @@
 	S.formatDuration = formatDuration;
 	S.formatCount = formatCount;
 	S.isObject = isObject;
-})(window.Sockscope = window.Sockscope || {});
+}, true);

@@ -34,7 +34,7 @@
 		for (var i = 0; i < model.count; i++) {
 			if (model.flow[i] !== flowId || model.proto[i] !== S.PROTO.tcp) continue;
 			var ev = model.events[i], tcp = ev.tcp;
-			if (typeof tcp.seq_rel !== 'number') continue;
+			if (!S.isObject(tcp) || typeof tcp.seq_rel !== 'number') continue;   /* not read yet (worker.js) */
 			var flags = Array.isArray(tcp.flags) ? tcp.flags : [];
 			if (ev.dir === dir) {
 				var len = typeof tcp.len === 'number' ? tcp.len : 0;
@@ -51,7 +51,7 @@
 
 	function createStevens(root, model, dispatch) {
 		var tcpFlows = model.flows.filter(function (f) { return String(f.proto).toLowerCase() === 'tcp'; });
-		var drawnKey = '', view = null, data = null, selected = -1, shownFlow = -1;   /* view: [from, to] as fractions of the flow's time */
+		var drawnKey = '', drawnVersion, view = null, data = null, selected = -1, shownFlow = -1;   /* view: [from, to] as fractions of the flow's time */
 
 		var bar = dom.panel(root, 'stevens-panel', 'Time-sequence graph');
 		var dirs = dom.group(html('div', 'segmented', bar), 'Direction');
@@ -94,7 +94,8 @@
 				b.setAttribute('aria-pressed', String(b.dataset.dir === dir));
 			});
 			var key = (f ? f.id : '-') + dir + '/' + (view ? view.join(',') : '');
-			if (key === drawnKey && st.selected === selected) return;
+			if (key === drawnKey && st.selected === selected && drawnVersion === model.version) return;
+			drawnVersion = model.version;
 			if (key.split('/')[0] !== drawnKey.split('/')[0]) view = null;
 			drawnKey = (f ? f.id : '-') + dir + '/' + (view ? view.join(',') : '');
 			selected = st.selected;
@@ -208,10 +209,10 @@
 			var segs = d.segs, rtts = [];
 			if (!segs.length) { perf.replaceChildren(); return; }
 			var f0 = segs[0].t, f1 = segs[segs.length - 1].t;
-			for (var i = 0; i < model.count; i++) {
+			for (var i = 0, flow = model.flow[segs[0].i]; i < model.count; i++) {
+				if (model.kind[i] !== S.KIND.packet || model.flow[i] !== flow) continue;
 				var ev = model.events[i];
-				if (model.kind[i] === S.KIND.packet && model.flow[i] === model.flow[segs[0].i] && S.isObject(ev.rtt) &&
-					typeof ev.rtt.ack_rtt === 'number' && isFinite(ev.rtt.ack_rtt)) rtts.push({ t: model.t[i], v: ev.rtt.ack_rtt });
+				if (S.isObject(ev.rtt) && typeof ev.rtt.ack_rtt === 'number' && isFinite(ev.rtt.ack_rtt)) rtts.push({ t: model.t[i], v: ev.rtt.ack_rtt });
 			}
 			rtts.forEach(function (r) { f0 = Math.min(f0, r.t); f1 = Math.max(f1, r.t); });
 			if (f1 <= f0) f1 = f0 + 1e-6;

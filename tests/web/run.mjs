@@ -30,7 +30,9 @@ const SMALL_BUDGET_MS = 200;
 /* ---- a tiny test runner ---- */
 
 const tests = [];
-let passed = 0, failed = 0;
+let passed = 0, failed = 0, skipped = 0;
+/* A test that cannot run here: said loudly, and counted as skipped, never as passed. */
+function skip(name, why) { skipped++; console.log(`SKIPPED ${name}: ${why}`); }
 function test(name, fn) { tests.push({ name, fn }); }
 function assert(cond, message) { if (!cond) throw new Error(message); }
 function equal(actual, expected, message) {
@@ -1153,7 +1155,7 @@ for (const file of captureFiles) {
 	});
 }
 
-(await import('./stream.mjs')).register({ test, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport });
+(await import('./stream.mjs')).register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport });
 (await import('./kernel.mjs')).register({ test, assert, equal, open, ORIGIN, TMP });
 
 /* ---- run ---- */
@@ -1174,5 +1176,5 @@ for (const t of tests.filter((x) => !only || only.test(x.name))) {
 await browser.close();
 server.close();
 rmSync(TMP, { recursive: true, force: true });
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
 process.exit(failed ? 1 : 0);

@@ -30,7 +30,7 @@ function scaled(ms) {
 	return { budget: Math.round(ms * share), note: share > 1 ? ` (load ${load} on ${cpus().length} cores: x${share.toFixed(2)})` : '' };
 }
 
-export function register({ test, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport }) {
+export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport }) {
 	const dir = join(TMP, 'fixtures');
 	const made = new Map();
 
@@ -115,6 +115,41 @@ export function register({ test, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, RO
 		} finally { await s.close(); }
 	});
 
+	/* ?reader=worker (web/worker.js): the same timeline read in a Web Worker must give the
+	 * page the same events, flows and matches as reading it on the page's thread. */
+	test('worker reader: 100k JSON Lines read in a worker equal the page-thread reading', async () => {
+		const file = timeline(100000, 'jsonl');
+		const lines = readFileSync(file, 'utf8').split('\n');
+		const lastPacket = lines.filter((l) => l.startsWith('{"kind":"packet"')).pop();
+		const want = JSON.parse(lastPacket).explain.summary;
+		const url = (reader) => `${ORIGIN}/web/index.html?${reader}src=${encodeURIComponent('/__fixtures__/stream-100000.jsonl')}`;
+		const facts = async (reader) => {
+			const s = await open(url(reader));
+			try {
+				equal(await s.waitState(60000), 'ready', 'state');
+				const remote = await s.page.evaluate(() => !!window.Sockscope.app.model().remote);
+				equal(remote, reader !== '', 'read in a worker');
+				await s.page.keyboard.press('End');
+				await s.page.waitForFunction((text) => document.getElementById('details').textContent.includes(text), want, { timeout: 10000 });
+				await s.page.evaluate(() => window.Sockscope.app.dispatch({ type: 'query', text: 'retransmission' }));
+				await s.page.waitForFunction(() => /matching|nothing/.test(document.getElementById('filter-count').textContent), null, { timeout: 20000 });
+				const out = await s.page.evaluate(() => {
+					const m = window.Sockscope.app.model(), st = window.Sockscope.app.state();
+					let flagged = 0, lost = 0;
+					for (let i = 0; i < m.count; i++) { flagged += m.flagged[i]; lost += m.lost[i]; }
+					return { count: m.count, flows: m.flows.length, lanes: m.lanes.length, flagged, lost, matches: st.rows.length,
+						label: window.Sockscope.describe(m.events[st.selected]) };
+				});
+				s.clean();
+				return out;
+			} finally { await s.close(); }
+		};
+		const page = await facts(''), worker = await facts('reader=worker&');
+		console.log(`    worker reader: ${JSON.stringify(worker)}`);
+		for (const k of ['count', 'flows', 'lanes', 'flagged', 'lost', 'matches', 'label']) equal(worker[k], page[k], k);
+		assert(worker.matches > 0 && worker.lost > 0, 'matches and losses to compare');
+	});
+
 	test('streamed: a big file keeps slim events and reads the shown one again in full', async () => {
 		const file = timeline(100000, 'jsonl');
 		const want = JSON.parse(readFileSync(file, 'utf8').split('\n')[3]).explain.summary;   /* the third event */
@@ -193,7 +228,7 @@ export function register({ test, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, RO
 
 	/* 1,000,000 events: a 1 GB file; opt-in, since writing it takes a while on a busy machine. */
 	if (!process.env.SOCKSCOPE_WEB_1M) {
-		console.log('SKIPPED streamed 1M-event test: it runs only with SOCKSCOPE_WEB_1M=1 (writes a 1 GB timeline)');
+		skip('streamed: 1,000,000-event JSON Lines from the file picker', 'it runs only with SOCKSCOPE_WEB_1M=1 (writes a 1 GB timeline)');
 		return;
 	}
 	test('streamed: 1,000,000-event JSON Lines from the file picker', async () => {
