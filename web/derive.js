@@ -234,6 +234,9 @@ Sockscope.module(function (S) {
 	}
 
 	S.derive = derive;
+	/* The typed arrays of a derived model, one a event (worker.js hands them over). */
+	S.COLUMNS = ['t', 'kind', 'cls', 'proto', 'flagged', 'flow', 'src', 'dst',
+		'lost', 'resend', 'resentBy', 'start', 'callFd'];
 	S.own = own;
 	S.clip = clip;
 }, true);

@@ -148,8 +148,6 @@
 			if (ex && ex.summary) nodes.push(html('p', 'summary', null, S.clip(ex.summary, TEXT_LIMIT)));
 			if (ex && ex.detail) nodes.push(html('p', 'detail', null, S.clip(ex.detail, TEXT_LIMIT)));
 			if (ev.kind === 'note' && ev.text) nodes.push(html('p', 'summary', null, S.clip(ev.text, TEXT_LIMIT)));
-			if (!ex && model.remote && model.remote.notes.has(i))   /* read in a worker (worker.js) */
-				nodes.push(html('p', 'hint', null, 'No explanation shown: ' + model.remote.notes.get(i) + '.'));
 			var loss = lossSection(i);
 			if (loss) nodes.push(loss);
 			var during = callSection(i);

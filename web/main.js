@@ -124,24 +124,25 @@
 
 	function render() {
 		views.forEach(function (v) { v.update(state); });
-		if (model.remote) S.remoteFetch(model, state.selected, remoteAnswer);
-		else readSelected();
+		if (model.remote) S.remoteFetch(model);
+		readSelected();
 	}
 
 	/* Events (or the filter's matches) from the worker that read a big timeline. */
 	var redraw = 0;
-	function remoteAnswer(what, i) {
-		if (what !== 'match') model.version++;
+	function remoteAnswer(what, ids) {
 		if (what === 'match') {
 			refilter();
 			if (state.rows.length && S.lowerBound(state.rows, state.selected) >= state.rows.length) state.selected = state.rows[0];
 			state.reveal++;
+		} else {
+			model.version++;
+			if (ids.indexOf(state.selected) >= 0) redrawDetails();
 		}
-		if (what === 'full' && i === state.selected || what === 'events' && state.selected >= 0 && model.have[state.selected] &&
-			!model.have[state.selected]._stub) redrawDetails();
 		if (!redraw) redraw = requestAnimationFrame(function () { redraw = 0; render(); });
 	}
 
+	/* The details panel draws an event once: draw it again. */
 	function redrawDetails() {
 		var at = views.findIndex(function (v) { return v.isDetails; });
 		if (at >= 0) views[at] = detailsView();
@@ -201,7 +202,7 @@
 	function show(doc, complete, problem, worker) {
 		var started = performance.now(), previous = job && job.shownPartial ? state : null;
 		try {
-			var next = worker ? S.remoteModel(doc, worker) : S.derive(S.createModel(S.kernelPrepare(doc)));
+			var next = worker ? S.remoteModel(doc, worker, remoteAnswer) : S.derive(S.createModel(S.kernelPrepare(doc)));
 		} catch (e) {
 			if (job) job.cancelled = true;
 			hideProgress();
@@ -326,7 +327,7 @@
 		S.probeTimeline(next).then(function (probe) {
 			if (mine.cancelled) return;
 			var rest = S.replayChunks(probe, next);
-			if (probe.ended || !S.readInWorker(rest, handlers, FIRST_SCREEN, mine, file))
+			if (probe.ended || !S.readInWorker(rest, handlers, FIRST_SCREEN, mine))
 				S.readTimeline(rest, handlers, FIRST_SCREEN, mine);
 		}, function (e) { handlers.fail(e && e.message ? e.message : String(e)); });
 	}
@@ -347,9 +348,7 @@
 			if (!full || m !== model) return;
 			model.events[i] = full;
 			if (state.selected !== i) return;
-			/* the details panel draws an event once: draw it again, in full */
-			var at = views.findIndex(function (v) { return v.isDetails; });
-			if (at >= 0) views[at] = detailsView();
+			redrawDetails();
 			render();
 		});
 	}

@@ -162,12 +162,6 @@ Sockscope.module(function (S) {
 
 	function Parser(slim) {
 		this.slim = !!slim;     /* keep slim events (see slimEvent) */
-		this.cut = false;       /* parse events without their explanation (eventJson) */
-		this.cutAfter = 0;      /* ... after this many whole ones */
-		this.lastCut = false;
-		this.at = [];           /* a cut parser: each event's line, its offset in the text */
-		this.len = [];          /* ... and length */
-		this.wasCut = [];       /* ... and 1 if parsed without its explanation */
 		this.offset = 0;        /* bytes before the line being read (ASCII text: one a character) */
 		this.lineAt = 0;
 		this.mode = MODE_START;
@@ -219,47 +213,13 @@ Sockscope.module(function (S) {
 		return null;
 	};
 
-	/* An event's line without its explanation, when the explanation is its last
-	 * member (as sockscope writes it): the prose is most of the line, and the
-	 * views read it only for the event shown, read again then (worker.js).  A
-	 * raw `"},"` after it may be a member after the explanation: then, as for
-	 * anything else, the whole line. */
-	var EXPLAIN = ',"explain":{';
-	function withoutExplain(text) {
-		var at = text.lastIndexOf(EXPLAIN);
-		if (at < 0 || text.slice(-3) !== '"}}' || text.indexOf('"},"', at) >= 0) return null;
-		return text.slice(0, at) + '}';
-	}
-
-	/* An event line: JSON.parse'd, without its explanation in a `cut` parser. */
-	Parser.prototype.eventJson = function (text) {
-		this.lastCut = false;
-		if (this.cut && this.events.length >= this.cutAfter) {
-			var short = withoutExplain(text);
-			if (short !== null) {
-				try {
-					var v = JSON.parse(short);
-					if (isObject(v)) { this.lastCut = true; return v; }
-				} catch (e) { /* the whole line says what is wrong */ }
-			}
-		}
-		return this.json(text);
-	};
-
-	/* Where the event being added was in the text, and whether it was cut. */
-	Parser.prototype.place = function (text) {
-		this.at.push(this.lineAt);
-		this.len.push(text.length);
-		this.wasCut.push(this.lastCut ? 1 : 0);
-	};
-
 	Parser.prototype.stop = function (why) {
 		if (!this.problem) this.problem = why;
 	};
 
 	Parser.prototype.jsonlLine = function (text) {
 		if (this.end) { this.stop('line ' + this.line + ' comes after the end line'); return; }
-		var v = text.slice(0, 17) === '{"kind":"packet",' ? this.eventJson(text) : this.json(text);
+		var v = this.json(text);
 		if (!v) return;
 		if (v.kind === 'flow') {
 			delete v.kind;
@@ -269,7 +229,6 @@ Sockscope.module(function (S) {
 		} else if (v.kind === 'header') {
 			this.stop('line ' + this.line + ' is a second header');
 		} else {
-			if (this.cut) this.place(text);
 			this.events.push(this.slim ? slimEvent(v, this.lineAt, text.length) : v);
 		}
 	};
@@ -288,8 +247,7 @@ Sockscope.module(function (S) {
 				this.tail.push(text.slice(1).replace(/^,/, ''));
 				return;
 			}
-			var v = this.eventJson(text.charAt(text.length - 1) === ',' ? text.slice(0, -1) : text);
-			if (v && this.cut) this.place(text);
+			var v = this.json(text.charAt(text.length - 1) === ',' ? text.slice(0, -1) : text);
 			if (v) this.events.push(this.slim ? slimEvent(v, this.lineAt, text.length) : v);
 			return;
 		}
@@ -308,7 +266,6 @@ Sockscope.module(function (S) {
 	};
 
 	Parser.prototype.take = function (text) {
-		this.lastCut = false;
 		this.line++;
 		this.lineAt = this.offset;
 		this.offset += text.length + 1;
@@ -498,18 +455,12 @@ Sockscope.module(function (S) {
 
 	/* An event of a slim timeline in full, read again from its file; null if it is not
 	 * the same event (the file changed, or its text was not ASCII). */
-	S.readFullEvent = function (file, ev, at, len) {
-		at = at === undefined ? ev._at : at;
-		return file.slice(at, at + (len === undefined ? ev._len : len)).text().then(function (text) {
-			return S.fullEvent(text, ev);
+	S.readFullEvent = function (file, ev) {
+		return file.slice(ev._at, ev._at + ev._len).text().then(function (text) {
+			var v = null;
+			try { v = JSON.parse(text.replace(/,\s*$/, '')); } catch (e) { v = null; }
+			return isObject(v) && v.t === ev.t && v.kind === ev.kind && v.frame === ev.frame ? v : null;
 		});
-	};
-
-	/* The event on a line read again, or null if it is not the same event. */
-	S.fullEvent = function (text, ev) {
-		var v = null;
-		try { v = JSON.parse(text.replace(/,\s*$/, '')); } catch (e) { v = null; }
-		return isObject(v) && v.t === ev.t && v.kind === ev.kind && v.frame === ev.frame ? v : null;
 	};
 
 	S.TimelineParser = Parser;

@@ -150,20 +150,26 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 		assert(worker.matches > 0 && worker.lost > 0, 'matches and losses to compare');
 	});
 
-	test('streamed: a big file keeps slim events and reads the shown one again in full', async () => {
-		const file = timeline(100000, 'jsonl');
-		const want = JSON.parse(readFileSync(file, 'utf8').split('\n')[3]).explain.summary;   /* the third event */
-		const s = await open(`${ORIGIN}/web/index.html`, { initScript: () => { window.SockscopeSlimBytes = 1; } });
-		const { page } = s;
-		try {
-			equal(await s.waitState(), 'start', 'start page');
-			await page.setInputFiles('#file-input', file);
-			equal(await s.waitState(60000), 'ready', 'state');
-			await page.evaluate(() => window.Sockscope.app.dispatch({ type: 'select', index: 2 }));
-			await page.waitForFunction((text) => document.getElementById('details').textContent.includes(text), want, { timeout: 5000 });
-			s.clean();
-		} finally { await s.close(); }
-	});
+	for (const reader of ['', 'reader=worker']) {
+		test(`streamed: a big file keeps slim events and reads the shown one again in full${reader ? ' (' + reader + ')' : ''}`, async () => {
+			const file = timeline(100000, 'jsonl');
+			const lines = readFileSync(file, 'utf8').split('\n');
+			const want = [2, 50000].map((k) => JSON.parse(lines[k + 1]).explain.summary);   /* after the header line */
+			const s = await open(`${ORIGIN}/web/index.html?${reader}`, { initScript: () => { window.SockscopeSlimBytes = 1; } });
+			const { page } = s;
+			try {
+				equal(await s.waitState(), 'start', 'start page');
+				await page.setInputFiles('#file-input', file);
+				equal(await s.waitState(60000), 'ready', 'state');
+				equal(await page.evaluate(() => !!window.Sockscope.app.model().remote), reader !== '', 'read in a worker');
+				for (const [n, k] of [2, 50000].entries()) {
+					await page.evaluate((index) => window.Sockscope.app.dispatch({ type: 'select', index }), k);
+					await page.waitForFunction((text) => document.getElementById('details').textContent.includes(text), want[n], { timeout: 5000 });
+				}
+				s.clean();
+			} finally { await s.close(); }
+		});
+	}
 
 	/* Bad JSON Lines: what was read is shown, and the page says where and why it stopped. */
 	const lines = () => readFileSync(timeline(100000, 'jsonl'), 'utf8').split('\n').slice(0, 400);
