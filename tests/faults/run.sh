@@ -53,10 +53,12 @@ fi
 # 1. A command sees descriptors 0, 1 and 2 only: not the packet socket, -w or the markers.
 # With its calls traced it also holds the shim's memfd (named sockscope-calls: the
 # preloaded library and the ring its calls go through), and nothing else.
+# The command is ls itself, listing its own fds: a shell running `ls | awk` would
+# hold its pipeline's pipe while ls reads /proc, and ls's own directory fd is left out.
 fds_of_command() ( # fds_of_command PREFIX...: the command's fds, one line
-	cd "$out/user" && rm -f fd.pcap fd.json && "$@" "$bin" capture -w fd.pcap -o fd.json $capture_options -- sh -c \
-		'ls -l /proc/$$/fd | awk "NF > 8 { print \$9 (\$9 > 2 ? \":\" \$11 : \"\") }"' \
-		2>"$out/fd.log" | sort -n | tr '\n' ' '
+	cd "$out/user" && rm -f fd.pcap fd.json && "$@" "$bin" capture -w fd.pcap -o fd.json $capture_options -- \
+		ls -l /proc/self/fd 2>"$out/fd.log" |
+		awk 'NF > 8 && $11 !~ /^\/proc\/[0-9]+\/fd$/ { print $9 ($9 > 2 ? ":" $11 : "") }' | sort -n | tr '\n' ' '
 )
 only_std() { # only_std FDS [shim]: 0 1 2, and the shim's memfd when allowed
 	rest=$(echo "$1" | sed 's/ [0-9]*:\/memfd:sockscope-calls / /')
