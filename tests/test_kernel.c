@@ -267,6 +267,160 @@ static void test_diag_errors_and_other_messages(void **state)
 	assert_int_equal(kernel_diag_parse(r.buf, r.len, SEQ, collect, &seen), -SS_EMALFORMED);
 }
 
+/* ---- exact requests: one known socket, answered alone ---- */
+
+struct exact_seen {
+	struct seen seen;
+	size_t gone[8], ngone;
+};
+
+static void collect_exact(const struct kernel_socket *sock, void *ctx)
+{
+	collect(sock, &((struct exact_seen *)ctx)->seen);
+}
+
+static void note_gone(size_t i, void *ctx)
+{
+	struct exact_seen *e = ctx;
+	if (e->ngone < 8)
+		e->gone[e->ngone++] = i;
+}
+
+static void put_error(struct reply *r, int32_t err, uint32_t seq)
+{
+	struct nlmsghdr h = {
+	    .nlmsg_len = NLMSG_LENGTH(4), .nlmsg_type = NLMSG_ERROR, .nlmsg_seq = seq};
+	put(r, &h, sizeof h);
+	put(r, &err, sizeof err);
+}
+
+static void test_diag_exact_request(void **state)
+{
+	struct kernel_socket sock = {.local_port = 47000, .remote_port = 80,
+	                             .cookie = 0x1122334455667788ull};
+	struct {
+		struct nlmsghdr h;
+		struct inet_diag_req_v2 r;
+	} req;
+	uint8_t buf[256];
+
+	(void)state;
+	sock.local.family = sock.remote.family = 6;
+	sock.local.bytes[15] = 1;
+	sock.remote.bytes[15] = 2;
+	assert_int_equal(kernel_diag_exact_request(buf, sizeof req - 1, &sock, 9), 0);
+	assert_int_equal(kernel_diag_exact_request(buf, sizeof buf, &sock, 9), sizeof req);
+	memcpy(&req, buf, sizeof req);
+	assert_int_equal(req.h.nlmsg_len, sizeof req);
+	assert_int_equal(req.h.nlmsg_seq, 9);
+	assert_int_equal(req.h.nlmsg_flags & NLM_F_DUMP, 0); /* one socket, not a dump */
+	assert_int_equal(req.r.sdiag_family, AF_INET6);
+	assert_int_equal(ntohs(req.r.id.idiag_sport), 47000);
+	assert_int_equal(ntohs(req.r.id.idiag_dport), 80);
+	assert_int_equal(((uint8_t *)req.r.id.idiag_src)[15], 1);
+	assert_int_equal(((uint8_t *)req.r.id.idiag_dst)[15], 2);
+	assert_int_equal(req.r.id.idiag_cookie[0], 0x55667788u);
+	assert_int_equal(req.r.id.idiag_cookie[1], 0x11223344u);
+}
+
+static void test_diag_exact_replies(void **state)
+{
+	struct reply r = {0};
+	struct exact_seen e = {0};
+
+	(void)state;
+	/* requests SEQ and SEQ + 1: the first socket is gone, the second answers;
+	 * a message of another request is skipped */
+	put_error(&r, -ENOENT, SEQ);
+	put_socket(&r, KTCP_ESTABLISHED, 1, 2, sizeof(struct tcp_info), SEQ + 1);
+	put_socket(&r, KTCP_ESTABLISHED, 3, 4, sizeof(struct tcp_info), SEQ + 5);
+	assert_int_equal(kernel_diag_parse_exact(r.buf, r.len, SEQ, 2, collect_exact, note_gone, &e),
+	                 2);
+	assert_int_equal(e.seen.count, 1);
+	assert_int_equal(e.seen.last.local_port, 1);
+	assert_int_equal(e.ngone, 1);
+	assert_int_equal(e.gone[0], 0);
+	/* refused: stop */
+	memset(&r, 0, sizeof r);
+	put_error(&r, -EPERM, SEQ);
+	assert_int_equal(kernel_diag_parse_exact(r.buf, r.len, SEQ, 1, collect_exact, note_gone, &e),
+	                 -SS_EPERM);
+	/* an error too short to hold its code; a length that lies */
+	((struct nlmsghdr *)r.buf)->nlmsg_len = sizeof(struct nlmsghdr);
+	assert_int_equal(kernel_diag_parse_exact(r.buf, sizeof(struct nlmsghdr), SEQ, 1,
+	                                         collect_exact, note_gone, &e),
+	                 -SS_ETRUNC);
+	((struct nlmsghdr *)r.buf)->nlmsg_len = 4000;
+	assert_int_equal(kernel_diag_parse_exact(r.buf, r.len, SEQ, 1, collect_exact, note_gone, &e),
+	                 -SS_ETRUNC);
+	/* every truncation of a good reply: never a read past the end */
+	memset(&r, 0, sizeof r);
+	put_socket(&r, KTCP_ESTABLISHED, 1, 2, sizeof(struct tcp_info), SEQ);
+	for (size_t len = 0; len < r.len; len++) {
+		uint8_t *copy = malloc(len ? len : 1);
+		memcpy(copy, r.buf, len);
+		int rc = kernel_diag_parse_exact(copy, len, SEQ, 1, collect_exact, note_gone, &e);
+		assert_true(rc <= 1);
+		free(copy);
+	}
+}
+
+/* The real kernel answers an exact request for a live connection, and says a
+ * socket nobody has is not there. */
+static void test_diag_exact_against_the_kernel(void **state)
+{
+	struct sockaddr_in addr = {.sin_family = AF_INET}, peer;
+	socklen_t len = sizeof addr;
+	int listener = socket(AF_INET, SOCK_STREAM, 0), client = socket(AF_INET, SOCK_STREAM, 0);
+	int nl = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG);
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	struct kernel_socket want = {0};
+	struct exact_seen e = {0};
+	uint8_t req[512], buf[8192];
+
+	(void)state;
+	if (nl < 0) {
+		fprintf(stderr, "SKIPPED: no sock_diag here\n");
+		skip();
+	}
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(listener, (struct sockaddr *)&addr, sizeof addr), 0);
+	assert_int_equal(listen(listener, 1), 0);
+	assert_int_equal(getsockname(listener, (struct sockaddr *)&addr, &len), 0);
+	assert_int_equal(connect(client, (struct sockaddr *)&addr, sizeof addr), 0);
+	len = sizeof peer;
+	assert_int_equal(getsockname(client, (struct sockaddr *)&peer, &len), 0);
+	want.local.family = want.remote.family = 4;
+	memcpy(want.local.bytes, &peer.sin_addr, 4);
+	memcpy(want.remote.bytes, &addr.sin_addr, 4);
+	want.local_port = ntohs(peer.sin_port);
+	want.remote_port = ntohs(addr.sin_port);
+	want.cookie = UINT64_MAX; /* INET_DIAG_NOCOOKIE: any socket with these addresses */
+	size_t n = kernel_diag_exact_request(req, sizeof req, &want, 100);
+	struct kernel_socket nobody = want;
+	nobody.local_port = 1; /* nobody has 127.0.0.1:1 -> the listener's port */
+	n += kernel_diag_exact_request(req + n, sizeof req - n, &nobody, 101);
+	assert_true(sendto(nl, req, n, 0, (struct sockaddr *)&kernel, sizeof kernel) == (ssize_t)n);
+	int answered = 0;
+	while (answered < 2) {
+		ssize_t got = recv(nl, buf, sizeof buf, 0);
+		assert_true(got > 0);
+		int rc = kernel_diag_parse_exact(buf, (size_t)got, 100, 2, collect_exact, note_gone, &e);
+		assert_true(rc >= 0);
+		answered += rc;
+	}
+	assert_int_equal(e.seen.count, 1);
+	assert_int_equal(e.seen.last.local_port, want.local_port);
+	assert_int_equal(e.seen.last.remote_port, want.remote_port);
+	assert_int_equal(e.seen.last.state, KTCP_ESTABLISHED);
+	assert_true(e.seen.last.has_info);
+	assert_int_equal(e.ngone, 1);
+	assert_int_equal(e.gone[0], 1);
+	close(nl);
+	close(client);
+	close(listener);
+}
+
 static void test_state_names(void **state)
 {
 	(void)state;
@@ -504,6 +658,9 @@ int main(void)
 	    cmocka_unit_test(test_diag_lying_message_length),
 	    cmocka_unit_test(test_diag_lying_attribute_length),
 	    cmocka_unit_test(test_diag_errors_and_other_messages),
+	    cmocka_unit_test(test_diag_exact_request),
+	    cmocka_unit_test(test_diag_exact_replies),
+	    cmocka_unit_test(test_diag_exact_against_the_kernel),
 	    cmocka_unit_test(test_state_names),
 	    cmocka_unit_test(test_proc_pairs),
 	    cmocka_unit_test(test_proc_malformed_lines),

@@ -110,6 +110,26 @@ typedef void (*kernel_socket_fn)(const struct kernel_socket *sock, void *ctx);
  */
 int kernel_diag_parse(const uint8_t *buf, size_t len, uint32_t seq, kernel_socket_fn fn, void *ctx);
 
+/*
+ * Writes an exact sock_diag request for one known socket (its family,
+ * addresses, ports and cookie: the kernel answers with that socket alone, a
+ * hash lookup instead of a dump's walk of every bucket) at out, sequence
+ * number seq.  Returns its length, or 0 when room is too small.
+ */
+size_t kernel_diag_exact_request(uint8_t *out, size_t room, const struct kernel_socket *sock,
+                                 uint32_t seq);
+
+/*
+ * Parses one buffer of replies to exact requests sent with sequence numbers
+ * first .. first + count - 1: calls fn for each socket, and gone(i, ctx) for
+ * request i when the kernel answered with an error (the socket was freed, or
+ * its cookie now names another socket).  Returns how many requests the
+ * buffer answered, -SS_EPERM when sock_diag refused, -SS_ETRUNC /
+ * -SS_EMALFORMED when a length lies.
+ */
+int kernel_diag_parse_exact(const uint8_t *buf, size_t len, uint32_t first, size_t count,
+                            kernel_socket_fn fn, void (*gone)(size_t i, void *ctx), void *ctx);
+
 /* Fills info from an INET_DIAG_INFO payload of len bytes (any length). */
 void kernel_tcpi_from_bytes(const uint8_t *payload, size_t len, struct kernel_tcpi *info);
 
@@ -202,6 +222,16 @@ void kernel_sampler_poke(void *sampler);
  */
 #define KERNEL_SYNC_WAIT_US 50000
 void kernel_sampler_sync(void *sampler);
+
+/*
+ * A traced program's call just named a TCP socket (connect, accept, listen):
+ * id holds its addresses and ports (cookie UINT64_MAX: any).  It is looked
+ * up on the next tick, so a connection that lives between two full samples
+ * is seen.  At most KERNEL_WATCH_MAX wait at once; past that the next full
+ * sample finds them.  Thread-safe; returns at once.
+ */
+#define KERNEL_WATCH_MAX 32
+void kernel_sampler_watch(void *sampler, const struct kernel_socket *id);
 
 /* Takes a last sample and stops the thread; records stay until free. */
 void kernel_sampler_stop(struct kernel_sampler *s);

@@ -153,6 +153,26 @@ struct command_work {
 	struct kernel_sampler *sampler;
 };
 
+/* A traced call that made or named a TCP connection: the sampler looks it up
+ * on its next tick, so that one living between two full samples is seen. */
+static void watch_after_call(void *sampler, const struct demo_call *call)
+{
+	bool names_socket = strcmp(call->call, "connect") == 0 || strcmp(call->call, "listen") == 0 ||
+	                    strncmp(call->call, "accept", 6) == 0;
+	bool done = call->ret >= 0 || call->err == EINPROGRESS;
+
+	if (!names_socket || !done || call->proto != L4_TCP || !call->has_tuple)
+		return;
+	struct kernel_socket id = {.local = call->local,
+	                           .remote = call->peer,
+	                           .local_port = call->local_port,
+	                           .remote_port = call->peer_port,
+	                           .cookie = UINT64_MAX};
+	if (!id.remote.family) /* a listener: no peer */
+		id.remote.family = id.local.family;
+	kernel_sampler_watch(sampler, &id);
+}
+
 static int run_sampled_command(void *arg)
 {
 	struct command_work *work = arg;
@@ -161,7 +181,11 @@ static int run_sampled_command(void *arg)
 
 	if (work->kernel_interval_us)
 		work->sampler = kernel_sampler_start(&kopts);
+	if (work->sampler && work->calls->active)
+		demo_log_set_observer(work->calls->log, watch_after_call, work->sampler);
 	ret = work->calls->active ? cli_calls_work(work->calls) : run_command(&work->cmd);
+	if (work->calls->active)
+		demo_log_set_observer(work->calls->log, NULL, NULL);
 	kernel_sampler_stop(work->sampler);
 	return ret;
 }

@@ -8,6 +8,7 @@
  */
 #include "sockscope/kernel.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -245,4 +246,68 @@ int kernel_diag_parse(const uint8_t *buf, size_t len, uint32_t seq, kernel_socke
 		off += step;
 	}
 	return off == len ? 0 : -SS_ETRUNC;
+}
+
+size_t kernel_diag_exact_request(uint8_t *out, size_t room, const struct kernel_socket *sock,
+                                 uint32_t seq)
+{
+	struct {
+		struct nlmsghdr h;
+		struct inet_diag_req_v2 r;
+	} req = {0};
+	size_t addr_len = sock->local.family == 6 ? 16 : 4;
+
+	if (room < sizeof req)
+		return 0;
+	req.h.nlmsg_len = sizeof req;
+	req.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.h.nlmsg_flags = NLM_F_REQUEST;
+	req.h.nlmsg_seq = seq;
+	req.r.sdiag_family = sock->local.family == 6 ? AF_INET6 : AF_INET;
+	req.r.sdiag_protocol = IPPROTO_TCP;
+	req.r.idiag_states = 0xffffffffu;
+	req.r.idiag_ext = 1u << (INET_DIAG_INFO - 1) | 1u << (INET_DIAG_SKMEMINFO - 1);
+	memcpy(req.r.id.idiag_src, sock->local.bytes, addr_len);
+	memcpy(req.r.id.idiag_dst, sock->remote.bytes, addr_len);
+	req.r.id.idiag_sport = htons(sock->local_port);
+	req.r.id.idiag_dport = htons(sock->remote_port);
+	req.r.id.idiag_cookie[0] = (uint32_t)sock->cookie;
+	req.r.id.idiag_cookie[1] = (uint32_t)(sock->cookie >> 32);
+	memcpy(out, &req, sizeof req);
+	return sizeof req;
+}
+
+int kernel_diag_parse_exact(const uint8_t *buf, size_t len, uint32_t first, size_t count,
+                            kernel_socket_fn fn, void (*gone)(size_t i, void *ctx), void *ctx)
+{
+	size_t off = 0;
+	int answered = 0;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+		memcpy(&h, buf + off, sizeof h);
+		if (h.nlmsg_len < sizeof h || h.nlmsg_len > len - off)
+			return -SS_ETRUNC;
+		const uint8_t *payload = buf + off + NLMSG_HDRLEN;
+		size_t plen = h.nlmsg_len - NLMSG_HDRLEN;
+		size_t i = (uint32_t)(h.nlmsg_seq - first);
+		if (i < count) {
+			answered++;
+			if (h.nlmsg_type == NLMSG_ERROR) {
+				int rc = error_code(payload, plen);
+				if (rc == -SS_EPERM || rc == -SS_ETRUNC)
+					return rc;
+				gone(i, ctx);
+			} else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+				int rc = parse_socket(payload, plen, fn, ctx);
+				if (rc < 0)
+					return rc;
+			}
+		}
+		size_t step = NLMSG_ALIGN(h.nlmsg_len);
+		if (step >= len - off)
+			break;
+		off += step;
+	}
+	return answered;
 }

@@ -1,6 +1,16 @@
 /*
- * sampler.c - the sampling thread: sock_diag dumps and /proc/net counters on
- * a timer and on demand, kept only when something changed (see kernel.h).
+ * sampler.c - the sampling thread: sock_diag and /proc/net counters on a
+ * timer and on demand, kept only when something changed (see kernel.h).
+ *
+ * A dump walks every bucket of the kernel's established-socket hash table,
+ * whatever few sockets it holds: 262,144 buckets on a machine with 24 GB,
+ * several milliseconds per address family.  Dumped on every 1 ms tick, it
+ * took a whole CPU from the program being watched.  So dumps, which find new
+ * sockets, are paced to a share of the time (DUMP_SHARE), and on the other
+ * ticks the sockets already found are asked for one by one (an exact
+ * request: a hash lookup).  The counters, three /proc files read and parsed,
+ * cost about as much as a dump and are read with it.  A poke (a demo's socket
+ * call) takes a full sample at once.
  */
 #include "sockscope/kernel.h"
 #include "internal.h"
@@ -22,10 +32,16 @@
 #define PROC_MAX       (256 * 1024) /* larger than any kernel's /proc/net/netstat */
 #define LISTEN_PORTS   64
 #define ALL_TCP_STATES 0xffffffffu
+#define DUMP_SHARE     10 /* the next dump waits at least ten times the last one's cost */
+#define LOOKUP_MAX     64 /* sockets asked for one by one per tick, the newest first */
+#define EXACT_REQUEST  128 /* bytes of one exact request, rounded up */
+#define ASKED_MAX      (LOOKUP_MAX + KERNEL_WATCH_MAX)
 
 struct tracked {
 	uint64_t cookie;
 	struct kernel_socket last;
+	uint64_t dump_seen; /* the last dump that listed it */
+	bool gone;          /* freed: a dump missed it, or a lookup found nothing */
 };
 
 struct kernel_sampler {
@@ -52,9 +68,15 @@ struct kernel_sampler {
 	bool have_prev;
 	int64_t now_sec;
 	uint32_t now_nsec;
-	uint64_t samples;
+	uint64_t samples, dumps;
 	double seconds;
+	int64_t next_dump_ns; /* CLOCK_MONOTONIC: no dump before, unless poked */
+	struct kernel_socket watch[KERNEL_WATCH_MAX]; /* named by calls, under lock */
+	size_t nwatch;
+	size_t asked[LOOKUP_MAX + KERNEL_WATCH_MAX]; /* request i: socks[asked[i]], or a watch */
 };
+
+#define ASKED_WATCH SIZE_MAX
 
 static struct kernel_record *new_record(struct kernel_sampler *s, enum kernel_record_kind kind)
 {
@@ -110,6 +132,7 @@ static struct tracked *find_tracked(struct kernel_sampler *s, uint64_t cookie, b
 		return NULL;
 	memmove(&s->socks[lo + 1], &s->socks[lo], (s->nsocks - lo) * sizeof *s->socks);
 	s->nsocks++;
+	memset(&s->socks[lo], 0, sizeof s->socks[lo]);
 	s->socks[lo].cookie = cookie;
 	*is_new = true;
 	return &s->socks[lo];
@@ -132,7 +155,11 @@ static void take_socket(const struct kernel_socket *sock, void *ctx)
 
 	if (sock->state == KTCP_LISTEN)
 		remember_listener(s, sock->local_port);
-	if (!t || (!is_new && !socket_changed(&t->last, sock)))
+	if (!t)
+		return;
+	t->dump_seen = s->dumps;
+	t->gone = false;
+	if (!is_new && !socket_changed(&t->last, sock))
 		return;
 	t->last = *sock;
 	struct kernel_record *rec = new_record(s, KREC_SOCKET);
@@ -203,14 +230,135 @@ static int dump_family(struct kernel_sampler *s, uint8_t family)
 	return rc < 0 ? rc : 0;
 }
 
-static void sample_sockets(struct kernel_sampler *s)
+static void stop_diag(struct kernel_sampler *s)
+{
+	close(s->nl);
+	s->nl = -1;
+}
+
+/* Both families' dumps; a socket they no longer list is gone. */
+static void dump_sockets(struct kernel_sampler *s)
 {
 	if (s->nl < 0)
 		return;
+	s->dumps++;
 	if (dump_family(s, AF_INET) < 0 || dump_family(s, AF_INET6) < 0) {
-		close(s->nl);
-		s->nl = -1;
+		stop_diag(s);
+		return;
 	}
+	for (size_t i = 0; i < s->nsocks; i++)
+		s->socks[i].gone |= s->socks[i].dump_seen != s->dumps;
+}
+
+static void lookup_gone(size_t i, void *ctx)
+{
+	struct kernel_sampler *s = ctx;
+	if (s->asked[i] != ASKED_WATCH) /* a watched socket may already be gone */
+		s->socks[s->asked[i]].gone = true;
+}
+
+/* The sockets calls named since the last tick, taken from the list. */
+static size_t take_watched(struct kernel_sampler *s, struct kernel_socket *out)
+{
+	pthread_mutex_lock(&s->lock);
+	size_t n = s->nwatch;
+	memcpy(out, s->watch, n * sizeof *out);
+	s->nwatch = 0;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+/* Sends one exact request per socket calls named, and per socket still there
+ * (the newest LOOKUP_MAX); returns how many. */
+static size_t send_lookups(struct kernel_sampler *s, uint32_t first)
+{
+	uint8_t reqs[ASKED_MAX * EXACT_REQUEST];
+	struct kernel_socket watched[KERNEL_WATCH_MAX];
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	size_t n = 0, len = 0, nwatched = take_watched(s, watched);
+
+	for (size_t i = 0; i < nwatched; i++) {
+		size_t add = kernel_diag_exact_request(reqs + len, sizeof reqs - len, &watched[i],
+		                                       first + (uint32_t)n);
+		if (!add)
+			break;
+		s->asked[n++] = ASKED_WATCH;
+		len += add;
+	}
+	for (size_t i = s->nsocks; i-- > 0 && n < nwatched + LOOKUP_MAX;) {
+		/* a TIME_WAIT socket has no tcp_info and only waits to be freed:
+		 * the next dump sees it gone */
+		if (s->socks[i].gone || s->socks[i].last.state == KTCP_TIME_WAIT)
+			continue;
+		size_t add = kernel_diag_exact_request(reqs + len, sizeof reqs - len, &s->socks[i].last,
+		                                       first + (uint32_t)n);
+		if (!add)
+			break;
+		s->asked[n++] = i;
+		len += add;
+	}
+	if (n && sendto(s->nl, reqs, len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0)
+		return SIZE_MAX;
+	return n;
+}
+
+/* The sockets already found, asked for one by one. */
+static void lookup_sockets(struct kernel_sampler *s)
+{
+	uint32_t first = s->seq + 1;
+	size_t n, answered = 0;
+
+	if (s->nl < 0)
+		return;
+	n = send_lookups(s, first);
+	if (n == SIZE_MAX) {
+		snprintf(s->status, sizeof s->status,
+		         "sock_diag failed a lookup (%s): no further kernel socket records",
+		         strerror(errno));
+		stop_diag(s);
+		return;
+	}
+	s->seq += (uint32_t)n;
+	while (answered < n) {
+		ssize_t got = recv(s->nl, s->buf, RECV_BUFFER, 0);
+		int rc = got <= 0 ? -SS_EIO
+		                  : kernel_diag_parse_exact(s->buf, (size_t)got, first, n, take_socket,
+		                                            lookup_gone, s);
+		if (rc < 0) {
+			snprintf(s->status, sizeof s->status,
+			         "sock_diag %s a lookup (%s): no further kernel socket records",
+			         rc == -SS_EPERM ? "refused" : "failed", ss_strerror(rc));
+			stop_diag(s);
+			return;
+		}
+		answered += (size_t)rc;
+	}
+}
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Counters are read with the dumps: three /proc files, about as dear. */
+static void sample_counters(struct kernel_sampler *s);
+
+/* A full sample (dumps, counters) when poked or when its pace allows, else lookups. */
+static void sample_sockets_and_counters(struct kernel_sampler *s, bool full)
+{
+	int64_t start = monotonic_ns();
+
+	if (!full && start < s->next_dump_ns) {
+		lookup_sockets(s);
+		return;
+	}
+	dump_sockets(s);
+	sample_counters(s);
+	int64_t now = monotonic_ns(), wait = DUMP_SHARE * (now - start);
+	int64_t interval = (int64_t)s->opts.interval_us * 1000;
+	s->next_dump_ns = now + (wait > interval ? wait : interval);
 }
 
 /* Reads a whole /proc file into s->proc_text; false when it cannot. */
@@ -293,7 +441,7 @@ static void sample_counters(struct kernel_sampler *s)
 	s->have_prev = true;
 }
 
-static void sample(struct kernel_sampler *s)
+static void sample(struct kernel_sampler *s, bool full)
 {
 	struct timespec now, start, end;
 
@@ -301,8 +449,7 @@ static void sample(struct kernel_sampler *s)
 	clock_gettime(CLOCK_REALTIME, &now);
 	s->now_sec = now.tv_sec;
 	s->now_nsec = (uint32_t)now.tv_nsec;
-	sample_sockets(s);
-	sample_counters(s);
+	sample_sockets_and_counters(s, full);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	s->samples++;
 	s->seconds += (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
@@ -322,23 +469,24 @@ static void *sampler_thread(void *arg)
 	struct timespec deadline;
 
 	s->nl = open_diag(s->status, sizeof s->status);
-	sample(s); /* the baseline: the counters' first values, the sockets already there */
+	sample(s, true); /* the baseline: the counters' first values, the sockets already there */
 	pthread_mutex_lock(&s->lock);
 	while (!s->stopping) {
 		after_interval(&deadline, s->opts.interval_us);
 		while (!s->poked && !s->stopping &&
 		       pthread_cond_timedwait(&s->wake, &s->lock, &deadline) == 0)
 			;
+		bool poked = s->poked;
 		s->poked = false;
 		s->begun++;
 		pthread_mutex_unlock(&s->lock);
-		sample(s);
+		sample(s, poked);
 		pthread_mutex_lock(&s->lock);
 		s->done++;
 		pthread_cond_broadcast(&s->sampled);
 	}
 	pthread_mutex_unlock(&s->lock);
-	sample(s); /* the end: what the last calls left behind */
+	sample(s, true); /* the end: what the last calls left behind */
 	if (s->nl >= 0)
 		close(s->nl);
 	return NULL;
@@ -382,6 +530,16 @@ void kernel_sampler_poke(void *sampler)
 	pthread_mutex_lock(&s->lock);
 	s->poked = true;
 	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void kernel_sampler_watch(void *sampler, const struct kernel_socket *id)
+{
+	struct kernel_sampler *s = sampler;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->nwatch < KERNEL_WATCH_MAX)
+		s->watch[s->nwatch++] = *id;
 	pthread_mutex_unlock(&s->lock);
 }
 
