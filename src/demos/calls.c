@@ -9,7 +9,6 @@
 #include "calls.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <stddef.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -94,13 +93,23 @@ const char *demo_preview(const void *data, ssize_t len, char *buf, size_t size)
 	const unsigned char *p = data;
 	size_t out = 0;
 
+	static const char hex[] = "0123456789abcdef";
+
+	/* printable ASCII as it is (not isprint(): the shim runs in the traced
+	 * program's locale), the rest escaped; no printf: it runs for every call */
 	for (ssize_t i = 0; len > 0 && i < len && out + 5 < size; i++) {
-		if (p[i] == '\n')
-			out += (size_t)snprintf(buf + out, size - out, "\\n");
-		else if (isprint(p[i]) && p[i] != '"' && p[i] != '\\')
-			buf[out++] = (char)p[i];
-		else
-			out += (size_t)snprintf(buf + out, size - out, "\\x%02x", p[i]);
+		unsigned char c = p[i];
+		if (c == '\n') {
+			buf[out++] = '\\';
+			buf[out++] = 'n';
+		} else if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			buf[out++] = (char)c;
+		} else {
+			buf[out++] = '\\';
+			buf[out++] = 'x';
+			buf[out++] = hex[c >> 4];
+			buf[out++] = hex[c & 15];
+		}
 	}
 	buf[out] = '\0';
 	return buf;

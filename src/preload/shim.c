@@ -69,6 +69,7 @@ static struct callring_header *ring; /* NULL: nothing is logged */
 static struct fd_table *fds;         /* this process's sockets, shared by its threads */
 static pthread_mutex_t fds_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct process_ref self;
+static char side[16]; /* "pid 1234": this process, written once (and after a fork) */
 static THREAD_LOCAL int busy;  /* inside the library: pass calls through */
 static THREAD_LOCAL pid_t tid; /* 0 until known; reset in a forked child */
 static THREAD_LOCAL char comm[16];
@@ -179,9 +180,15 @@ static bool is_our_memfd(int fd)
 	return strncmp(target, "/memfd:" CALLRING_MEMFD_NAME, 7 + strlen(CALLRING_MEMFD_NAME)) == 0;
 }
 
+static void name_side(void)
+{
+	snprintf(side, sizeof side, "pid %d", (int)self.tgid);
+}
+
 static void after_fork_child(void)
 {
 	self.tid = self.tgid = getpid();
+	name_side();
 	tid = 0;
 	comm[0] = '\0';
 	pthread_mutex_init(&fds_lock, NULL); /* the parent's other threads are gone */
@@ -205,6 +212,7 @@ __attribute__((constructor)) static void shim_init(void)
 		return;
 	}
 	self.tid = self.tgid = getpid();
+	name_side();
 	read_remote = syscalls_access(&self).read;
 	pthread_atfork(NULL, NULL, after_fork_child);
 	ring = h;
@@ -273,7 +281,7 @@ static void end(struct pending *p, long ret)
 		call.pid = self.tgid;
 		call.tid = tid;
 		thread_name(call.comm, call.ts_sec, call.ts_nsec);
-		snprintf(call.side, sizeof call.side, "pid %d", (int)self.tgid);
+		memcpy(call.side, side, sizeof side);
 		callring_push(ring, &call);
 	}
 	busy = 0;

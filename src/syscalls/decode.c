@@ -55,10 +55,60 @@ static void add(struct decoder *d, const char *format, ...)
 		d->used = d->used + (size_t)n < size ? d->used + (size_t)n : size - 1;
 }
 
+/* The pieces of the calls a busy program makes most (send, recv, read, write),
+ * added without printf: the shim formats every call inside the program, and
+ * one printf costs about as much as a small send on loopback. */
+static void add_text(struct decoder *d, const char *text)
+{
+	size_t room = sizeof d->call->args - 1 - d->used; /* used stays below the size */
+	size_t n = strnlen(text, room);
+
+	memcpy(d->call->args + d->used, text, n);
+	d->used += n;
+	d->call->args[d->used] = '\0';
+}
+
+static void add_number(struct decoder *d, uint64_t value)
+{
+	char digits[24];
+	size_t n = sizeof digits;
+
+	digits[--n] = '\0';
+	do
+		digits[--n] = (char)('0' + value % 10);
+	while (value /= 10);
+	add_text(d, digits + n);
+}
+
+/* "fd 3", or "fd -1" */
+static void add_fd(struct decoder *d, int fd)
+{
+	add_text(d, fd < 0 ? "fd -" : "fd ");
+	add_number(d, fd < 0 ? -(uint64_t)(int64_t)fd : (uint64_t)fd);
+}
+
+/* ", 32 bytes" */
+static void add_bytes(struct decoder *d, const char *before, uint64_t count)
+{
+	add_text(d, before);
+	add_number(d, count);
+	add_text(d, " bytes");
+}
+
+/* "\"preview\"" of the got bytes read of len; "..." when there are more */
+static void add_preview(struct decoder *d, const char *data, size_t got, uint64_t len)
+{
+	char text[SYSCALLS_DATA_PREVIEW * 4 + 8];
+
+	add_text(d, "\"");
+	add_text(d, demo_preview(data, (ssize_t)got, text, sizeof text));
+	add_text(d, got < len ? "\"..." : "\"");
+}
+
 /* Adds "\"preview\"" of up to 64 of the len bytes at addr; "..." when there are more. */
 static void add_data(struct decoder *d, uint64_t addr, uint64_t len)
 {
-	char data[SYSCALLS_DATA_PREVIEW], text[SYSCALLS_DATA_PREVIEW * 4 + 8];
+	char data[SYSCALLS_DATA_PREVIEW];
 	size_t want = len < SYSCALLS_DATA_PREVIEW ? (size_t)len : SYSCALLS_DATA_PREVIEW;
 	size_t got = want && addr ? d->access->read(d->access->ctx, addr, data, want) : 0;
 
@@ -66,8 +116,7 @@ static void add_data(struct decoder *d, uint64_t addr, uint64_t len)
 		add(d, "?");
 		return;
 	}
-	add(d, "\"%s\"%s", demo_preview(data, (ssize_t)got, text, sizeof text),
-	    got < len ? "..." : "");
+	add_preview(d, data, got, len);
 }
 
 const char *syscalls_format_sockaddr(const struct tracee_access *access, uint64_t addr,
@@ -422,10 +471,11 @@ static bool decode_sendto(struct decoder *d)
 
 	if (!socket_at(d, (int64_t)a[0]))
 		return false;
-	snprintf(d->call->call, sizeof d->call->call, "%s", a[4] ? "sendto" : "send");
-	add(d, "fd %d, ", (int)a[0]);
+	strcpy(d->call->call, a[4] ? "sendto" : "send");
+	add_fd(d, (int)a[0]);
+	add_text(d, ", ");
 	add_data(d, a[1], (int64_t)a[2]);
-	add(d, ", %llu bytes", (unsigned long long)a[2]);
+	add_bytes(d, ", ", a[2]);
 	add_msg_flags(d, a[3]);
 	socket_with_tuple(d, (int64_t)a[0]);
 	if (a[4]) {
@@ -443,13 +493,14 @@ static bool decode_recvfrom(struct decoder *d)
 
 	if (!socket_at(d, (int64_t)a[0]))
 		return false;
-	snprintf(d->call->call, sizeof d->call->call, "%s", a[4] ? "recvfrom" : "recv");
-	add(d, "fd %d, up to %llu bytes", (int)a[0], (unsigned long long)a[2]);
+	strcpy(d->call->call, a[4] ? "recvfrom" : "recv");
+	add_fd(d, (int)a[0]);
+	add_bytes(d, ", up to ", a[2]);
 	add_msg_flags(d, a[3]);
 	socket_with_tuple(d, (int64_t)a[0]);
 	if (failed(d))
 		return true;
-	add(d, " -> ");
+	add_text(d, " -> ");
 	add_data(d, a[1], (uint64_t)d->ev->ret);
 	if (a[4]) {
 		add(d, " from ");
@@ -464,7 +515,7 @@ static void add_iov_data(struct decoder *d, uint64_t iov_addr, uint64_t iov_coun
 {
 	struct iovec iov[MAX_IOVS];
 	size_t n = iov_count < MAX_IOVS ? (size_t)iov_count : MAX_IOVS;
-	char data[SYSCALLS_DATA_PREVIEW], text[SYSCALLS_DATA_PREVIEW * 4 + 8];
+	char data[SYSCALLS_DATA_PREVIEW];
 	size_t got = 0;
 
 	if (n && !read_exact(d, iov_addr, iov, n * sizeof iov[0])) {
@@ -479,8 +530,7 @@ static void add_iov_data(struct decoder *d, uint64_t iov_addr, uint64_t iov_coun
 		got += d->access->read(d->access->ctx, (uint64_t)(uintptr_t)iov[i].iov_base,
 		                       data + got, want);
 	}
-	add(d, "\"%s\"%s", demo_preview(data, (ssize_t)got, text, sizeof text),
-	    got < len ? "..." : "");
+	add_preview(d, data, got, len);
 }
 
 static uint64_t iov_total(const struct decoder *d, uint64_t iov_addr, uint64_t iov_count)
@@ -562,17 +612,21 @@ static bool decode_read_write(struct decoder *d)
 	if (!socket_at(d, (int64_t)a[0]))
 		return false;
 	socket_with_tuple(d, (int64_t)a[0]);
-	add(d, "fd %d, ", (int)a[0]);
-	if (!writing)
-		add(d, "up to %llu bytes -> ", (unsigned long long)len);
+	add_fd(d, (int)a[0]);
+	if (!writing) {
+		add_bytes(d, ", up to ", len);
+		add_text(d, " -> ");
+	} else {
+		add_text(d, ", ");
+	}
 	if (!writing && failed(d))
-		add(d, "?");
+		add_text(d, "?");
 	else if (vector)
 		add_iov_data(d, a[1], a[2], shown);
 	else
 		add_data(d, a[1], shown);
 	if (writing)
-		add(d, ", %llu bytes", (unsigned long long)len);
+		add_bytes(d, ", ", len);
 	return true;
 }
 
@@ -767,7 +821,9 @@ bool syscalls_decode(const struct syscall_event *ev, const struct tracee_access 
 {
 	struct decoder d = {.ev = ev, .access = access, .call = call};
 
-	snprintf(call->call, sizeof call->call, "%s", ev->desc->name);
+	size_t name_len = strnlen(ev->desc->name, sizeof call->call - 1);
+	memcpy(call->call, ev->desc->name, name_len); /* not printf: see add_text */
+	call->call[name_len] = '\0';
 	call->args[0] = '\0';
 	call->fd = -1;
 	/* the kernel returns -errno, from -1 to -4095, on failure */
