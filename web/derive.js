@@ -174,7 +174,28 @@ Sockscope.module(function (S) {
 			if (own(d, 'frame') && byFrame.has(d.frame)) return byFrame.get(d.frame);
 		}
 		var seq = S.isObject(ev.tcp) && typeof ev.tcp.seq === 'number' ? ev.tcp.seq : null;
-		return seq === null ? -1 : lastAt.get(m.flow[i] + '|' + ev.dir + '|' + seq);
+		return seq === null ? -1 : lastAt.bySeq(m.flow[i], ev.dir, false).get(seq);
+	}
+
+	/* The last segment of each flow, direction and sequence number: a map of numbers per
+	 * flow and direction, not a string key made and hashed for every packet. */
+	function segmentIndex() {
+		var flows = new Map(), none = new Map();
+		return {
+			bySeq: function (flow, dir, make) {
+				var byDir = flows.get(flow), key = '' + dir;
+				if (!byDir) {
+					if (!make) return none;
+					flows.set(flow, byDir = new Map());
+				}
+				var seqs = byDir.get(key);
+				if (!seqs) {
+					if (!make) return none;
+					byDir.set(key, seqs = new Map());
+				}
+				return seqs;
+			}
+		};
 	}
 
 	/* A resend later proved unneeded (D-SACK): its first copy arrived. */
@@ -185,7 +206,7 @@ Sockscope.module(function (S) {
 	}
 
 	function markLoss(m) {
-		var n = m.count, byFrame = new Map(), lastAt = new Map();
+		var n = m.count, byFrame = new Map(), lastAt = segmentIndex();
 		m.lost = new Uint8Array(n);
 		m.resend = new Int32Array(n).fill(-1);
 		m.resentBy = new Int32Array(n).fill(-1);
@@ -203,7 +224,7 @@ Sockscope.module(function (S) {
 			}
 			if (typeof ev.frame === 'number') byFrame.set(ev.frame, i);
 			if (S.isObject(ev.tcp) && typeof ev.tcp.seq === 'number')
-				lastAt.set(m.flow[i] + '|' + ev.dir + '|' + ev.tcp.seq, i);
+				lastAt.bySeq(m.flow[i], ev.dir, true).set(ev.tcp.seq, i);
 		}
 	}
 

@@ -49,6 +49,9 @@
 		var list = unmeasured;
 		unmeasured = [];
 		list.forEach(function (measure) { measure(); });
+		/* The cap too, while the page is laid out: then only its probe is laid out again,
+		 * not every view the first drawing has just changed. */
+		maxElementHeight();
 	}
 
 	function createVScroll(scroller, body, opts) {

@@ -12,7 +12,7 @@
 	'use strict';
 
 	var PLAY_MS = 1500;
-	var FIRST_SCREEN = 200;   /* events enough to fill the first screen */
+	var FIRST_SCREEN = 60;    /* events enough to fill the first screen: the ladder shows at most ~26 rows (900 px), the list 16 */
 	var PROGRESS_MS = 100;    /* how often the progress line changes while reading */
 	var SLIM_BYTES = 256 * 1024 * 1024;   /* a file bigger than this keeps slim events */
 	/* Reading in a Web Worker is opt-in: on a 2-core machine it frees the page's thread

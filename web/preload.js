@@ -31,12 +31,14 @@
 	};
 })(window.Sockscope = window.Sockscope || {});
 
-Sockscope.module(function (S) {
+/* The early requests: the page's only, never a worker's (worker.js). */
+(function (S) {
 	'use strict';
 
-	var SLICE_MS = 30;
-
-	/* ---- the early request ---- */
+	/* The scripts index.html loads after this one, in its order (a test checks). */
+	S.PAGE_SCRIPTS = ['model.js', 'derive.js', 'sniff.js', 'dom.js', 'hyper.js', 'ladder.js', 'list.js',
+		'details.js', 'flows.js', 'stevens.js', 'kernel.js', 'states.js', 'teach.js', 'filter.js',
+		'follow.js', 'worker.js', 'main.js'];
 
 	var src = new URLSearchParams(location.search).get('src');
 	if (src && location.protocol !== 'file:' && typeof fetch === 'function') {
@@ -44,6 +46,27 @@ Sockscope.module(function (S) {
 		response.catch(function () { /* main.js reports it */ });
 		S.preload = { src: src, response: response };
 	}
+
+	/* The page's other scripts, asked for now, all at once: with the page's
+	 * Content-Security-Policy <meta>, Chromium's preload scanner leaves them to the
+	 * parser, which asks for one only once the one before has run.  (A report has
+	 * its scripts inline: no preload.js file, nothing to ask for.) */
+	var here = document.currentScript && document.currentScript.src;
+	if (here && document.head) {
+		S.PAGE_SCRIPTS.forEach(function (name) {
+			var link = document.createElement('link');
+			link.rel = 'preload';
+			link.as = 'script';
+			link.href = new URL(name, here).href;
+			document.head.appendChild(link);
+		});
+	}
+})(window.Sockscope);
+
+Sockscope.module(function (S) {
+	'use strict';
+
+	var SLICE_MS = 30;
 
 	/* ---- chunk sources: each an async next() -> string | Uint8Array | null ---- */
 
@@ -174,6 +197,7 @@ Sockscope.module(function (S) {
 		this.whole = [];        /* everything, when parsed whole */
 		this.rest = '';
 		this.parts = [];
+		this.pauseAt = 0;       /* feed() stops once this many events are in (the first screen) */
 		this.problem = null;    /* where reading stopped, and why */
 		this.fatal = null;      /* nothing can be shown */
 	}
@@ -296,6 +320,7 @@ Sockscope.module(function (S) {
 			this.take(text.slice(start, nl));
 			start = nl + 1;
 			if (deadline && (this.line & 255) === 0 && performance.now() > deadline) break;
+			if (this.pauseAt && this.events && this.events.length >= this.pauseAt) { this.pauseAt = 0; break; }
 		}
 		this.rest = this.problem ? '' : text.slice(start);
 		return !this.problem && this.rest.indexOf('\n') >= 0;   /* more lines wait */
@@ -358,6 +383,14 @@ Sockscope.module(function (S) {
 			this.stop('the timeline ends without its end line: it was cut short');
 	};
 
+	/* The first screen's document: its first n events, no more (drawing more costs
+	 * the first screen time, and every later style and layout pass while reading). */
+	Parser.prototype.firstDoc = function (n) {
+		var doc = this.doc(false);
+		doc.events = this.events.slice(0, n);
+		return doc;
+	};
+
 	/* The timeline document so far (or in full): what S.createModel reads. */
 	Parser.prototype.doc = function (complete) {
 		if (complete && this.wholeDoc) return this.wholeDoc;   /* as it was written */
@@ -406,13 +439,19 @@ Sockscope.module(function (S) {
 		job = job || {};
 		var parser = new Parser(job.slim), decode = decoderFor(), bytes = 0, headSent = false;
 		firstBatch = firstBatch || 200;
+		parser.pauseAt = firstBatch;
+
+		/* The first screen as soon as its events are in. */
+		function firstScreen() {
+			if (!headSent && !parser.fatal && parser.events && parser.events.length >= firstBatch && parser.head) {
+				headSent = true;
+				handlers.head(parser.firstDoc(firstBatch));
+			}
+		}
 
 		function afterChunk() {
 			handlers.progress(parser.events ? parser.events.length : 0, bytes);
-			if (!headSent && !parser.fatal && parser.events && parser.events.length >= firstBatch && parser.head) {
-				headSent = true;
-				handlers.head(parser.doc(false));
-			}
+			firstScreen();
 		}
 
 		function pump() {
@@ -423,6 +462,7 @@ Sockscope.module(function (S) {
 				bytes += chunk.length;
 				var text = decode(chunk), deadline = performance.now() + SLICE_MS;
 				var more = parser.feed(text, deadline);
+				firstScreen();
 				return slices(more).then(function () {
 					if (job.cancelled) return;
 					afterChunk();

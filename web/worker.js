@@ -33,22 +33,27 @@
 		function start(msg) {
 			parser = new S.TimelineParser(msg.slim);
 			first = msg.first || 200;
+			parser.pauseAt = first;
 			decoder = new TextDecoder('utf-8');
 		}
 
 		function chunk(data) {
 			var text = typeof data === 'string' ? data : decoder.decode(data, { stream: true });
-			if (!parser.problem && !parser.fatal) parser.feed(text);
+			if (!parser.problem && !parser.fatal && parser.feed(text) && !headSent) {
+				sendHead();
+				parser.feed('');
+			}
 			post({ op: 'ack' });
 			if (parser.fatal) return;
 			var n = parser.events ? parser.events.length : 0, now = performance.now();
-			if (!headSent && parser.head && n >= first) {
-				headSent = true;
-				var doc = parser.doc(false);
-				doc.events = parser.events.slice(0, n);
-				post({ op: 'head', doc: doc });
-			}
+			sendHead();
 			if (now - shownAt > 100) { shownAt = now; post({ op: 'progress', n: n }); }
+		}
+
+		function sendHead() {
+			if (headSent || !parser.head || !parser.events || parser.events.length < first) return;
+			headSent = true;
+			post({ op: 'head', doc: parser.firstDoc(first) });
 		}
 
 		function end() {

@@ -198,6 +198,11 @@ test('web files can be inlined and use no network', () => {
 	assert(srcs.every((t) => /^<script src="[a-z]+\.js">$/.test(t)), 'script tags must be <script src="NAME.js">');
 	for (const name of ['model', 'ladder', 'list', 'details', 'flows', 'stevens', 'main'])
 		assert(html.includes(`<script src="${name}.js"></script>`), `index.html loads ${name}.js`);
+	/* preload.js asks for the page's other scripts early: its list is the page's */
+	const listed = readFileSync(join(WEB, 'preload.js'), 'utf8').match(/S\.PAGE_SCRIPTS = \[([^\]]*)\]/);
+	assert(listed, 'preload.js lists the page scripts (S.PAGE_SCRIPTS)');
+	equal(JSON.stringify(listed[1].match(/'[a-z]+\.js'/g).map((q) => q.slice(1, -1))),
+		JSON.stringify(srcs.map((t) => t.match(/"(.*)"/)[1]).filter((n) => n !== 'preload.js')), 'preload.js PAGE_SCRIPTS');
 });
 
 /* ---- loading and drawing ---- */
