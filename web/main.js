@@ -196,6 +196,19 @@
 		};
 	}
 
+	/* next(), with the time its chunks kept the reader waiting added to job.waitMs:
+	 * bytes still on the network, or a report's page still being parsed by the
+	 * browser.  That time is the page's to load, not the viewer's to work. */
+	function waited(next, job) {
+		return function () {
+			var asked = performance.now();
+			return next().then(function (chunk) {
+				job.waitMs += performance.now() - asked;
+				return chunk;
+			});
+		};
+	}
+
 	/* The views over a model.  A model from the first events (`partial`) is
 	 * replaced by the whole one; the reader's place (selection, filters, zoom)
 	 * carries over. */
@@ -235,8 +248,10 @@
 		document.body.dataset.events = String(model.count);
 		if (complete) {
 			var t = job || {};
-			S.timing = { read: t.readMs || 0, json: t.parseMs || 0, model: built - started, parse: (t.parseMs || 0) + built - started,
-				render: done - built, total: done - (t.started || started), events: model.count,
+			/* the viewer's own work: from the first chunk to ready, less the waits for chunks */
+			var waitMs = t.waitMs || 0, json = Math.max(0, (t.parseMs || 0) - waitMs);
+			S.timing = { read: t.readMs || 0, wait: waitMs, json: json, model: built - started, parse: json + built - started,
+				render: done - built, total: done - (t.started || started) - waitMs, events: model.count,
 				dataAt: t.started || started, partialAt: t.partialAt || null, readyAt: done };
 			showProblem(problem, model.count);
 			setPageState('ready');
@@ -296,11 +311,11 @@
 		/* the current timeline stays until the new one can be shown */
 		pendingName = String(name || 'sockscope').split('/').pop();
 		var source = next;
-		next = sniffed(next, pendingName);
 		delete document.body.dataset.stopped;
 		setPageState('loading');
-		var mine = job = { cancelled: false, started: performance.now(), readMs: readMs || 0, file: file || null,
+		var mine = job = { cancelled: false, started: performance.now(), readMs: readMs || 0, waitMs: 0, file: file || null,
 			slim: !!file && file.size > (window.SockscopeSlimBytes || SLIM_BYTES) };
+		next = waited(sniffed(next, pendingName), mine);
 		showProgress(0, 0, total);
 		var handlers = {
 			head: function (doc) {
