@@ -57,6 +57,10 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 		const p = scaled(partialMs), r = scaled(readyMs);
 		console.log(`    ${label}: partial ${t.partial === undefined ? '-' : t.partial.toFixed(0)} ms, ready ${t.ready.toFixed(0)} ms ` +
 			`after navigation start, ${t.events} events (budgets ${p.budget} / ${r.budget} ms${r.note})`);
+		/* The load average counts the browser's own threads too, so a scaled budget can be
+		 * loose: say so whenever only the scaling lets a time through. */
+		if (t.partial > partialMs || t.ready > readyMs)
+			console.log(`    ${label}: OVER the idle-machine budgets (${partialMs} / ${readyMs} ms); within them only as scaled by the load`);
 		assert(t.partial !== undefined && t.partial < t.ready, `${label}: no first screen before the end`);
 		assert(t.partial <= p.budget, `${label}: first screen at ${t.partial.toFixed(0)} ms, budget ${p.budget} ms`);
 		assert(t.ready <= r.budget, `${label}: ready at ${t.ready.toFixed(0)} ms, budget ${r.budget} ms`);
