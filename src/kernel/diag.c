@@ -218,7 +218,12 @@ static int error_code(const uint8_t *payload, size_t len)
 	return err == -EPERM || err == -EACCES ? -SS_EPERM : -SS_EIO;
 }
 
-int kernel_diag_parse(const uint8_t *buf, size_t len, uint32_t seq, kernel_socket_fn fn, void *ctx)
+/* Calls on_message for each netlink message in buf, its length checked first,
+ * until one returns non-zero, which is returned; 0 when the buffer ends where
+ * a message does, -SS_ETRUNC when a length lies. */
+typedef int (*message_fn)(const struct nlmsghdr *h, const uint8_t *payload, size_t len, void *ctx);
+
+static int each_message(const uint8_t *buf, size_t len, message_fn on_message, void *ctx)
 {
 	size_t off = 0;
 
@@ -227,25 +232,43 @@ int kernel_diag_parse(const uint8_t *buf, size_t len, uint32_t seq, kernel_socke
 		memcpy(&h, buf + off, sizeof h);
 		if (h.nlmsg_len < sizeof h || h.nlmsg_len > len - off)
 			return -SS_ETRUNC;
-		const uint8_t *payload = buf + off + NLMSG_HDRLEN;
-		size_t plen = h.nlmsg_len - NLMSG_HDRLEN;
-		if (h.nlmsg_seq == seq) {
-			int rc = 0;
-			if (h.nlmsg_type == NLMSG_DONE)
-				return 1;
-			if (h.nlmsg_type == NLMSG_ERROR)
-				return error_code(payload, plen);
-			if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY)
-				rc = parse_socket(payload, plen, fn, ctx);
-			if (rc < 0)
-				return rc;
-		}
+		int rc = on_message(&h, buf + off + NLMSG_HDRLEN, h.nlmsg_len - NLMSG_HDRLEN, ctx);
+		if (rc)
+			return rc;
 		size_t step = NLMSG_ALIGN(h.nlmsg_len);
 		if (step >= len - off)
 			return 0;
 		off += step;
 	}
 	return off == len ? 0 : -SS_ETRUNC;
+}
+
+struct dump_reply {
+	uint32_t seq;
+	kernel_socket_fn fn;
+	void *ctx;
+};
+
+static int dump_message(const struct nlmsghdr *h, const uint8_t *payload, size_t len, void *ctx)
+{
+	const struct dump_reply *r = ctx;
+
+	if (h->nlmsg_seq != r->seq)
+		return 0; /* another request's */
+	if (h->nlmsg_type == NLMSG_DONE)
+		return 1;
+	if (h->nlmsg_type == NLMSG_ERROR)
+		return error_code(payload, len);
+	if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY)
+		return parse_socket(payload, len, r->fn, r->ctx);
+	return 0;
+}
+
+int kernel_diag_parse(const uint8_t *buf, size_t len, uint32_t seq, kernel_socket_fn fn, void *ctx)
+{
+	struct dump_reply r = {seq, fn, ctx};
+
+	return each_message(buf, len, dump_message, &r);
 }
 
 size_t kernel_diag_exact_request(uint8_t *out, size_t room, const struct kernel_socket *sock,
@@ -277,37 +300,41 @@ size_t kernel_diag_exact_request(uint8_t *out, size_t room, const struct kernel_
 	return sizeof req;
 }
 
+struct exact_reply {
+	uint32_t first;
+	size_t count;
+	kernel_socket_fn fn;
+	void (*gone)(size_t i, void *ctx);
+	void *ctx;
+	int answered;
+};
+
+static int exact_message(const struct nlmsghdr *h, const uint8_t *payload, size_t len, void *ctx)
+{
+	struct exact_reply *r = ctx;
+	size_t i = (uint32_t)(h->nlmsg_seq - r->first);
+
+	if (i >= r->count)
+		return 0; /* another request's */
+	r->answered++;
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		int rc = error_code(payload, len);
+		if (rc == -SS_EPERM || rc == -SS_ETRUNC)
+			return rc;
+		r->gone(i, r->ctx);
+	} else if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+		int rc = parse_socket(payload, len, r->fn, r->ctx);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int kernel_diag_parse_exact(const uint8_t *buf, size_t len, uint32_t first, size_t count,
                             kernel_socket_fn fn, void (*gone)(size_t i, void *ctx), void *ctx)
 {
-	size_t off = 0;
-	int answered = 0;
+	struct exact_reply r = {first, count, fn, gone, ctx, 0};
+	int rc = each_message(buf, len, exact_message, &r);
 
-	while (len - off >= sizeof(struct nlmsghdr)) {
-		struct nlmsghdr h;
-		memcpy(&h, buf + off, sizeof h);
-		if (h.nlmsg_len < sizeof h || h.nlmsg_len > len - off)
-			return -SS_ETRUNC;
-		const uint8_t *payload = buf + off + NLMSG_HDRLEN;
-		size_t plen = h.nlmsg_len - NLMSG_HDRLEN;
-		size_t i = (uint32_t)(h.nlmsg_seq - first);
-		if (i < count) {
-			answered++;
-			if (h.nlmsg_type == NLMSG_ERROR) {
-				int rc = error_code(payload, plen);
-				if (rc == -SS_EPERM || rc == -SS_ETRUNC)
-					return rc;
-				gone(i, ctx);
-			} else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
-				int rc = parse_socket(payload, plen, fn, ctx);
-				if (rc < 0)
-					return rc;
-			}
-		}
-		size_t step = NLMSG_ALIGN(h.nlmsg_len);
-		if (step >= len - off)
-			break;
-		off += step;
-	}
-	return answered;
+	return rc < 0 ? rc : r.answered;
 }
