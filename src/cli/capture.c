@@ -157,11 +157,13 @@ struct command_work {
  * on its next tick, so that one living between two full samples is seen. */
 static void watch_after_call(void *sampler, const struct demo_call *call)
 {
-	bool names_socket = strcmp(call->call, "connect") == 0 || strcmp(call->call, "listen") == 0 ||
-	                    strncmp(call->call, "accept", 6) == 0;
+	bool listen = strcmp(call->call, "listen") == 0;
+	bool connection = strcmp(call->call, "connect") == 0 || strncmp(call->call, "accept", 6) == 0;
 	bool done = call->ret >= 0 || call->err == EINPROGRESS;
 
-	if (!names_socket || !done || call->proto != L4_TCP || !call->has_tuple)
+	/* a listener has a local address only (no tuple): found by it alone */
+	if (!(listen || (connection && call->has_tuple)) || !done || call->proto != L4_TCP ||
+	    !call->local_port)
 		return;
 	struct kernel_socket id = {.local = call->local,
 	                           .remote = call->peer,
