@@ -8,9 +8,9 @@
  * took a whole CPU from the program being watched.  So dumps, which find new
  * sockets, are paced to a share of the time (DUMP_SHARE), and on the other
  * ticks the sockets already found are asked for one by one (an exact
- * request: a hash lookup).  The counters, three /proc files read and parsed,
- * cost about as much as a dump and are read with it.  A poke (a demo's socket
- * call) takes a full sample at once.
+ * request: a hash lookup).  The counters (three /proc files read and parsed)
+ * are read with the dumps, not on every tick.  A poke (a demo's socket call)
+ * takes a full sample at once.
  */
 #include "sockscope/kernel.h"
 #include "internal.h"
@@ -73,7 +73,7 @@ struct kernel_sampler {
 	int64_t next_dump_ns; /* CLOCK_MONOTONIC: no dump before, unless poked */
 	struct kernel_socket watch[KERNEL_WATCH_MAX]; /* named by calls, under lock */
 	size_t nwatch;
-	size_t asked[LOOKUP_MAX + KERNEL_WATCH_MAX]; /* request i: socks[asked[i]], or a watch */
+	size_t asked[ASKED_MAX]; /* request i: socks[asked[i]], or a watch */
 };
 
 #define ASKED_WATCH SIZE_MAX
@@ -342,7 +342,7 @@ static int64_t monotonic_ns(void)
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-/* Counters are read with the dumps: three /proc files, about as dear. */
+/* Counters are read with the dumps, not on every tick. */
 static void sample_counters(struct kernel_sampler *s);
 
 /* A full sample (dumps, counters) when poked or when its pace allows, else lookups. */
