@@ -74,9 +74,10 @@ Sockscope.module(function (S) {
 		}
 		var lastBySide = new Map();
 		for (i = 0; i < n; i++) {            /* notes: the flow of the call just before */
+			if (m.kind[i] !== S.KIND.app && m.kind[i] !== S.KIND.note) continue;
 			ev = m.events[i];
 			if (m.kind[i] === S.KIND.app) lastBySide.set(String(ev.side), flowOf[i]);
-			else if (m.kind[i] === S.KIND.note)
+			else
 				flowOf[i] = m.flow[i] >= 0 ? m.flow[i] : (lastBySide.has(String(ev.side)) ? lastBySide.get(String(ev.side)) : -1);
 		}
 		m.callFd = fds;
@@ -130,8 +131,10 @@ Sockscope.module(function (S) {
 	/* "curl (pid 4242)" on the lane head, from the first call on the lane that names it. */
 	function nameProcesses(m) {
 		for (var i = 0; i < m.count; i++) {
-			var ev = m.events[i], lane = m.src[i];
-			if (m.kind[i] !== S.KIND.app || lane < 0 || m.lanes[lane].process || typeof ev.pid !== 'number') continue;
+			var lane = m.src[i];
+			if (m.kind[i] !== S.KIND.app || lane < 0 || m.lanes[lane].process) continue;
+			var ev = m.events[i];
+			if (typeof ev.pid !== 'number') continue;
 			m.lanes[lane].process = (ev.comm ? clip(ev.comm, 32) + ' ' : '') + '(pid ' + ev.pid + (typeof ev.tid === 'number' && ev.tid !== ev.pid ? ', tid ' + ev.tid : '') + ')';
 			m.lanes[lane].title += ' · ' + m.lanes[lane].process;
 		}
@@ -212,6 +215,12 @@ Sockscope.module(function (S) {
 		m.resentBy = new Int32Array(n).fill(-1);
 		for (var i = 0; i < n; i++) {
 			if (m.kind[i] !== S.KIND.packet || m.proto[i] !== S.PROTO.tcp) continue;
+			var row = m.rows && typeof m.list[i] === 'number' ? m.list[i] : -1;
+			if (row >= 0) {                  /* a row has no analysis flag: only remembered */
+				byFrame.set(m.rows.frame[row], i);
+				lastAt.bySeq(m.flow[i], m.rows.dir[row] ? 's2c' : 'c2s', true).set(m.rows.seq[row], i);
+				continue;
+			}
 			var ev = m.events[i];
 			var flags = Array.isArray(ev.analysis) ? ev.analysis : [];
 			if (flags.indexOf('retransmission') >= 0 || flags.indexOf('fast_retransmission') >= 0) {

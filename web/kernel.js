@@ -58,11 +58,12 @@ Sockscope.module(function (S) {
 		if (!isObject(doc) || !Array.isArray(doc.events)) return doc;
 		var glossary = isObject(doc.source) && isObject(doc.source.counters_glossary) ?
 			doc.source.counters_glossary : {};
-		var samples = [], events = [], changed = false;
+		var samples = [], events = [], changed = false, lazy = S.lazyInfo(doc.events);
 		/* Every event keeps its place, so that event N is the timeline's event N: a
 		 * kernel sample stays (the model keeps it out of the rows), a counters delta
 		 * becomes a note. */
-		doc.events.forEach(function (ev) {
+		/* a reader's rows (rows.js) are TCP packets: left as they are, not made into events */
+		(lazy ? lazy.list : doc.events).forEach(function (ev, i) {
 			var kind = isObject(ev) ? ev.kind : null;
 			if (kind === 'kernel' && num(ev.t) !== null) samples.push(ev);
 			if (kind === 'counters' && isObject(ev.delta) &&
@@ -71,9 +72,10 @@ Sockscope.module(function (S) {
 				ev = { kind: 'note', t: ev.t, ts: ev.ts, side: 'kernel', counters: ev.delta,
 					text: counterText(ev.delta, glossary) };
 			}
-			events.push(ev);
+			if (lazy) lazy.list[i] = ev;
+			else events.push(ev);
 		});
-		if (changed) doc.events = events;
+		if (changed && !lazy) doc.events = events;
 		samplesOf.set(doc, samples);
 		return doc;
 	}

@@ -71,14 +71,15 @@ Sockscope.module(function (S) {
 		}
 		if (!Array.isArray(doc.events))
 			throw new Error('This timeline has no "events" array.');
-		checkEvents(doc.events);
+		var lazy = S.lazyInfo(doc.events);
+		checkEvents(lazy ? lazy.list : doc.events, !!lazy);
 	}
 
 	/* Every event must be an object: a null or a number where an event should be
 	 * is a broken file, not something to draw around. */
-	function checkEvents(events) {
+	function checkEvents(events, rows) {
 		for (var i = 0; i < events.length; i++)
-			if (!isObject(events[i]))
+			if (!(rows && typeof events[i] === 'number') && !isObject(events[i]))
 				throw new Error('This timeline is broken: event ' + i + ' is ' +
 					(events[i] === null ? 'null' : Array.isArray(events[i]) ? 'an array' : 'a ' + typeof events[i]) +
 					', not an object. Write it again with sockscope trace.');
@@ -159,7 +160,7 @@ Sockscope.module(function (S) {
 	}
 
 	/* Lanes: one per endpoint (address and port), plus one per app side that has none. */
-	function buildLanes(doc, events) {
+	function buildLanes(doc, events, rows) {
 		var lanes = [], byKey = Object.create(null), byAddr = new Map(), byLabel = new Map(), byRole = new Map();
 
 		function add(ep, role, label) {
@@ -195,7 +196,13 @@ Sockscope.module(function (S) {
 		/* Endpoints of packets outside the flow summary (or with no summary at all). */
 		for (var i = 0; i < events.length; i++) {
 			var ev = events[i];
-			if (isObject(ev) && ev.kind === 'packet' && !isObject(ev.icmp) && !known.has(ev.flow)) {
+			if (rows && typeof ev === 'number') {
+				var f = rows.flow[ev], c2s = rows.dir[ev] === 0;
+				if (known.has(f)) continue;
+				known.add(f);
+				add(rows.endpoints.values[rows.src[ev]], c2s ? 'client' : 'server', '');
+				add(rows.endpoints.values[rows.dst[ev]], c2s ? 'server' : 'client', '');
+			} else if (isObject(ev) && ev.kind === 'packet' && !isObject(ev.icmp) && !known.has(ev.flow)) {
 				if (typeof ev.flow === 'number') known.add(ev.flow);
 				add(ev.src, ev.dir === 's2c' ? 'server' : (ev.dir === 'c2s' ? 'client' : ''), '');
 				add(ev.dst, ev.dir === 's2c' ? 'client' : (ev.dir === 'c2s' ? 'server' : ''), '');
@@ -228,9 +235,16 @@ Sockscope.module(function (S) {
 		return position;
 	}
 
-	function synthesizeFlows(events) {
+	function synthesizeFlows(events, rows) {
 		var flows = Object.create(null), list = [];
 		events.forEach(function (ev) {
+			var bytes = -1;
+			if (rows && typeof ev === 'number') {
+				var c2s = rows.dir[ev] === 0, src = rows.endpoints.values[rows.src[ev]];
+				var dst = rows.endpoints.values[rows.dst[ev]];
+				bytes = rows.plen[ev];
+				ev = { kind: 'packet', flow: rows.flow[ev], t: rows.t[ev], dir: c2s ? 'c2s' : 's2c', src: src, dst: dst, tcp: {} };
+			}
 			if (!isObject(ev) || ev.kind !== 'packet' || typeof ev.flow !== 'number')
 				return;
 			var f = flows[ev.flow];
@@ -242,7 +256,7 @@ Sockscope.module(function (S) {
 				list.push(f);
 			}
 			f.packets++;
-			f.bytes += payloadLength(ev);
+			f.bytes += bytes >= 0 ? bytes : payloadLength(ev);
 			f.last_t = ev.t;
 		});
 		return list;
@@ -251,9 +265,11 @@ Sockscope.module(function (S) {
 	function createModel(doc) {
 		checkSchema(doc);
 		readGlossary(doc);
-		var events = doc.events, n = events.length;
-		var lanesInfo = buildLanes(doc, events);
-		var flows = Array.isArray(doc.flows) ? doc.flows.filter(isObject) : synthesizeFlows(events);
+		/* A reader's rows (rows.js) are read from their columns, not made into events. */
+		var lazy = S.lazyInfo(doc.events), rows = lazy ? lazy.rows : null;
+		var events = doc.events, list = lazy ? lazy.list : events, n = list.length;
+		var lanesInfo = buildLanes(doc, list, rows);
+		var flows = Array.isArray(doc.flows) ? doc.flows.filter(isObject) : synthesizeFlows(list, rows);
 		var flowById = Object.create(null);
 		flows.forEach(function (f) { flowById[f.id] = f; });
 
@@ -263,17 +279,24 @@ Sockscope.module(function (S) {
 			proto: new Uint8Array(n), flagged: new Uint8Array(n), flow: new Int32Array(n),
 			src: new Int32Array(n), dst: new Int32Array(n),
 			states: new Map(),     /* event index -> [{lane, text}] where a TCP state changes */
-			hidden: 0              /* events that are never rows (KIND_KERNEL) */
+			hidden: 0,             /* events that are never rows (KIND_KERNEL) */
+			list: list, rows: rows /* events not yet made from their rows: numbers in list */
 		};
 		var prevT = 0;
 		lanesInfo.flowCache = new Map();
+		lanesInfo.rowCache = new Map();
 		for (var i = 0; i < n; i++) {
-			var ev = events[i];
-			if (ev === null || typeof ev !== 'object') ev = {};
-			var t = typeof ev.t === 'number' && ev.t === ev.t ? ev.t : prevT;
+			var ev = list[i], t;
+			if (rows && typeof ev === 'number') {
+				t = rows.t[ev];
+				indexRow(m, lanesInfo, i, rows, ev);
+			} else {
+				if (ev === null || typeof ev !== 'object') ev = {};
+				t = typeof ev.t === 'number' && ev.t === ev.t ? ev.t : prevT;
+				indexEvent(m, lanesInfo, i, ev);
+			}
 			m.t[i] = t < prevT ? prevT : t;      /* keep times monotonic for searching */
 			prevT = m.t[i];
-			indexEvent(m, lanesInfo, i, ev);
 		}
 		finishLanes(m, lanesInfo);
 		indexStates(m);
@@ -381,6 +404,25 @@ Sockscope.module(function (S) {
 			lanesInfo.flowCache.set(cacheKey, { src: m.src[i], dst: m.dst[i], srcAddr: ev.src.addr, srcPort: ev.src.port });
 	}
 
+	/* A TCP packet kept as row r (rows.js): as indexEvent, from its columns. */
+	function indexRow(m, lanesInfo, i, rows, r) {
+		var flowId = rows.flow[r], bits = rows.bits(r), B = S.ROW_BITS;
+		m.kind[i] = KIND_PACKET;
+		m.proto[i] = PROTO_TCP;
+		m.cls[i] = bits & B.rst ? C.rst : bits & B.syn ? C.handshake : bits & B.fin ? C.fin :
+			rows.plen[r] > 0 ? C.data : C.ack;
+		m.flow[i] = flowId;
+		var key = flowId * 2 + rows.dir[r], hit = lanesInfo.rowCache.get(key);
+		if (hit === undefined || hit.src !== rows.src[r] || hit.dst !== rows.dst[r]) {
+			hit = { src: rows.src[r], dst: rows.dst[r],
+				srcLane: laneByAddr(lanesInfo, rows.endpoints.values[rows.src[r]]),
+				dstLane: laneByAddr(lanesInfo, rows.endpoints.values[rows.dst[r]]) };
+			lanesInfo.rowCache.set(key, hit);
+		}
+		m.src[i] = hit.srcLane;
+		m.dst[i] = hit.dstLane;
+	}
+
 	function finishLanes(m, lanesInfo) {
 		var lanes = lanesInfo.lanes, position = orderLanes(lanes);
 		m.lanes = lanes.map(function (lane, i) {
@@ -405,7 +447,10 @@ Sockscope.module(function (S) {
 		var last = [new Map(), new Map()], roles = ['client', 'server'];
 		for (var i = 0; i < m.count; i++) {
 			if (m.kind[i] !== KIND_PACKET || m.proto[i] !== PROTO_TCP) continue;
-			var ev = m.events[i], st = ev.state;
+			var row = m.rows && typeof m.list[i] === 'number' ? m.list[i] : -1;
+			var ev = row >= 0 ? null : m.events[i];
+			var st = row >= 0 ? m.rows.states.values[m.rows.state[row]] : ev.state;
+			var c2s = row >= 0 ? m.rows.dir[row] === 0 : ev.dir !== 's2c';
 			if (!isObject(st)) continue;
 			var marks = null;
 			for (var r = 0; r < 2; r++) {
@@ -414,7 +459,7 @@ Sockscope.module(function (S) {
 				last[r].set(m.flow[i], value);
 				var f = m.flowById[m.flow[i]];
 				var lane = f ? (r === 0 ? f._clientLane : f._serverLane) : -1;
-				if (lane < 0) lane = (r === 0) === (ev.dir !== 's2c') ? m.src[i] : m.dst[i];
+				if (lane < 0) lane = (r === 0) === c2s ? m.src[i] : m.dst[i];
 				if (lane >= 0) (marks = marks || []).push({ lane: lane, text: value });
 			}
 			if (marks) m.states.set(i, marks);

@@ -36,7 +36,7 @@
 	'use strict';
 
 	/* The scripts index.html loads after this one, in its order (a test checks). */
-	S.PAGE_SCRIPTS = ['model.js', 'derive.js', 'sniff.js', 'dom.js', 'hyper.js', 'ladder.js', 'list.js',
+	S.PAGE_SCRIPTS = ['rows.js', 'model.js', 'derive.js', 'sniff.js', 'dom.js', 'hyper.js', 'ladder.js', 'list.js',
 		'details.js', 'flows.js', 'stevens.js', 'kernel.js', 'states.js', 'teach.js', 'filter.js',
 		'follow.js', 'worker.js', 'main.js'];
 
@@ -185,6 +185,8 @@ Sockscope.module(function (S) {
 
 	function Parser(slim) {
 		this.slim = !!slim;     /* keep slim events (see slimEvent) */
+		this.rows = new S.Rows(!this.slim);
+		this.lazy = null;     /* the events as the model reads them (rows.js) */
 		this.offset = 0;        /* bytes before the line being read (ASCII text: one a character) */
 		this.lineAt = 0;
 		this.mode = MODE_START;
@@ -241,8 +243,18 @@ Sockscope.module(function (S) {
 		if (!this.problem) this.problem = why;
 	};
 
+	/* A TCP packet line kept as a row (rows.js): its number stands in the list
+	 * of events.  False when the line needs JSON.parse. */
+	Parser.prototype.row = function (text, len) {
+		var r = this.rows.read(text, this.lineAt, len);
+		if (r < 0) return false;
+		this.events.push(r);
+		return true;
+	};
+
 	Parser.prototype.jsonlLine = function (text) {
 		if (this.end) { this.stop('line ' + this.line + ' comes after the end line'); return; }
+		if (this.row(text, text.length)) return;
 		var v = this.json(text);
 		if (!v) return;
 		if (v.kind === 'flow') {
@@ -271,7 +283,9 @@ Sockscope.module(function (S) {
 				this.tail.push(text.slice(1).replace(/^,/, ''));
 				return;
 			}
-			var v = this.json(text.charAt(text.length - 1) === ',' ? text.slice(0, -1) : text);
+			var line = text.charAt(text.length - 1) === ',' ? text.slice(0, -1) : text;
+			if (this.row(line, text.length)) return;
+			var v = this.json(line);
 			if (v) this.events.push(this.slim ? slimEvent(v, this.lineAt, text.length) : v);
 			return;
 		}
@@ -386,8 +400,8 @@ Sockscope.module(function (S) {
 	/* The first screen's document: its first n events, no more (drawing more costs
 	 * the first screen time, and every later style and layout pass while reading). */
 	Parser.prototype.firstDoc = function (n) {
-		var doc = this.doc(false);
-		doc.events = this.events.slice(0, n);
+		var doc = this.doc(false), rows = this.rows;
+		doc.events = this.events.slice(0, n).map(function (v) { return typeof v === 'number' ? rows.event(v) : v; });
 		return doc;
 	};
 
@@ -395,7 +409,8 @@ Sockscope.module(function (S) {
 	Parser.prototype.doc = function (complete) {
 		if (complete && this.wholeDoc) return this.wholeDoc;   /* as it was written */
 		var head = this.head || {}, end = complete && this.end ? this.end : {};
-		var doc = { schema: head.schema, events: this.events };
+		if (!this.lazy && this.events) this.lazy = S.lazyEvents(this.events, this.rows);
+		var doc = { schema: head.schema, events: this.lazy };
 		if (head.demo !== undefined) doc.demo = head.demo;
 		if (head.glossary !== undefined) doc.glossary = head.glossary;
 		doc.source = end.source !== undefined ? end.source : head.source;
