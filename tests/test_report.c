@@ -12,13 +12,17 @@
 #include "sockscope/common.h"
 #include "sockscope/report.h"
 
-#define DATA_OPEN "<script type=\"application/json\" class=\"sockscope-timeline\">"
+#include "inflate_ref.h"
 
-static char *render(const char *timeline_text)
+#define DATA_OPEN                                                                                  \
+	"<script type=\"application/octet-stream\" class=\"sockscope-timeline\" "                        \
+	"data-encoding=\"deflate-raw;base64\">"
+
+static char *render(const char *timeline_text, size_t len)
 {
 	char *page = NULL, errbuf[256];
 	size_t size = 0;
-	FILE *timeline = fmemopen((void *)timeline_text, strlen(timeline_text), "r");
+	FILE *timeline = fmemopen((void *)timeline_text, len, "r");
 	FILE *out = open_memstream(&page, &size);
 
 	assert_int_equal(report_write(out, timeline, errbuf, sizeof errbuf), 0);
@@ -27,78 +31,133 @@ static char *render(const char *timeline_text)
 	return page;
 }
 
+static int base64_value(char c)
+{
+	const char *digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *hit = c ? strchr(digits, c) : NULL;
+	return hit ? (int)(hit - digits) : -1;
+}
+
+/* The bytes of base64 text (whole groups of four, '=' only at its end); NULL if it is not. */
+static unsigned char *base64_decode(const char *text, size_t len, size_t *outlen)
+{
+	unsigned char *out = malloc(len / 4 * 3 + 1);
+	size_t n = 0;
+
+	if (len % 4)
+		return free(out), NULL;
+	for (size_t i = 0; i < len; i += 4) {
+		int v[4], pad = 0;
+		for (int k = 0; k < 4; k++) {
+			v[k] = text[i + k] == '=' && i + 4 == len && k >= 2 ? (pad++, 0) : base64_value(text[i + k]);
+			if (v[k] < 0)
+				return free(out), NULL;
+		}
+		uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+		out[n++] = (unsigned char)(w >> 16);
+		if (pad < 2)
+			out[n++] = (unsigned char)(w >> 8);
+		if (pad < 1)
+			out[n++] = (unsigned char)w;
+	}
+	*outlen = n;
+	return out;
+}
+
+/* The page's timeline: its data elements' text joined, checked, decoded and
+ * inflated (NUL-terminated); *pieces: how many elements. */
+static char *page_timeline(const char *page, size_t *len, int *pieces)
+{
+	size_t cap = strlen(page) + 1, n = 0, packed_len = 0;
+	char *joined = malloc(cap);
+	*pieces = 0;
+	for (const char *p = strstr(page, DATA_OPEN); p; p = strstr(p, DATA_OPEN)) {
+		p += strlen(DATA_OPEN);
+		const char *end = strstr(p, "</script>");
+		assert_non_null(end);
+		/* base64 only: no byte of the timeline can end the element or start markup */
+		assert_int_equal(strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="),
+		                 (size_t)(end - p));
+		assert_int_equal((end - p) % 4, 0); /* each piece decodes on its own */
+		memcpy(joined + n, p, (size_t)(end - p));
+		n += (size_t)(end - p);
+		(*pieces)++;
+		p = end;
+	}
+	unsigned char *packed = base64_decode(joined, n, &packed_len);
+	assert_non_null(packed);
+	unsigned char *text = inflate_raw(packed, packed_len, len, NULL);
+	assert_non_null(text);
+	char *out = malloc(*len + 1);
+	memcpy(out, text, *len);
+	out[*len] = '\0';
+	free(text);
+	free(packed);
+	free(joined);
+	return out;
+}
+
 static void test_report_inlines_every_asset(void **state)
 {
 	(void)state;
-	char *page = render("{}");
+	char *page = render("{}", 2);
+	size_t len;
+	int pieces;
 	assert_null(strstr(page, "<script src="));
 	assert_null(strstr(page, "<link rel=\"stylesheet\""));
 	assert_non_null(strstr(page, "<style>"));
-	assert_non_null(strstr(page, "class=\"sockscope-timeline\">{}</script>"));
+	char *timeline = page_timeline(page, &len, &pieces);
+	assert_int_equal(pieces, 1);
+	assert_string_equal(timeline, "{}");
+	free(timeline);
 	free(page);
 }
 
 static void test_report_timeline_cannot_close_its_element(void **state)
 {
 	(void)state;
-	char *page = render("{\"x\":\"</script><img src=x onerror=alert(1)><!--\"}");
+	const char *json = "{\"x\":\"</script><img src=x onerror=alert(1)><!--\"}";
+	char *page = render(json, strlen(json));
+	size_t len;
+	int pieces;
 	const char *data = strstr(page, DATA_OPEN);
 	assert_non_null(data);
-	data += strlen(DATA_OPEN);
-	const char *end = strstr(data, "</script>");
-	assert_non_null(end);
-	/* the whole JSON lies before the element's end, with every '<' escaped */
-	assert_non_null(strstr(data, "\\u003c/script>\\u003cimg"));
-	assert_true(strstr(data, "\\u003c!--") < end);
-	assert_null(memchr(data, '<', (size_t)(end - data)));
+	/* nothing of the timeline is markup: only the page's own elements follow */
+	assert_null(strstr(page, "<img"));
+	assert_null(strstr(data, "<!--"));
+	char *timeline = page_timeline(page, &len, &pieces);
+	assert_string_equal(timeline, json);
+	free(timeline);
 	free(page);
 }
 
-/* A big timeline goes in several elements; joined, they give the escaped JSON
- * back, and no cut falls inside a UTF-8 sequence or a \u003c escape. */
+/* A big timeline goes in several elements; joined and inflated, they give the
+ * timeline back byte for byte, UTF-8 and all. */
 static void test_report_big_timeline_in_pieces(void **state)
 {
 	(void)state;
 	const char unit[] = "\"</script><!--\xc3\xa9\xe2\x87\x84\xf0\x9f\x98\x80\",";
-	size_t units = 20000, n = 0;
-	char *json = malloc(units * (sizeof unit - 1) + 4);
-	char *joined = malloc(units * (sizeof unit - 1) * 6 + 16);
-	size_t len = 0;
+	size_t units = 200000, n = 0, len;
+	char *json = malloc(units * (sizeof unit + 12) + 4);
+	int pieces;
 
 	json[n++] = '[';
-	for (size_t i = 0; i < units; i++, n += sizeof unit - 1)
+	for (size_t i = 0; i < units; i++) {
 		memcpy(json + n, unit, sizeof unit - 1);
+		n += sizeof unit - 1;
+		n += (size_t)sprintf(json + n, "%zu,", i * 2654435761u % 1000003); /* not all alike */
+	}
 	strcpy(json + n, "0]");
-	char *page = render(json);
-	int pieces = 0;
-	for (const char *p = strstr(page, DATA_OPEN); p; p = strstr(p, DATA_OPEN)) {
-		p += strlen(DATA_OPEN);
-		const char *end = strstr(p, "</script>");
-		assert_non_null(end);
-		assert_null(memchr(p, '<', (size_t)(end - p)));
-		/* a piece starts with a whole character: ASCII or a UTF-8 lead byte */
-		assert_false(end > p && ((unsigned char)*p & 0xc0) == 0x80);
-		memcpy(joined + len, p, (size_t)(end - p));
-		len += (size_t)(end - p);
-		pieces++;
-		p = end;
-	}
-	joined[len] = '\0';
+	n += 2;
+	char *page = render(json, n);
+	char *timeline = page_timeline(page, &len, &pieces);
 	assert_true(pieces > 1);
-	/* joined, the pieces are the JSON with each '<' written as \u003c */
-	size_t k = 0;
-	for (size_t i = 0; json[i]; i++) {
-		if (json[i] == '<') {
-			assert_memory_equal(joined + k, "\\u003c", 6);
-			k += 6;
-		} else {
-			assert_int_equal(joined[k], json[i]);
-			k++;
-		}
-	}
-	assert_int_equal(k, len);
+	assert_int_equal(len, n);
+	assert_memory_equal(timeline, json, n);
+	/* compressed: the page is smaller than the timeline it holds */
+	assert_true(strlen(page) < n);
+	free(timeline);
 	free(page);
-	free(joined);
 	free(json);
 }
 

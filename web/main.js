@@ -491,6 +491,20 @@
 		document.addEventListener('keydown', onKey);
 	}
 
+	/* A report's timeline: its pieces as they are, or inflated (src/timeline/report.c). */
+	function readReport(inline, readMs) {
+		var encoding = inline.encoding();
+		if (!encoding) return read(inline, 'report', 0, readMs);
+		try {
+			if (encoding !== 'deflate-raw;base64')
+				throw new Error('This report\'s timeline is written as "' + S.clip(encoding, 60) +
+					'", which this page cannot read: write it again with this sockscope.');
+			read(S.inflatedChunks(inline), 'report', 0, readMs);
+		} catch (e) {
+			showError(e.message);
+		}
+	}
+
 	/* Runs as soon as main.js does: a report's timeline is read while the browser
 	 * still parses its later pieces (see Sockscope.inlineChunks). */
 	function start() {
@@ -498,7 +512,7 @@
 		var t0 = performance.now(), inline = S.inlineChunks();
 		var src = new URLSearchParams(location.search).get('src');
 		inline.first().then(function (report) {
-			if (report) read(inline, 'report', 0, performance.now() - t0);
+			if (report) readReport(inline, performance.now() - t0);
 			else if (src) loadUrl(src);
 			else showStart();
 		});

@@ -159,6 +159,91 @@ Sockscope.module(function (S) {
 		next.first = function () {
 			return head.then(function (text) { return text !== null && /\S/.test(text); });
 		};
+		/* how the pieces are written (src/timeline/report.c): "deflate-raw;base64", or null */
+		next.encoding = function () {
+			return pieces.length ? pieces[0].getAttribute('data-encoding') : null;
+		};
+		return next;
+	};
+
+	function base64Bytes(text) {
+		if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(text);
+		var bin = atob(text), out = new Uint8Array(bin.length);
+		for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+		return out;
+	}
+
+	/* Base64 pieces in (strings, then null), inflated bytes out: send(msg) for each
+	 * {bytes}, then {done}, or {error}.  Runs in a worker (from its source) or here. */
+	function inflater(send, base64Bytes) {
+		var stream = new DecompressionStream('deflate-raw'), writer = stream.writable.getWriter();
+		var reader = stream.readable.getReader(), failed = false;
+		function fail(e) {
+			if (failed) return;
+			failed = true;
+			send({ error: e && e.message ? e.message : String(e) });
+		}
+		(function pump() {
+			reader.read().then(function (r) {
+				if (r.done) return send({ done: true });
+				send({ bytes: r.value });
+				pump();
+			}, fail);
+		})();
+		return function (text) {
+			if (failed) return;
+			try {
+				(text === null ? writer.close() : writer.write(base64Bytes(text))).catch(fail);
+			} catch (e) { fail(e); }
+		};
+	}
+
+	/* The inflater in a worker: inflating a 100,000-event report takes zlib about
+	 * 0.4 s, which the other core can do while the page reads.  Null where the
+	 * browser has no worker or refuses one. */
+	function inflaterWorker(send) {
+		if (typeof Worker !== 'function' || typeof Blob !== 'function' || !URL.createObjectURL) return null;
+		try {
+			var source = "'use strict';\nvar take = (" + inflater.toString() + ')(function (msg) {\n' +
+				'  self.postMessage(msg, msg.bytes ? [msg.bytes.buffer] : []);\n}, ' + base64Bytes.toString() + ');\n' +
+				'self.onmessage = function (e) { take(e.data); };\n';
+			var worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+			worker.onmessage = function (e) { send(e.data); };
+			worker.onerror = function (e) { send({ error: e.message || 'the inflating worker stopped' }); };
+			return function (text) { worker.postMessage(text); };
+		} catch (e) {
+			return null;
+		}
+	}
+
+	/* A report's compressed pieces (base64 of raw DEFLATE, each piece whole groups),
+	 * inflated as they are read: chunks of the timeline's bytes.  hold() passes on. */
+	S.inflatedChunks = function (pieces) {
+		if (typeof DecompressionStream !== 'function')
+			throw new Error('This report is compressed, and this browser cannot inflate it (it has no ' +
+				'DecompressionStream): open it in a current Chromium, Firefox or Safari.');
+		var ready = [], waiting = null, end = null;
+		function send(msg) {
+			if (end) return;
+			if (msg.done) end = { done: true };
+			else if (msg.error) end = { error: msg.error };
+			else ready.push(msg.bytes);
+			if (waiting) { var w = waiting; waiting = null; w(); }
+		}
+		var take = inflaterWorker(send) || inflater(send, base64Bytes);
+		(function feed() {
+			pieces().then(function (text) {
+				take(text);
+				if (text !== null) feed();
+			}, function (e) { send({ error: e && e.message ? e.message : String(e) }); });
+		})();
+		var next = function () {
+			if (ready.length) return Promise.resolve(ready.shift());
+			if (end && end.done) return Promise.resolve(null);
+			if (end) return Promise.reject(new Error('This report\'s timeline is damaged: it does not inflate (' + end.error + ').'));
+			return new Promise(function (go) { waiting = go; }).then(next);
+		};
+		next.hold = pieces.hold;
 		return next;
 	};
 

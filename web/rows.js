@@ -50,7 +50,7 @@ Sockscope.module(function (S) {
 		'(?:,"seq_rel":' + NUM + ',"ack_rel":' + NUM + ')?,"len":' + INT + ',"win":' + INT +
 		'(?:,"win_scaled":' + INT + ')?,"options":\\[(?:' + OPTION + '(?:,' + OPTION + ')*)?\\]\\}' +
 		'(?:,"handshake":' + INT + ')?,"state":(' + FLAT + '),"analysis":\\[\\],"analysis_detail":\\{\\}' +
-		'(?:,"sack":' + FLAT + ')?(?:,"rtt":\\{(?:"ack_rtt":' + NUM + ',?)?(?:"' + PLAIN + '"|[-+.:,0-9a-zA-Z])*\\})?' +
+		'(?:,"sack":' + FLAT + ')?(?:,"dsack":' + FLAT + ')?(?:,"rtt":\\{(?:"ack_rtt":' + NUM + ',?)?(?:"' + PLAIN + '"|[-+.:,0-9a-zA-Z])*\\})?' +
 		'(?:,"payload":\\{"len":' + INT + ',"text":' + STR + ',"hex":"[0-9a-f]*"(?:,"cut":true)?\\})?' +
 		',"label":"(' + PLAIN + ')"(?:,"explain":\\{"summary":' + STR + ',"detail":' + STR + '\\})?\\}$');
 

@@ -56,7 +56,11 @@ const gzipped = new Map();
  * runs JSON.parse on it.  What the browser needs before the viewer's own work can start. */
 const FLOOR_SCRIPT = `<script>
 var pieces = document.querySelectorAll('script.sockscope-timeline'), src = new URLSearchParams(location.search).get('src');
-var text = pieces.length ? Promise.resolve(Array.prototype.map.call(pieces, function (p) { return p.textContent; }).join(''))
+var packed = pieces.length && pieces[0].dataset.encoding === 'deflate-raw;base64';
+var joined = Array.prototype.map.call(pieces, function (p) { return p.textContent; }).join('');
+var text = packed ? new Response(new Blob([Uint8Array.from(atob(joined), function (c) { return c.charCodeAt(0); })])
+		.stream().pipeThrough(new DecompressionStream('deflate-raw'))).text()
+	: pieces.length ? Promise.resolve(joined)
 	: fetch(src).then(function (r) { return r.blob(); }).then(function (b) { return b.text(); });
 text.then(function (t) {
 	var textAt = performance.now(), n = JSON.parse(t).events.length;
@@ -442,7 +446,7 @@ async function checkInjection(s, label) {
 	await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
 	await page.waitForTimeout(300);
 	equal(await page.evaluate(() => document.querySelectorAll('img').length), 0, label + ': img elements');
-	equal(await page.evaluate(() => document.querySelectorAll('script:not([src]):not([type="application/json"])').length),
+	equal(await page.evaluate(() => document.querySelectorAll('script:not([src]):not(.sockscope-timeline)').length),
 		label.includes('inline') ? PAGE_SCRIPTS : 0, label + ': script elements');
 	equal(await page.evaluate(() => typeof window.__pwned), 'undefined', label + ': window.__pwned');
 	const text = await page.locator('body').textContent();
@@ -582,7 +586,7 @@ test('100k events as an inline report (file://)', async () => {
 	} finally { await s.close(); }
 	/* the report's data elements, and nothing else */
 	const page = readFileSync(fileURLToPath(url), 'utf8');
-	const data = page.match(/<script type="application\/json" class="sockscope-timeline">[^<]*<\/script>\n?/g).join('');
+	const data = page.match(/<script [^>]*class="sockscope-timeline"[^>]*>[^<]*<\/script>\n?/g).join('');
 	const file = join(TMP, 'big-floor.html');
 	writeFileSync(file, FLOOR_PAGE.replace('<script>', data + '<script>'));
 	await floor(pathToFileURL(file).href, 'big-100k-inline', elapsed);
@@ -1166,7 +1170,8 @@ for (const file of captureFiles) {
 	});
 }
 
-(await import('./stream.mjs')).register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport });
+const { timeline } = (await import('./stream.mjs')).register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport });
+(await import('./rows.mjs')).register({ test, assert, equal, ROOT, timeline });
 (await import('./kernel.mjs')).register({ test, assert, equal, open, ORIGIN, TMP });
 
 /* ---- run ---- */

@@ -240,7 +240,7 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 	/* 1,000,000 events: a 1 GB file; opt-in, since writing it takes a while on a busy machine. */
 	if (!process.env.SOCKSCOPE_WEB_1M) {
 		skip('streamed: 1,000,000-event JSON Lines from the file picker', 'it runs only with SOCKSCOPE_WEB_1M=1 (writes a 1 GB timeline)');
-		return;
+		return { timeline };
 	}
 	test('streamed: 1,000,000-event JSON Lines from the file picker', async () => {
 		const file = timeline(1000000, 'jsonl');
@@ -268,4 +268,5 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 			s.clean();
 		} finally { await s.close(); }
 	});
+	return { timeline };
 }

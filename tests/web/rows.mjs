@@ -1,0 +1,192 @@
+// Tests of web/rows.js without a browser: the viewer's modules that need no DOM
+// run in a Node vm, as a Web Worker runs them.  A timeline read through rows must
+// give the same model as the same timeline parsed whole with JSON.parse; a row's
+// columns and stand-in must say what its line says; a line that is not exactly
+// sockscope's layout, or not valid JSON, must not become a row.  Registered by
+// run.mjs.
+
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import vm from 'node:vm';
+
+/* Values from the vm's realm compared with this one's: as JSON, members in order. */
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+const SHARED = ['preload.js', 'rows.js', 'model.js', 'derive.js', 'kernel.js'];
+
+/* The viewer's DOM-free modules in a fresh context: its Sockscope. */
+function viewer(web) {
+	const ctx = { console, performance, TextDecoder, URLSearchParams, location: { search: '' }, document: { currentScript: null } };
+	ctx.window = ctx;
+	ctx.self = ctx;
+	ctx.Sockscope = { dom: {} };
+	vm.createContext(ctx);
+	for (const f of SHARED) vm.runInContext(readFileSync(join(web, f), 'utf8'), ctx, { filename: f });
+	return ctx.Sockscope;
+}
+
+/* The model of a timeline's text, read as the page reads it (rows), in chunks. */
+function readModel(S, text, slim) {
+	const p = new S.TimelineParser(slim);
+	for (let i = 0; i < text.length; i += 65536) p.feed(text.slice(i, i + 65536));
+	p.finish();
+	if (p.fatal || p.problem) throw new Error('reading stopped: ' + (p.fatal || p.problem));
+	return { model: S.derive(S.createModel(S.kernelPrepare(p.doc(true)))), rows: p.rows };
+}
+
+/* The same timeline as plain objects: every line parsed whole. */
+function plainModel(S, text) {
+	let doc;
+	if (text.startsWith('{"kind":"header"')) {
+		const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+		const end = lines.find((l) => l.kind === 'end');
+		doc = { schema: lines[0].schema, glossary: lines[0].glossary, demo: lines[0].demo, source: end.source,
+			endpoints: end.endpoints, events: lines.filter((l) => !['header', 'flow', 'end'].includes(l.kind)),
+			flows: lines.filter((l) => l.kind === 'flow').map(({ kind, ...f }) => f) };
+		if (doc.demo === undefined) delete doc.demo;
+	} else {
+		doc = JSON.parse(text);
+	}
+	return S.derive(S.createModel(S.kernelPrepare(doc)));
+}
+
+const COLUMNS = ['t', 'kind', 'cls', 'proto', 'flagged', 'flow', 'src', 'dst', 'lost', 'resend', 'resentBy', 'start', 'callFd'];
+
+function sameModel(a, b, what, equal, assert) {
+	equal(a.count, b.count, what + ': events');
+	for (const c of COLUMNS) {
+		const i = a[c].findIndex((v, k) => !Object.is(v, b[c][k]));
+		assert(i < 0, `${what}: ${c}[${i}] is ${a[c][i]} read through rows, ${b[c] ? b[c][i] : '?'} parsed whole`);
+	}
+	assert(same(a.lanes, b.lanes), what + ': lanes');
+	assert(same([...a.states], [...b.states]), what + ': state marks');
+}
+
+/* What a row keeps, checked against its line parsed whole. */
+function checkRow(rows, r, line, what, assert) {
+	const v = JSON.parse(line), tcp = v.tcp;
+	const want = { t: v.t, frame: v.frame, flow: v.flow, dir: v.dir === 's2c' ? 1 : 0, seq: tcp.seq, len: tcp.len,
+		plen: v.payload ? v.payload.len : tcp.len };
+	for (const k of Object.keys(want)) assert(rows[k][r] === want[k], `${what}: ${k} ${rows[k][r]}, the line says ${want[k]}`);
+	assert(same(rows.endpoints.values[rows.src[r]], v.src), what + ': src');
+	assert(same(rows.endpoints.values[rows.dst[r]], v.dst), what + ': dst');
+	assert(same(rows.flagSets.values[rows.flags[r]], tcp.flags), what + ': flags');
+	assert(same(rows.states.values[rows.state[r]], v.state), what + ': state');
+	assert(rows.label[r] === v.label, what + ': label');
+}
+
+/* A big file's stand-in: every member it has is the line's, and it lacks only what
+ * the page reads from the file when the event is selected. */
+function checkStandIn(ev, line, what, assert) {
+	const v = JSON.parse(line);
+	for (const k of Object.keys(ev)) {
+		if (k === '_at' || k === '_len') continue;
+		if (k === 'tcp' || k === 'rtt') {
+			for (const f of Object.keys(ev[k])) assert(same(ev[k][f], v[k][f]), `${what}: ${k}.${f}`);
+		} else {
+			assert(same(ev[k], v[k]), `${what}: ${k} ${JSON.stringify(ev[k])}, the line says ${JSON.stringify(v[k])}`);
+		}
+	}
+	for (const k of ['kind', 't', 'frame', 'flow', 'dir', 'src', 'dst', 'tcp', 'state', 'analysis', 'label'])
+		assert(k in ev, `${what}: the stand-in has no ${k}`);
+}
+
+/* Every TCP packet line of a text: the event lines of a document or JSON Lines. */
+function packetLines(text) {
+	return text.split('\n').map((l) => l.replace(/,$/, '')).filter((l) => l.startsWith('{"kind":"packet"') && l.includes('"tcp":{'));
+}
+
+export function register({ test, assert, equal, ROOT, timeline }) {
+	const web = join(ROOT, 'web');
+	const corpus = () => {
+		const files = [];
+		for (const dir of ['tests/golden', 'captures']) {
+			const d = join(ROOT, dir);
+			if (existsSync(d)) for (const f of readdirSync(d)) if (f.endsWith('.json')) files.push(join(d, f));
+		}
+		return files;
+	};
+
+	test('rows: every timeline gives the same model read through rows as parsed whole', async () => {
+		const S = viewer(web);
+		const files = corpus().concat([timeline(100000, 'jsonl'), timeline(100000, 'json')]);
+		let taken = 0;
+		for (const file of files) {
+			const text = readFileSync(file, 'utf8');
+			if (!text.startsWith('{"schema"') && !text.startsWith('{"kind":"header"')) continue;
+			const { model, rows } = readModel(S, text, false);
+			sameModel(model, plainModel(S, text), file.slice(ROOT.length + 1), equal, assert);
+			taken += rows.n;
+		}
+		assert(taken > 100000, 'rows taken: ' + taken);
+		console.log(`    rows: ${files.length} timelines, ${taken} packets read as rows, models equal`);
+	});
+
+	test('rows: each row and stand-in says what its line says; every unflagged, untunnelled TCP packet sockscope writes is a row', async () => {
+		const S = viewer(web);
+		let n = 0;
+		for (const file of corpus().concat([timeline(100000, 'jsonl')])) {
+			const rows = new S.Rows(false);
+			for (const line of packetLines(readFileSync(file, 'utf8'))) {
+				const v = JSON.parse(line), what = `${file.slice(ROOT.length + 1)} frame ${v.frame}`;
+				const r = rows.read(line, 0, line.length);
+				/* tunnelled packets (encap) are left to JSON.parse: the stand-in would lose their layers */
+				const flagged = v.analysis.length > 0, tunnelled = 'encap' in v;
+				assert(r >= 0 || flagged || tunnelled, what + ': an unflagged packet was not read as a row');
+				assert(r < 0 || !tunnelled, what + ': a tunnelled packet was read as a row');
+				assert(r < 0 || !flagged, what + ': a flagged packet was read as a row');
+				if (r < 0) continue;
+				checkRow(rows, r, line, what, assert);
+				checkStandIn(rows.event(r), line, what, assert);
+				n++;
+			}
+		}
+		console.log(`    rows: ${n} rows checked against their lines`);
+	});
+
+	test('rows: a line not exactly as sockscope writes it, or not JSON, is left to JSON.parse', async () => {
+		const S = viewer(web);
+		const line = packetLines(readFileSync(timeline(100000, 'jsonl'), 'utf8')).find((l) => l.includes('"payload":'));
+		assert(line, 'a data packet');
+		const rows = new S.Rows(true);
+		assert(rows.read(line, 0, 0) >= 0, 'the line itself is a row');
+		const broken = {
+			'cut short': line.slice(0, -1),
+			'cut in the explanation': line.slice(0, line.indexOf('"detail":') + 20),
+			'trailing text': line + 'x',
+			'bad escape in the explanation': line.replace('"detail":"', '"detail":"\\x'),
+			'raw control character': line.replace('"detail":"', '"detail":"\u0001'),
+			'escape in the label': line.replace('"label":"', '"label":"\\u0041'),
+			'number with a leading zero': line.replace(/"seq":(\d+)/, '"seq":0$1'),
+			'flow past 2^31': line.replace(/"flow":\d+/, '"flow":9999999999'),
+			'unknown member': line.replace('"label":', '"extra":1,"label":'),
+			'members out of order': line.replace(/"t":([\d.]+),"ts":("[^"]*")/, '"ts":$2,"t":$1'),
+			'an analysis flag': line.replace('"analysis":[]', '"analysis":["retransmission"]'),
+			'duplicate member': line.replace('"label":', '"label":"a","label":'),
+			'a different kind': line.replace('"kind":"packet"', '"kind":"packets"'),
+			'not an object': '[' + line + ']'
+		};
+		for (const [what, text] of Object.entries(broken))
+			equal(rows.read(text, 0, 0), -1, what);
+		/* what JSON.parse accepts must read the same as a row: escapes in kept strings are left to it */
+		const escaped = line.replace(/"addr":"([^"]*)"/, '"addr":"\\u0031$1"');
+		let same = null;
+		try { same = JSON.parse(escaped); } catch (e) { same = null; }
+		assert(same, 'escaped address is JSON');
+		const r = rows.read(escaped, 0, 0);
+		if (r >= 0) equal(rows.endpoints.values[rows.src[r]].addr, same.src.addr, 'escaped address read');
+	});
+
+	test('rows: a big file keeps no line; its events are stand-ins that name their place in the file', async () => {
+		const S = viewer(web);
+		const text = readFileSync(timeline(100000, 'jsonl'), 'utf8');
+		const { model, rows } = readModel(S, text, true);
+		equal(rows.line.length, 0, 'lines kept');
+		const i = model.list.findIndex((v) => typeof v === 'number');
+		const ev = model.events[i];
+		const line = text.slice(ev._at, ev._at + ev._len);
+		equal(JSON.parse(line).frame, ev.frame, 'the stand-in names its line');
+		checkStandIn(ev, line, 'event ' + i, assert);
+		sameModel(model, plainModel(S, text), 'slim', equal, assert);
+	});
+}
