@@ -590,7 +590,17 @@ Sockscope.module(function (S) {
 			handlers.done(parser.doc(true), parser.problem);
 		}
 
-		return pump().catch(function (e) { handlers.fail(e && e.message ? e.message : String(e)); });
+		/* A source that fails part way (a damaged report) ends the reading like a bad
+		 * line does: what was read is shown, with why it stopped. */
+		return pump().catch(function (e) {
+			var why = e && e.message ? e.message : String(e);
+			if (job.cancelled) return;
+			if (!parser.fatal && parser.head && parser.events && parser.events.length) {
+				parser.stop(why.replace(/\.$/, ''));
+				return finish();
+			}
+			handlers.fail(why);
+		});
 	};
 
 	/* An event of a slim timeline in full, read again from its file; null if it is not

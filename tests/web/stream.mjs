@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const PARTIAL_MS = 500, READY_MS = 2500;                 /* 100,000 events */
 const BIG_PARTIAL_MS = 1000, BIG_READY_MS = 25000;       /* 1,000,000 events from the file picker */
@@ -90,6 +91,27 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 			const t = await timesOf(s, 60000);
 			checkBudgets('100k jsonl report', t, PARTIAL_MS, READY_MS);
 			s.clean();
+		} finally { await s.close(); }
+	});
+
+	/* A report whose compressed timeline is damaged part way: the page says so, and
+	 * what was read before stays on screen. */
+	test('streamed: a report whose compressed timeline is damaged says where reading stopped', async () => {
+		const url = writeReport('stream-damaged', readFileSync(timeline(100000, 'jsonl'), 'utf8'));
+		const file = fileURLToPath(url), page = readFileSync(file, 'utf8');
+		const open_ = page.indexOf('class="sockscope-timeline"'), at = page.indexOf('>', open_) + 1 + 64 * 1024 * 20;
+		assert(open_ > 0 && page.charAt(at) !== '<', 'a piece well inside the data');
+		writeFileSync(file, page.slice(0, at) + 'AAAA'.repeat(4096) + page.slice(at + 4 * 4096));
+		const s = await open(url, { expectErrors: true });
+		try {
+			const state = await s.waitState(30000);
+			const said = await s.page.evaluate(() => (document.body.dataset.stopped || '') + ' ' +
+				((document.getElementById('error') || {}).textContent || ''));
+			assert(/does not inflate/.test(said), 'the page says the timeline is damaged: ' + said + ' (state ' + state + ')');
+			equal(state, 'ready', 'what was read is shown');
+			const n = await s.page.evaluate(() => Number(document.body.dataset.events));
+			assert(n > 0 && n < 100000, 'events shown: ' + n);
+			console.log(`    damaged report: state ${state}, "${said.trim().slice(0, 160)}"`);
 		} finally { await s.close(); }
 	});
 
