@@ -120,17 +120,18 @@
 		}
 		if (window.ResizeObserver) new ResizeObserver(resized).observe(scroller);
 
-		function scrollToPhysical(px) {
+		/* quiet: the caller draws (one drawing for a scroll and a change together). */
+		function scrollToPhysical(px, quiet) {
 			scrollTop = Math.max(0, Math.min(px, physical - view));
 			scroller.scrollTop = scrollTop;
-			refresh(false);
+			if (!quiet) refresh(false);
 		}
 
 		/* Scroll so virtual rows [y0, y1) are on screen, centring when far away. */
-		function reveal(y0, y1) {
+		function reveal(y0, y1, quiet) {
 			var top = virtualTop();
 			if (y0 >= top + 4 && y1 <= top + view - 4) return;
-			scrollToPhysical(Math.max(0, (y0 + y1) / 2 - view / 2) / ratio());
+			scrollToPhysical(Math.max(0, (y0 + y1) / 2 - view / 2) / ratio(), quiet);
 		}
 
 		function scrollToVirtual(y) { scrollToPhysical(Math.max(0, y) / ratio()); }

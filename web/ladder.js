@@ -557,23 +557,26 @@
 				b.setAttribute('aria-pressed', String(b.dataset.axis === st.axis));
 			});
 			var key = st.filterVersion + '/' + st.axis + '/' + st.zoom + '/' + !!st.present + '/' + !!st.teaching;
+			/* version: events read since (worker.js) */
+			var redraw = drawnSelected !== st.selected || drawnVersion !== model.version;
 			if (key !== layout.key) {
 				layout.key = key;
 				relayout(st);
-				vs.refresh(true);
-			} else if (drawnSelected !== st.selected || drawnVersion !== model.version) {
-				vs.refresh(true);   /* version: events read since (worker.js) */
+				redraw = true;
 			}
 			drawnSelected = st.selected;
 			drawnVersion = model.version;
+			/* scroll first, then draw once: drawing the old place first cost a 1M-event
+			 * timeline a whole drawing per key */
 			if (st.selected >= 0 && drawnReveal !== st.reveal) {
 				var pos = S.lowerBound(layout.rows, st.selected);
 				if (pos < layout.rows.length && layout.rows[pos] === st.selected) {
-					vs.reveal(layout.ys[pos] - ROW, layout.ys[pos] + ROW);
+					vs.reveal(layout.ys[pos] - ROW, layout.ys[pos] + ROW, true);
 					revealAcross(st.selected);
 				}
 			}
 			drawnReveal = st.reveal;
+			vs.refresh(redraw);
 		}
 
 		/* With many lanes only those near the screen are drawn: redraw when scrolled past them. */

@@ -70,6 +70,8 @@
 		/* main.js changes one state object in place: remember what was drawn. */
 		function update(st) {
 			state = st;
+			/* version: events read since (worker.js) */
+			var redraw = drawnSelected !== st.selected || drawnVersion !== model.version;
 			if (st.filterVersion !== version) {
 				version = st.filterVersion;
 				rows = st.rows;
@@ -77,17 +79,16 @@
 				count.textContent = rows.length === all ? S.formatCount(all) + ' events'
 					: S.formatCount(rows.length) + ' of ' + S.formatCount(all) + ' events';
 				vs.setHeight(rows.length * ROW);
-				vs.refresh(true);
-			} else if (drawnSelected !== st.selected || drawnVersion !== model.version) {
-				vs.refresh(true);   /* version: events read since (worker.js) */
+				redraw = true;
 			}
 			drawnSelected = st.selected;
 			drawnVersion = model.version;
-			if (st.selected >= 0 && drawnReveal !== st.reveal) {
+			if (st.selected >= 0 && drawnReveal !== st.reveal) {       /* scroll, then draw once */
 				var pos = S.lowerBound(rows, st.selected);
-				if (pos < rows.length && rows[pos] === st.selected) vs.reveal(pos * ROW, pos * ROW + ROW);
+				if (pos < rows.length && rows[pos] === st.selected) vs.reveal(pos * ROW, pos * ROW + ROW, true);
 			}
 			drawnReveal = st.reveal;
+			vs.refresh(redraw);
 		}
 
 		return { update: update };

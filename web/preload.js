@@ -173,75 +173,32 @@ Sockscope.module(function (S) {
 		return out;
 	}
 
-	/* Base64 pieces in (strings, then null), inflated bytes out: send(msg) for each
-	 * {bytes}, then {done}, or {error}.  Runs in a worker (from its source) or here. */
-	function inflater(send, base64Bytes) {
-		var stream = new DecompressionStream('deflate-raw'), writer = stream.writable.getWriter();
-		var reader = stream.readable.getReader(), failed = false;
-		function fail(e) {
-			if (failed) return;
-			failed = true;
-			send({ error: e && e.message ? e.message : String(e) });
-		}
-		(function pump() {
-			reader.read().then(function (r) {
-				if (r.done) return send({ done: true });
-				send({ bytes: r.value });
-				pump();
-			}, fail);
-		})();
-		return function (text) {
-			if (failed) return;
-			try {
-				(text === null ? writer.close() : writer.write(base64Bytes(text))).catch(fail);
-			} catch (e) { fail(e); }
-		};
-	}
-
-	/* The inflater in a worker: inflating a 100,000-event report takes zlib about
-	 * 0.4 s, which the other core can do while the page reads.  Null where the
-	 * browser has no worker or refuses one. */
-	function inflaterWorker(send) {
-		if (typeof Worker !== 'function' || typeof Blob !== 'function' || !URL.createObjectURL) return null;
-		try {
-			var source = "'use strict';\nvar take = (" + inflater.toString() + ')(function (msg) {\n' +
-				'  self.postMessage(msg, msg.bytes ? [msg.bytes.buffer] : []);\n}, ' + base64Bytes.toString() + ');\n' +
-				'self.onmessage = function (e) { take(e.data); };\n';
-			var worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-			worker.onmessage = function (e) { send(e.data); };
-			worker.onerror = function (e) { send({ error: e.message || 'the inflating worker stopped' }); };
-			return function (text) { worker.postMessage(text); };
-		} catch (e) {
-			return null;
-		}
-	}
-
 	/* A report's compressed pieces (base64 of raw DEFLATE, each piece whole groups),
-	 * inflated as they are read: chunks of the timeline's bytes.  hold() passes on. */
+	 * inflated as they are read: chunks of the timeline's bytes.  hold() passes on.
+	 * The stream's own backpressure paces the pieces.  (Inflating in a worker was
+	 * tried: its start delayed the first screen, 0.45 to 1 s against 0.3 to 0.7 s,
+	 * and the whole was no sooner on this 2-core machine.) */
 	S.inflatedChunks = function (pieces) {
 		if (typeof DecompressionStream !== 'function')
 			throw new Error('This report is compressed, and this browser cannot inflate it (it has no ' +
 				'DecompressionStream): open it in a current Chromium, Firefox or Safari.');
-		var ready = [], waiting = null, end = null;
-		function send(msg) {
-			if (end) return;
-			if (msg.done) end = { done: true };
-			else if (msg.error) end = { error: msg.error };
-			else ready.push(msg.bytes);
-			if (waiting) { var w = waiting; waiting = null; w(); }
-		}
-		var take = inflaterWorker(send) || inflater(send, base64Bytes);
+		var stream = new DecompressionStream('deflate-raw'), writer = stream.writable.getWriter();
+		var reader = stream.readable.getReader(), failed = null;
 		(function feed() {
-			pieces().then(function (text) {
-				take(text);
-				if (text !== null) feed();
-			}, function (e) { send({ error: e && e.message ? e.message : String(e) }); });
-		})();
+			return pieces().then(function (text) {
+				if (text === null) return writer.close();
+				return writer.write(base64Bytes(text)).then(feed);
+			});
+		})().catch(function (e) {
+			failed = failed || e;
+			writer.abort(e).catch(function () { /* read() says why */ });
+		});
 		var next = function () {
-			if (ready.length) return Promise.resolve(ready.shift());
-			if (end && end.done) return Promise.resolve(null);
-			if (end) return Promise.reject(new Error('This report\'s timeline is damaged: it does not inflate (' + end.error + ').'));
-			return new Promise(function (go) { waiting = go; }).then(next);
+			return reader.read().then(function (r) { return r.done ? null : r.value; }, function (e) {
+				var why = failed || e;
+				throw new Error('This report\'s timeline is damaged: it does not inflate (' +
+					(why && why.message ? why.message : String(why)) + ').');
+			});
 		};
 		next.hold = pieces.hold;
 		return next;

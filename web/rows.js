@@ -5,21 +5,19 @@
  * thousands of packets repeat; keeping a hundred thousand of them costs the
  * page more in garbage collection than the parse itself.  So the reader
  * (preload.js) hands each event line here first: Sockscope.Rows.read() takes a
- * TCP packet line as sockscope writes it (docs/timeline.md's member order, no
- * analysis flag) and keeps what the model needs in typed arrays (time, frame,
- * flow, direction, endpoints, flags, sequence numbers, lengths, window, state,
- * label), the endpoints, flag sets and states once per distinct text.  Any other
- * line (a socket call, a flagged or odd packet, a line sockscope did not write)
- * gives -1, and the reader parses it with JSON.parse as before, which also says
- * what is wrong with it.
+ * TCP packet line as sockscope writes it (PACKET below: its members in their
+ * order, no analysis flag, no tunnel layers, every byte valid JSON) and keeps
+ * what the model needs in typed arrays (time, frame, flow, direction, sequence
+ * number, lengths; for a big file the rest of the TCP header and the ack RTT
+ * too), the endpoints, flag sets and states once per distinct text.  Any other
+ * line (a socket call, a note, a flagged, tunnelled or odd packet, a line
+ * sockscope did not write) gives -1, and the reader parses it with JSON.parse
+ * as before, which also says what is wrong with it.
  *
  * A row becomes an event object only when something reads it
  * (Sockscope.lazyEvents): its line parsed in full when the line is kept, else
  * (a big file's, whose text is not kept) a stand-in made from the row, read in
- * full from the file when selected (main.js).  What a row does not keep (ts,
- * ip, tcp options, rtt beyond ack_rtt, payload, explain) is checked for its
- * brackets and quotes only; an event whose line then fails JSON.parse is shown
- * as its stand-in.
+ * full from the file when selected (main.js).
  */
 Sockscope.module(function (S) {
 	'use strict';
