@@ -64,7 +64,7 @@ Sockscope.module(function (S) {
 		 * becomes a note. */
 		/* a reader's rows (rows.js) are TCP packets: left as they are, not made into events */
 		(lazy ? lazy.list : doc.events).forEach(function (ev, i) {
-			var kind = isObject(ev) ? ev.kind : null;
+			var kind = isObject(ev) ? ev.kind : null, was = ev;
 			if (kind === 'kernel' && num(ev.t) !== null) samples.push(ev);
 			if (kind === 'counters' && isObject(ev.delta) &&
 				!Object.keys(ev.delta).every(isTally)) {
@@ -72,8 +72,8 @@ Sockscope.module(function (S) {
 				ev = { kind: 'note', t: ev.t, ts: ev.ts, side: 'kernel', counters: ev.delta,
 					text: counterText(ev.delta, glossary) };
 			}
-			if (lazy) lazy.list[i] = ev;
-			else events.push(ev);
+			if (!lazy) events.push(ev);
+			else if (ev !== was) lazy.list[i] = ev;
 		});
 		if (changed && !lazy) doc.events = events;
 		samplesOf.set(doc, samples);

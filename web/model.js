@@ -123,12 +123,15 @@ Sockscope.module(function (S) {
 		if (proto === PROTO_UDP) return C.udp;
 		if (proto === PROTO_ICMP) return C.icmp;
 		if (proto !== PROTO_TCP) return C.other;
-		var flags = tcpFlagsOf(ev);
+		return tcpClass(tcpFlagsOf(ev), payloadLength(ev));
+	}
+
+	/* A TCP segment's colour class, from its flags and payload length. */
+	function tcpClass(flags, len) {
 		if (flags.indexOf('RST') >= 0) return C.rst;
 		if (flags.indexOf('SYN') >= 0) return C.handshake;
 		if (flags.indexOf('FIN') >= 0) return C.fin;
-		if (payloadLength(ev) > 0) return C.data;
-		return C.ack;
+		return len > 0 ? C.data : C.ack;
 	}
 
 	/* A short line for an event when it has no label of its own. */
@@ -406,11 +409,10 @@ Sockscope.module(function (S) {
 
 	/* A TCP packet kept as row r (rows.js): as indexEvent, from its columns. */
 	function indexRow(m, lanesInfo, i, rows, r) {
-		var flowId = rows.flow[r], bits = rows.bits(r), B = S.ROW_BITS;
+		var flowId = rows.flow[r];
 		m.kind[i] = KIND_PACKET;
 		m.proto[i] = PROTO_TCP;
-		m.cls[i] = bits & B.rst ? C.rst : bits & B.syn ? C.handshake : bits & B.fin ? C.fin :
-			rows.plen[r] > 0 ? C.data : C.ack;
+		m.cls[i] = tcpClass(rows.flagSets.values[rows.flags[r]], rows.plen[r]);
 		m.flow[i] = flowId;
 		var key = flowId * 2 + rows.dir[r], hit = lanesInfo.rowCache.get(key);
 		if (hit === undefined || hit.src !== rows.src[r] || hit.dst !== rows.dst[r]) {

@@ -28,7 +28,6 @@ Sockscope.module(function (S) {
 	var F64 = ['t', 'frame', 'seq', 'ack', 'seqRel', 'ackRel', 'len', 'plen', 'win', 'winScaled', 'ackRtt', 'at'];
 	var I32 = ['flow', 'src', 'dst', 'flags', 'state', 'size'];
 	var I8 = ['dir'];
-	var RST = 1, SYN = 2, FIN = 4;
 	var NONE = Object.freeze([]), NO_DETAIL = Object.freeze({});
 
 	/*
@@ -111,7 +110,6 @@ Sockscope.module(function (S) {
 		this.endpoints = new Table(endpoint);
 		this.flagSets = new Table(flagList);
 		this.states = new Table(state);
-		this.flagBits = [];
 		this.guess = new Map();   /* flow * 2 + dir -> [src id, dst id] last seen */
 		var self = this;
 		F64.forEach(function (c) { self[c] = new Float64Array(0); });
@@ -127,17 +125,6 @@ Sockscope.module(function (S) {
 			self[c] = a;
 		});
 		this.cap = cap;
-	};
-
-	/* The flag set's RST, SYN, FIN bits. */
-	Rows.prototype.bitsOf = function (id) {
-		var b = this.flagBits[id];
-		if (b === undefined) {
-			var f = this.flagSets.values[id];
-			b = this.flagBits[id] = (f.indexOf('RST') >= 0 ? RST : 0) | (f.indexOf('SYN') >= 0 ? SYN : 0) |
-				(f.indexOf('FIN') >= 0 ? FIN : 0);
-		}
-		return b;
 	};
 
 	/*
@@ -212,9 +199,6 @@ Sockscope.module(function (S) {
 		return this.keepLines ? JSON.parse(this.line[r]) : this.standIn(r);
 	};
 
-	/* The row's colour class inputs: RST, SYN, FIN bits of its flags. */
-	Rows.prototype.bits = function (r) { return this.bitsOf(this.flags[r]); };
-
 	/* Where a row's events live: the reader's list, numbers standing for rows. */
 	var lazyInfo = new WeakMap();
 
@@ -239,7 +223,6 @@ Sockscope.module(function (S) {
 	};
 
 	S.lazyInfo = function (events) { return lazyInfo.get(events) || null; };
-	S.ROW_BITS = { rst: RST, syn: SYN, fin: FIN };
 
 	S.Rows = Rows;
 }, true);
