@@ -79,7 +79,9 @@
 		return html('span', 'chip' + (cls ? ' ' + cls : ''), parent, text);
 	}
 
-	function createDetails(root, model, dispatch) {
+	/* readAhead(i): true while event i is being read in full elsewhere (main.js), which
+	 * calls again() when it has been read. */
+	function createDetails(root, model, dispatch, readAhead) {
 		dom.panel(root, 'details-panel', 'Details');
 		var content = html('div', 'details-scroll', root);
 		content.setAttribute('aria-live', 'polite');
@@ -171,7 +173,6 @@
 			nodes.push(tree);
 			nodes.push(glossary());
 			content.replaceChildren.apply(content, nodes);
-			content.scrollTop = 0;
 		}
 
 		/* "Filter on this flow": the flow chip is a button. */
@@ -236,14 +237,29 @@
 			return ps;
 		}
 
+		function wanted(st) { return st.selected >= 0 && st.selected < model.count ? st.selected : -1; }
+
+		/* A new event is read from its top; scrolled before any view draws (see main.js). */
+		function prepare(st) {
+			if (wanted(st) !== shown && content.scrollTop) content.scrollTop = 0;
+		}
+
 		function update(st) {
-			var want = st.selected >= 0 && st.selected < model.count ? st.selected : -1;
+			var want = wanted(st);
 			if (want === shown && content.firstChild) return;
+			if (want >= 0 && readAhead && readAhead(want)) {
+				content.setAttribute('aria-busy', 'true');
+				return;
+			}
+			content.removeAttribute('aria-busy');
 			shown = want;
 			if (want < 0) drawIntro(); else drawEvent(want);
 		}
 
-		return { update: update };
+		/* The shown event was read again (in full): draw it on the next update. */
+		function again() { shown = null; }
+
+		return { prepare: prepare, update: update, again: again };
 	}
 
 	S.hexDump = hexDump;

@@ -173,16 +173,21 @@
 			if (tr) setCurrent(tr);
 		});
 
+		var chosen, rowsShown = -1;
 		function update(st) {
 			state = st;
 			PROTOS.forEach(function (p) { boxes[p[0]].checked = st.protos[p[0]] !== false; });
 			flagged.checked = !!st.flaggedOnly;
 			all.disabled = st.flow === null;
-			Object.keys(rowsById).forEach(function (id) {
-				var on = st.flow !== null && String(st.flow) === id;
-				rowsById[id].classList.toggle('chosen', on);
-				rowsById[id].setAttribute('aria-selected', String(on));
-			});
+			if (chosen !== st.flow || rowsShown !== Object.keys(rowsById).length) {     /* not on every key */
+				chosen = st.flow;
+				rowsShown = Object.keys(rowsById).length;
+				Object.keys(rowsById).forEach(function (id) {
+					var on = st.flow !== null && String(st.flow) === id;
+					rowsById[id].classList.toggle('chosen', on);
+					rowsById[id].setAttribute('aria-selected', String(on));
+				});
+			}
 			var f = st.flow !== null ? model.flowById[st.flow] : null;
 			var text = '';
 			if (f) {

@@ -2,7 +2,7 @@
  *
  * A body element inside a scroller is made as tall as the content (the spacer that
  * gives the scroll bar); the view draws one block covering the visible rows plus a
- * screen above and below, and is asked again only when the reader scrolls out of it.
+ * half a screen above and below (MARGIN), and is asked again only when the reader scrolls out of it.
  *
  * Browsers cap the height of an element (Chrome at about 33.5 million pixels).  We
  * measure the cap once; past it the body is given the capped height and a scroll
@@ -12,9 +12,10 @@
 	'use strict';
 
 	var measuredCap = 0;
-	/* Content shorter than this (about a thousand rows) is drawn whole: that costs less
-	 * than redrawing while scrolling, and every event stays findable in the page. */
-	var DRAW_ALL_BELOW = 40000;
+	/* Content shorter than this (a hundred-odd rows, a small demo) is drawn whole, and
+	 * every event of it stays findable in the page.  Not more: a thousand SVG rows took
+	 * the browser a second to lay out and paint on each key. */
+	var DRAW_ALL_BELOW = 4000;
 
 	/* The tallest element this browser lays out, less a margin. */
 	function maxElementHeight() {
@@ -36,6 +37,10 @@
 		measuredCap = Math.floor(best * 0.9);
 		return measuredCap;
 	}
+
+	/* What is drawn beyond the screen, above and below, in screens: scrolling redraws
+	 * after half a screen, and a redraw costs two screens of rows, not three. */
+	var MARGIN = 0.5;
 
 	/* opts.render(top, bottom): draw virtual pixels [top, bottom); returns nothing.
 	 * opts.place(px): move the drawn block so virtual `top` shows at body offset px.
@@ -88,17 +93,20 @@
 			drawnTop = drawnBottom = -1;
 		}
 
+		/* Returns whether the block was drawn again (not only moved). */
 		function refresh(force) {
 			measure();
 			frame = 0;
-			var top = virtualTop();
+			var top = virtualTop(), drawn = false;
 			var whole = height <= DRAW_ALL_BELOW;
 			if (force || drawnTop < 0 || (!whole && (top < drawnTop || top + view > drawnBottom))) {
-				drawnTop = whole ? 0 : Math.max(0, top - view);
-				drawnBottom = whole ? height : Math.min(height, top + 2 * view);
+				drawnTop = whole ? 0 : Math.max(0, top - MARGIN * view);
+				drawnBottom = whole ? height : Math.min(height, top + (1 + MARGIN) * view);
 				opts.render(drawnTop, drawnBottom);
+				drawn = true;
 			}
 			opts.place(scrollTop + (drawnTop - top));
+			return drawn;
 		}
 
 		function onScroll() {
@@ -134,7 +142,7 @@
 			scrollToPhysical(Math.max(0, (y0 + y1) / 2 - view / 2) / ratio(), quiet);
 		}
 
-		function scrollToVirtual(y) { scrollToPhysical(Math.max(0, y) / ratio()); }
+		function scrollToVirtual(y, quiet) { scrollToPhysical(Math.max(0, y) / ratio(), quiet); }
 
 		return { setHeight: setHeight, refresh: refresh, reveal: reveal, virtualTop: virtualTop,
 			viewHeight: viewHeight, viewWidth: viewWidth, scrollToVirtual: scrollToVirtual, ratio: ratio };

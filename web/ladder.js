@@ -43,7 +43,8 @@
 	function createLadder(root, model, dispatch) {
 		var layout = { key: '', columns: [], rows: new Int32Array(0), ys: new Float64Array(0), height: 0,
 			laneX: [], laneW: MIN_LANE, width: 0, slots: [], shown: 0 };
-		var state = null, drawnSelected = -2, drawnVersion = model.version, drawnReveal = -1, perSocketButton = null;
+		var state = null, drawnSelected = -2, drawnVersion = model.version, drawnReveal = -1, perSocketButton = null, relaid = false;
+		var left = 0;     /* the scroller's scrollLeft, kept from its scroll events: reading it lays the page out */
 
 		var bar = dom.panel(root, 'ladder-panel', 'Ladder diagram');
 		buildControls(bar);
@@ -108,36 +109,50 @@
 			layout.laneStroke = st.present ? LANE_STROKE.present : LANE_STROKE.normal;
 		}
 
-		function relayout(st) {
-			var anchor = anchorRow();
-			var rows = st.rows, n = rows.length, ys = new Float64Array(n);
-			setScale(st);
-			layout.breaks = new Map();
+		/* Where each shown row sits in rows of height one (y = PAD + unit * ROW).  It changes
+		 * with the filter and the axis, not with the zoom: zooming a million rows is then
+		 * one multiplication each. */
+		var units = { key: '', of: null, breaks: null };
+		function unitRows(st) {
+			var key = st.filterVersion + '/' + st.axis;
+			if (units.key === key) return units;
+			var rows = st.rows, n = rows.length, of = new Float64Array(n), breaks = new Map();
 			if (st.axis === 'time' && n > 1 && model.t[rows[n - 1]] > model.t[rows[0]]) {
-				var t0 = model.t[rows[0]], span = model.t[rows[n - 1]] - t0;
-				var perSecond = n * ROW / span;
-				for (var i = 0; i < n; i++) ys[i] = PAD + (model.t[rows[i]] - t0) * perSecond;
+				var t0 = model.t[rows[0]], perSecond = n / (model.t[rows[n - 1]] - t0);
+				for (var i = 0; i < n; i++) of[i] = (model.t[rows[i]] - t0) * perSecond;
 			} else {
 				/* Evenly spaced, but a long quiet gap gets a row of its own. */
-				var y = PAD;
-				for (var j = 0; j < n; j++) {
+				for (var j = 0, u = 0; j < n; j++, u++) {
 					if (j && model.t[rows[j]] - model.t[rows[j - 1]] > BREAK_GAP) {
-						layout.breaks.set(j, model.t[rows[j]] - model.t[rows[j - 1]]);
-						y += ROW;
+						breaks.set(j, model.t[rows[j]] - model.t[rows[j - 1]]);
+						u++;
 					}
-					ys[j] = y;
-					y += ROW;
+					of[j] = u;
 				}
 			}
+			units = { key: key, of: of, breaks: breaks };
+			return units;
+		}
+
+		function relayout(st) {
+			var anchor = anchorRow();
+			var rows = st.rows, n = rows.length, ys = new Float64Array(n), un = unitRows(st);
+			setScale(st);
+			for (var i = 0; i < n; i++) ys[i] = PAD + un.of[i] * ROW;
+			layout.breaks = un.breaks;
 			layout.rows = rows;
 			layout.ys = ys;
 			layout.height = (n ? ys[n - 1] : 0) + PAD + ROW;
-			chooseLanes(rows);
+			var lanesKey = st.filterVersion + '/' + grouping;
+			if (layout.lanesKey !== lanesKey) {
+				layout.lanesKey = lanesKey;
+				chooseLanes(rows);
+			}
 			layoutLanes();
 			vs.setHeight(layout.height);
 			if (anchor) {
 				var pos = S.lowerBound(rows, anchor.index);
-				if (pos < n) vs.scrollToVirtual(ys[pos] - anchor.offset);
+				if (pos < n) vs.scrollToVirtual(ys[pos] - anchor.offset, true);
 			}
 		}
 
@@ -151,20 +166,21 @@
 
 		/* Lanes per host: the sockets of one address and role share a column, until the
 		 * reader expands it (a click on its head) or asks for a column per socket. */
-		var expanded = new Set(), perSocket = false;
+		var expanded = new Set(), perSocket = false, grouping = 0;     /* grouping: counts changes to either */
 		function hostKey(lane) { return (lane.role || 'host') + ' ' + lane.addr; }
 
 		/* Only the lanes the shown rows use, in the model's order: slots[lane] = column or -1;
 		 * columns[c] = { key, lanes, group }. */
 		function chooseLanes(rows) {
-			var used = new Uint8Array(model.lanes.length);
+			var used = new Uint8Array(model.lanes.length), count = 0;
 			for (var k = 0; k < rows.length; k++) {
-				if (model.src[rows[k]] >= 0) used[model.src[rows[k]]] = 1;
-				if (model.dst[rows[k]] >= 0) used[model.dst[rows[k]]] = 1;
+				var a = model.src[rows[k]], b = model.dst[rows[k]];
+				if (a >= 0 && !used[a]) { used[a] = 1; count++; }
+				if (b >= 0 && !used[b]) { used[b] = 1; count++; }
 			}
-			var order = model.lanes.slice().sort(function (a, b) { return a.position - b.position; });
-			var any = used.indexOf(1) >= 0, columnOf = new Map(), columns = [];
-			var shownLanes = any ? used.reduce(function (a, b) { return a + b; }, 0) : model.lanes.length;
+			var order = model.lanes.slice().sort(function (x, y) { return x.position - y.position; });
+			var any = count > 0, columnOf = new Map(), columns = [];
+			var shownLanes = any ? count : model.lanes.length;
 			var grouped = !perSocket && shownLanes > GROUP_ABOVE;
 			layout.slots = new Array(model.lanes.length).fill(-1);
 			order.forEach(function (lane) {
@@ -196,6 +212,7 @@
 
 		function regroup() {
 			layout.key = '';
+			grouping++;
 			if (state) update(state);
 		}
 
@@ -211,14 +228,13 @@
 			}
 			body.style.width = layout.width + 'px';
 			head.style.width = layout.width + 'px';
-			svg.setAttribute('width', layout.width);
 			drawHead();
 		}
 
 		/* With many lanes, the x range worth drawing: the screen and one either side. */
 		function laneWindow() {
 			if (layout.shown <= WINDOW_LANES) return [-Infinity, Infinity];
-			var left = scroller.scrollLeft, w = vs.viewWidth();
+			var w = vs.viewWidth();
 			return [left - w - layout.laneW, left + 2 * w + layout.laneW];
 		}
 
@@ -253,6 +269,7 @@
 
 		function draw(top, bottom) {
 			var blockH = Math.max(1, bottom - top);
+			svg.setAttribute('width', layout.width);     /* here, not in layoutLanes: see prepare() */
 			svg.setAttribute('height', blockH);
 			svg.setAttribute('viewBox', '0 ' + top + ' ' + layout.width + ' ' + blockH);
 			var frag = document.createDocumentFragment();
@@ -291,7 +308,7 @@
 			el('line', { x1: GUTTER, x2: layout.width - 16, y1: yb, y2: yb, stroke: '#94a3b8', 'stroke-width': 1,
 				'stroke-dasharray': '2 6' }, g);
 			/* in the middle of what the reader sees, scrolled sideways or not */
-			var mid = Math.min(layout.width - 60, scroller.scrollLeft + Math.max(GUTTER + 60, vs.viewWidth() / 2));
+			var mid = Math.min(layout.width - 60, left + Math.max(GUTTER + 60, vs.viewWidth() / 2));
 			el('text', { x: mid, y: yb + FS * 0.35, 'text-anchor': 'middle',
 				'font-size': FS, fill: '#334155', stroke: '#ffffff', 'stroke-width': 6, 'paint-order': 'stroke',
 				class: 'break-label' }, g).textContent = '⋯ ' + S.formatDuration(gap) + ' ⋯';
@@ -300,13 +317,12 @@
 		function drawRows(parent, a, b, selected, exporting) {
 			var step = Math.max(1, Math.ceil((b - a) / 4000)), lastTime = -1e9, lastLabel = -1e9;
 			var linked = exporting ? new Set() : linkedPackets(selected);
+			var selLayer = el('g', { class: 'selection' }, parent);   /* behind the rows and spans */
 			spanLayer = el('g', { class: 'spans' }, parent);      /* behind the rows */
 			for (var pos = a; pos < b; pos += step) {
 				var i = layout.rows[pos], y = layout.ys[pos];
 				drawBreak(parent, pos, y);
-				if (i === selected && !exporting)
-					el('rect', { x: 0, y: y - ROW / 2 - 2, width: layout.width, height: ROW,
-						fill: '#fef3c7', class: 'sel-bg' }, parent);
+				if (i === selected && !exporting) selBackground(selLayer, y);
 				if (y - lastTime >= 13 * SC) {
 					el('text', { x: GUTTER - 10, y: y + 4, 'text-anchor': 'end', 'font-size': Math.min(10.5 * SC, 15),
 						'font-family': MONO, fill: '#475569', class: 'time' }, parent).textContent = S.formatTime(model.t[i]);
@@ -324,6 +340,18 @@
 			}
 		}
 
+		function selBackground(parent, y) {
+			el('rect', { x: 0, y: y - ROW / 2 - 2, width: layout.width, height: ROW, fill: '#fef3c7', class: 'sel-bg' }, parent);
+		}
+
+		/* x where a packet's arrow leaves and arrives. */
+		function arrowEnds(i) {
+			var xs = model.src[i] >= 0 && layout.laneX[model.src[i]] >= 0 ? layout.laneX[model.src[i]] : GUTTER + 8;
+			var xd = model.dst[i] >= 0 && layout.laneX[model.dst[i]] >= 0 ? layout.laneX[model.dst[i]] : layout.width - 16;
+			if (xs === xd) xd = xs + Math.min(60, layout.laneW / 3);       /* same lane: a short stub */
+			return { xs: xs, xd: xd };
+		}
+
 		function drawPacket(g, i, y, showLabel) {
 			var ev = model.events[i], cls = S.CLASSES[model.cls[i]];
 			var lost = model.lost && model.lost[i] === 1, resend = model.resend ? model.resend[i] : -1;
@@ -334,9 +362,7 @@
 			if (lost) g.setAttribute('data-lost', 'true');
 			if (resend >= 0) g.setAttribute('data-resend-of', resend);
 			g.setAttribute('class', g.getAttribute('class') + ' pkt k-' + cls + (model.flagged[i] ? ' flagged' : ''));
-			var xs = model.src[i] >= 0 && layout.laneX[model.src[i]] >= 0 ? layout.laneX[model.src[i]] : GUTTER + 8;
-			var xd = model.dst[i] >= 0 && layout.laneX[model.dst[i]] >= 0 ? layout.laneX[model.dst[i]] : layout.width - 16;
-			if (xs === xd) xd = xs + Math.min(60, layout.laneW / 3);       /* same lane: a short stub */
+			var ends = arrowEnds(i), xs = ends.xs, xd = ends.xd;
 			var dirn = xd > xs ? 1 : -1, lo = Math.min(xs, xd), hi = Math.max(xs, xd);
 			var label = S.clip(S.describe(ev), 400);
 			if (resend >= 0) label = '↻ #' + resend + ' again: ' + label;
@@ -546,28 +572,22 @@
 				.map(function (l) { return layout.laneX[l]; });
 			if (!xs.length) return;
 			var lo = Math.min.apply(null, xs) - layout.laneW / 2, hi = Math.max.apply(null, xs) + layout.laneW / 2;
-			var left = scroller.scrollLeft, width = vs.viewWidth();
+			var width = vs.viewWidth();
 			if (lo >= left && hi <= left + width) return;
-			scroller.scrollLeft = hi - lo <= width - GUTTER ? Math.max(0, lo - GUTTER) : Math.max(0, lo);
+			var want = hi - lo <= width - GUTTER ? Math.max(0, lo - GUTTER) : Math.max(0, lo);
+			scroller.scrollLeft = left = Math.min(want, Math.max(0, layout.width - width));
 		}
 
-		function update(st) {
+		/* Layout and scrolling for a new state, before any view draws (main.js): a scroll
+		 * position set after a drawing makes the browser lay that drawing out at once. */
+		function prepare(st) {
 			state = st;
-			bar.querySelectorAll('[data-axis]').forEach(function (b) {
-				b.setAttribute('aria-pressed', String(b.dataset.axis === st.axis));
-			});
 			var key = st.filterVersion + '/' + st.axis + '/' + st.zoom + '/' + !!st.present + '/' + !!st.teaching;
-			/* version: events read since (worker.js) */
-			var redraw = drawnSelected !== st.selected || drawnVersion !== model.version;
 			if (key !== layout.key) {
 				layout.key = key;
 				relayout(st);
-				redraw = true;
+				relaid = true;
 			}
-			drawnSelected = st.selected;
-			drawnVersion = model.version;
-			/* scroll first, then draw once: drawing the old place first cost a 1M-event
-			 * timeline a whole drawing per key */
 			if (st.selected >= 0 && drawnReveal !== st.reveal) {
 				var pos = S.lowerBound(layout.rows, st.selected);
 				if (pos < layout.rows.length && layout.rows[pos] === st.selected) {
@@ -576,21 +596,76 @@
 				}
 			}
 			drawnReveal = st.reveal;
-			vs.refresh(redraw);
 		}
+
+		/* Draw once, after scrolling.  A new selection on rows already drawn only moves the
+		 * highlight: drawing a thousand rows again cost a second a key. */
+		function update(st) {
+			prepare(st);
+			bar.querySelectorAll('[data-axis]').forEach(function (b) {
+				b.setAttribute('aria-pressed', String(b.dataset.axis === st.axis));
+			});
+			/* version: events read since (worker.js) */
+			var redraw = relaid || drawnVersion !== model.version, moved = drawnSelected !== st.selected;
+			relaid = false;
+			/* scrolled sideways past the lanes drawn (revealAcross): draw here, not again on the scroll event */
+			if (laneWindowPassed()) {
+				drawHead();
+				redraw = true;
+			}
+			drawnSelected = st.selected;
+			drawnVersion = model.version;
+			if (!vs.refresh(redraw) && moved) restyleSelection(st.selected);
+		}
+
+		/* The marks of the selection on the rows drawn: its highlight, the packets a selected
+		 * call was running for, and in teaching mode the travel and the dimmed rows to come. */
+		function restyleSelection(selected) {
+			svg.querySelectorAll('.sel-bg, .travel').forEach(function (n) { n.remove(); });
+			svg.querySelectorAll('.sel').forEach(function (n) {
+				n.classList.remove('sel');
+				n.removeAttribute('aria-current');
+			});
+			svg.querySelectorAll('.ev.linked').forEach(function (n) { n.classList.remove('linked'); });
+			linkedPackets(selected).forEach(function (i) {
+				var g = rowElement(i);
+				if (g) g.classList.add('linked');
+			});
+			if (state.teaching)
+				svg.querySelectorAll('.ev').forEach(function (g) {
+					g.classList.toggle('future', selected >= 0 && Number(g.getAttribute('data-event')) > selected);
+				});
+			var g = selected >= 0 ? rowElement(selected) : null;
+			if (!g) return;
+			g.classList.add('sel');
+			g.setAttribute('aria-current', 'true');
+			svg.querySelectorAll('[data-span-of="' + selected + '"]').forEach(function (n) { n.classList.add('sel'); });
+			var y = layout.ys[S.lowerBound(layout.rows, selected)];
+			selBackground(svg.querySelector('.selection') || svg, y);
+			if (state.teaching && model.kind[selected] === S.KIND.packet) {
+				var ends = arrowEnds(selected);
+				travel(g, ends.xs, model.lost && model.lost[selected] === 1 ? ends.xs + (ends.xd - ends.xs) * 0.66 : ends.xd, y);
+			}
+		}
+
+		function rowElement(i) { return svg.querySelector('[data-event="' + i + '"]'); }
 
 		/* With many lanes only those near the screen are drawn: redraw when scrolled past them. */
 		scroller.addEventListener('scroll', function () {
-			var win = layout.window;
-			if (!win || win[0] === -Infinity) return;
-			var left = scroller.scrollLeft, w = vs.viewWidth();
-			if (left - layout.laneW < win[0] || left + w + layout.laneW > win[1]) {
+			left = scroller.scrollLeft;
+			if (laneWindowPassed()) {
 				drawHead();
 				vs.refresh(true);
 			}
 		}, { passive: true });
 
-		return { update: update, exportSvg: exportSvg, laneX: function (lane) { return lane >= 0 && lane < layout.laneX.length ? layout.laneX[lane] : -1; } };
+		function laneWindowPassed() {
+			var win = layout.window;
+			if (!win || win[0] === -Infinity) return false;
+			return left - layout.laneW < win[0] || left + vs.viewWidth() + layout.laneW > win[1];
+		}
+
+		return { prepare: prepare, update: update, exportSvg: exportSvg, laneX: function (lane) { return lane >= 0 && lane < layout.laneX.length ? layout.laneX[lane] : -1; } };
 	}
 
 	S.LADDER_COLOURS = COLOURS;

@@ -13,6 +13,7 @@
 
 	function createList(root, model, dispatch) {
 		var state = null, rows = new Int32Array(0), version = -1, drawnSelected = -2, drawnVersion = model.version, drawnReveal = -1;
+		var refiltered = false;
 
 		var bar = dom.panel(root, 'list-panel', 'Events');
 		var count = html('span', 'panel-note', bar);
@@ -56,10 +57,22 @@
 			for (var pos = a; pos < b; pos++) nodes.push(drawRow(rows[pos]));
 			block.replaceChildren.apply(block, nodes);
 			block.style.marginTop = (a * ROW - top) + 'px';   /* block top shows virtual `top` */
+			activeRow();
+		}
+
+		function activeRow() {
 			if (state && state.selected >= 0 && document.getElementById('event-row-' + state.selected))
 				scroller.setAttribute('aria-activedescendant', 'event-row-' + state.selected);
 			else
 				scroller.removeAttribute('aria-activedescendant');
+		}
+
+		/* A new selection among the rows drawn: two rows change, not the block. */
+		function reselect(before, now) {
+			var a = document.getElementById('event-row-' + before), b = document.getElementById('event-row-' + now);
+			if (a) a.setAttribute('aria-selected', 'false');
+			if (b) b.setAttribute('aria-selected', 'true');
+			activeRow();
 		}
 
 		block.addEventListener('click', function (e) {
@@ -68,30 +81,38 @@
 		});
 
 		/* main.js changes one state object in place: remember what was drawn. */
-		function update(st) {
+		/* Height and scrolling before any view draws (see ladder.js). */
+		function prepare(st) {
 			state = st;
-			/* version: events read since (worker.js) */
-			var redraw = drawnSelected !== st.selected || drawnVersion !== model.version;
 			if (st.filterVersion !== version) {
 				version = st.filterVersion;
 				rows = st.rows;
-				var all = model.count - model.hidden;      /* kernel samples are never rows */
-				count.textContent = rows.length === all ? S.formatCount(all) + ' events'
-					: S.formatCount(rows.length) + ' of ' + S.formatCount(all) + ' events';
 				vs.setHeight(rows.length * ROW);
-				redraw = true;
+				refiltered = true;
 			}
-			drawnSelected = st.selected;
-			drawnVersion = model.version;
-			if (st.selected >= 0 && drawnReveal !== st.reveal) {       /* scroll, then draw once */
+			if (st.selected >= 0 && drawnReveal !== st.reveal) {
 				var pos = S.lowerBound(rows, st.selected);
 				if (pos < rows.length && rows[pos] === st.selected) vs.reveal(pos * ROW, pos * ROW + ROW, true);
 			}
 			drawnReveal = st.reveal;
-			vs.refresh(redraw);
 		}
 
-		return { update: update };
+		function update(st) {
+			prepare(st);
+			/* version: events read since (worker.js) */
+			var redraw = refiltered || drawnVersion !== model.version, before = drawnSelected;
+			if (refiltered) {
+				var all = model.count - model.hidden;      /* kernel samples are never rows */
+				count.textContent = rows.length === all ? S.formatCount(all) + ' events'
+					: S.formatCount(rows.length) + ' of ' + S.formatCount(all) + ' events';
+			}
+			refiltered = false;
+			drawnSelected = st.selected;
+			drawnVersion = model.version;
+			if (!vs.refresh(redraw) && before !== st.selected) reselect(before, st.selected);
+		}
+
+		return { prepare: prepare, update: update };
 	}
 
 	S.createList = createList;

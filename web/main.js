@@ -122,7 +122,10 @@
 		render();
 	}
 
+	/* Every view scrolls first and draws after: a scroll set after another view has drawn
+	 * makes the browser lay the page out there and then (ladder.js, list.js). */
 	function render() {
+		views.forEach(function (v) { if (v.prepare) v.prepare(state); });
 		views.forEach(function (v) { v.update(state); });
 		if (model.remote) S.remoteFetch(model);
 		readSelected();
@@ -142,10 +145,11 @@
 		if (!redraw) redraw = requestAnimationFrame(function () { redraw = 0; render(); });
 	}
 
-	/* The details panel draws an event once: draw it again. */
+	/* The details panel draws an event once: draw it again (in its own pane: a new panel
+	 * would make the browser lay the whole page out again). */
 	function redrawDetails() {
 		var at = views.findIndex(function (v) { return v.isDetails; });
-		if (at >= 0) views[at] = detailsView();
+		if (at >= 0) views[at].again();
 	}
 
 	function startPlaying() {
@@ -348,23 +352,33 @@
 	}
 
 	function detailsView() {
-		var v = S.createDetails($('details'), model, dispatch);
+		var v = S.createDetails($('details'), model, dispatch, readAhead);
 		v.isDetails = true;
 		return v;
 	}
 
-	/* A slim event (a big file's, see preload.js) is read in full when selected. */
+	/* Whether event i is a slim one (a big file's, see preload.js) that readSelected will
+	 * read in full: the details wait for that, instead of drawing twice in a moment. */
+	function readAhead(i) {
+		var ev = model.events[i];
+		return !!(ev && ev._at !== undefined && job && job.file && !ev._unreadable);
+	}
+
 	function readSelected() {
 		var i = state ? state.selected : -1, ev = i >= 0 && model ? model.events[i] : null;
-		if (!ev || ev._at === undefined || !job || !job.file || ev._reading) return;
+		if (!ev || !readAhead(i) || ev._reading) return;
 		ev._reading = true;
 		var m = model;
 		S.readFullEvent(job.file, ev).then(function (full) {
-			if (!full || m !== model) return;
-			model.events[i] = full;
+			if (m !== model) return;
+			if (full) model.events[i] = full;
+			else ev._unreadable = true;       /* the details show what the row kept */
 			if (state.selected !== i) return;
 			redrawDetails();
 			render();
+		}, function () {
+			ev._unreadable = true;
+			if (m === model && state.selected === i) { redrawDetails(); render(); }
 		});
 	}
 

@@ -52,6 +52,7 @@
 	function createStevens(root, model, dispatch) {
 		var tcpFlows = model.flows.filter(function (f) { return String(f.proto).toLowerCase() === 'tcp'; });
 		var drawnKey = '', drawnVersion, view = null, data = null, selected = -1, shownFlow = -1;   /* view: [from, to] as fractions of the flow's time */
+		var nowAt = null;     /* where draw() put the line of the selected event */
 
 		var bar = dom.panel(root, 'stevens-panel', 'Time-sequence graph');
 		var dirs = dom.group(html('div', 'segmented', bar), 'Direction');
@@ -95,6 +96,15 @@
 			});
 			var key = (f ? f.id : '-') + dir + '/' + (view ? view.join(',') : '');
 			if (key === drawnKey && st.selected === selected && drawnVersion === model.version) return;
+			if (key === drawnKey && drawnVersion === model.version) {
+				/* the same graph: only the line of the selected event moves */
+				selected = st.selected;
+				if (nowAt) {
+					svg.querySelectorAll('.now').forEach(function (n) { n.remove(); });
+					drawNow(nowAt.g, nowAt.x, nowAt.y, nowAt.t0, nowAt.t1, nowAt.ph);
+				}
+				return;
+			}
 			drawnVersion = model.version;
 			if (key.split('/')[0] !== drawnKey.split('/')[0]) view = null;
 			drawnKey = (f ? f.id : '-') + dir + '/' + (view ? view.join(',') : '');
@@ -102,6 +112,7 @@
 			if (!f) {
 				caption.textContent = 'No TCP flow in this timeline.';
 				svg.replaceChildren();
+				nowAt = null;
 				svg.style.display = 'none';
 				perf.style.display = 'none';
 				legend.style.display = 'none';
@@ -150,6 +161,7 @@
 				el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', fill: '#64748b', 'font-size': 14 }, frag)
 					.textContent = 'No segments in this direction.';
 				svg.replaceChildren(frag);
+				nowAt = null;
 				return;
 			}
 			var f0 = Infinity, f1 = -Infinity, top = 1;
@@ -178,6 +190,7 @@
 			var shown = segs.filter(function (sg) { return sg.t >= t0 && sg.t <= t1; });
 			if (shown.length <= 160) { drawPairs(frag, segs, x, y); drawSegments(frag, shown, x, y); }
 			else drawColumns(frag, shown, x, y, pw);
+			nowAt = { g: frag, x: x, y: y, t0: t0, t1: t1, ph: ph };
 			drawNow(frag, x, y, t0, t1, ph);
 			svg.replaceChildren(out);
 		}

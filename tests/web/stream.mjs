@@ -28,6 +28,15 @@ const WATCH_STATES = () => {
 	}).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-state'] });
 };
 
+/* The keys' answers: Event Timing's duration of each keydown, from the key's input to
+ * the next frame the browser paints after handling it (what Chrome reports as INP). */
+const WATCH_KEYS = () => {
+	window.keyTimes = [];
+	new PerformanceObserver((list) => list.getEntries().forEach((e) => {
+		if (e.name === 'keydown') window.keyTimes.push({ at: e.startTime, ms: e.duration });
+	})).observe({ type: 'event', durationThreshold: 16, buffered: true });
+};
+
 /* A budget for this machine idle grows with the load, as run.mjs's 100k test does:
  * with more runnable tasks than cores, the browser gets that share of the CPU. */
 function scaled(ms) {
@@ -57,6 +66,33 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 	async function timesOf(s, timeout) {
 		equal(await s.waitState(timeout), 'ready', 'state');
 		return s.page.evaluate(() => ({ ...window.stateTimes, events: Number(document.body.dataset.events) }));
+	}
+
+	/* Scrolling to the end, stepping and zooming, each pressed five times (in turn with
+	 * the key that undoes it, not timed): every answer is printed, and the median of each
+	 * must be within the budget.  One press in five may meet a garbage collection of the
+	 * million-event model; the median is what a reader meets. */
+	async function answers(page, label) {
+		const budget = scaled(INTERACT_MS);
+		for (const [key, undo, what] of [['End', 'Home', 'scroll to the end'], ['k', 'j', 'step'], ['+', '-', 'zoom']]) {
+			const ms = [];
+			for (let k = 0; k < 5; k++) {
+				const since = await page.evaluate(() => performance.now());
+				await page.keyboard.press(key);
+				/* the entry is queued after the frame is painted */
+				const got = await page.waitForFunction((t) => {
+					const e = window.keyTimes.find((x) => x.at >= t);
+					return e ? e.ms : false;
+				}, since, { timeout: 1500, polling: 20 }).then((h) => h.jsonValue(), () => null);
+				ms.push(got === null ? 16 : got);     /* no entry: under Event Timing's 16 ms floor */
+				await page.keyboard.press(undo);
+				await page.waitForTimeout(150);
+			}
+			const sorted = ms.slice().sort((a, b) => a - b), median = sorted[2];
+			console.log(`    ${label}: ${what} answered in ${ms.join(', ')} ms (median ${median}, budget ${budget.budget} ms${budget.note})`);
+			if (median > INTERACT_MS) console.log(`    ${label}: ${what}: OVER the idle-machine budget (${INTERACT_MS} ms); within it only as scaled by the load`);
+			assert(median <= budget.budget, `${what}: median ${median} ms, budget ${budget.budget} ms`);
+		}
 	}
 
 	function checkBudgets(label, t, partialMs, readyMs) {
@@ -268,14 +304,10 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 		} finally { await s.close(); }
 	});
 
-	/* 1,000,000 events: a 1 GB file; opt-in, since writing it takes a while on a busy machine. */
-	if (!process.env.SOCKSCOPE_WEB_1M) {
-		skip('streamed: 1,000,000-event JSON Lines from the file picker', 'it runs only with SOCKSCOPE_WEB_1M=1 (writes a 1 GB timeline)');
-		return { timeline };
-	}
+	/* 1,000,000 events from the file picker: a 1.2 GB timeline, written once (about 5 s). */
 	test('streamed: 1,000,000-event JSON Lines from the file picker', async () => {
 		const file = timeline(1000000, 'jsonl');
-		const s = await open(`${ORIGIN}/web/index.html`, { initScript: WATCH_STATES });
+		const s = await open(`${ORIGIN}/web/index.html`, { initScript: `(${WATCH_KEYS})(); (${WATCH_STATES})();` });
 		const { page } = s;
 		try {
 			equal(await s.waitState(), 'start', 'start page');
@@ -288,14 +320,7 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 			console.log(`    1M: JS heap ${(heap.usedSize / 1024 ** 3).toFixed(2)} GB`);
 			checkBudgets('1M jsonl picker', rel, BIG_PARTIAL_MS, BIG_READY_MS);
 			assert(heap.usedSize <= BIG_HEAP, `JS heap ${heap.usedSize} > ${BIG_HEAP}`);
-			for (const [key, what] of [['End', 'scroll to the end'], ['k', 'step'], ['+', 'zoom']]) {
-				const t0 = await page.evaluate(() => performance.now());
-				await page.keyboard.press(key);
-				const ms = await page.evaluate((since) => new Promise((ok) =>
-					requestAnimationFrame(() => requestAnimationFrame(() => ok(performance.now() - since)))), t0);
-				console.log(`    1M: ${what} answered in ${ms.toFixed(0)} ms`);
-				assert(ms <= scaled(INTERACT_MS).budget, `${what}: ${ms.toFixed(0)} ms`);
-			}
+			await answers(page, '1M');
 			s.clean();
 		} finally { await s.close(); }
 	});
