@@ -1,7 +1,10 @@
 /* sockscope viewer: the search box that narrows a trace.
  *
  * Sockscope.matchRows(model, query) -> Uint8Array (1 = the event matches), or null
- * for an empty query.  Every word of the query must match.  A word in capitals that
+ * for an empty query.  Sockscope.sliceMatch(model, query, done): the same for a big
+ * timeline, in slices between which the page answers input and draws (the first
+ * search of a million events makes a million texts: seconds); done() when all are
+ * in, progress() after each slice.  Every word of the query must match.  A word in capitals that
  * names a TCP flag (SYN, ACK, FIN, RST, PSH, URG, ECE, CWR) matches packets with that
  * flag set; any other word matches, ignoring case, the addresses and ports, flags,
  * analysis flags, TCP states, the label, the socket call and its result, and the
@@ -15,6 +18,7 @@ Sockscope.module(function (S) {
 	var dom = S.dom, html = dom.html;
 	var TCP_FLAGS = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR'];
 	var HAY_MAX = 4000;        /* characters of an event searched: hostile strings stay cheap */
+	var SLICE_MS = 12, STRIDE = 500;     /* a slice: about 12 ms, the clock read every 500 events */
 
 	function add(parts, v) {
 		if (v === undefined || v === null) return;
@@ -49,12 +53,20 @@ Sockscope.module(function (S) {
 		return S.isObject(ev.tcp) && Array.isArray(ev.tcp.flags) && ev.tcp.flags.indexOf(flag) >= 0;
 	}
 
+	function wordsOf(query) { return String(query || '').trim().split(/\s+/).filter(Boolean); }
+
 	function matchRows(model, query) {
-		var words = String(query || '').trim().split(/\s+/).filter(Boolean);
+		var words = wordsOf(query);
 		if (!words.length) return null;
 		var out = new Uint8Array(model.count);
+		matchRange(model, words, out, 0, model.count);
+		return out;
+	}
+
+	/* Events [from, to) into out (1 = matches every word). */
+	function matchRange(model, words, out, from, to) {
 		var hay = model.searchText || (model.searchText = new Array(model.count));
-		for (var i = 0; i < model.count; i++) {
+		for (var i = from; i < to; i++) {
 			var ev = model.events[i], ok = true;
 			for (var w = 0; ok && w < words.length; w++) {
 				var word = words[w];
@@ -64,7 +76,38 @@ Sockscope.module(function (S) {
 			}
 			out[i] = ok ? 1 : 0;
 		}
-		return out;
+	}
+
+	/*
+	 * The matches of query once all are in, else undefined: the search goes on in slices
+	 * and calls done() when it has finished (only for the latest query).  model.search
+	 * says what it is doing: {query, done (events searched), hits}.
+	 */
+	function sliceMatch(model, query, done, progress) {
+		var words = wordsOf(query), q = String(query || '');
+		if (!words.length) { model.search = null; return null; }
+		var job = model.search;
+		if (job && job.query === q) return job.done >= model.count ? job.hits : undefined;
+		job = model.search = { query: q, done: 0, hits: new Uint8Array(model.count), shown: performance.now() };
+		(function next() {
+			if (model.search !== job) return;                   /* a newer query took over */
+			var until = performance.now() + SLICE_MS, to = job.done;
+			while (to < model.count && performance.now() < until) {
+				var from = to;
+				to = Math.min(model.count, from + STRIDE);
+				matchRange(model, words, job.hits, from, to);
+			}
+			job.done = to;
+			if (to >= model.count) done();
+			else {
+				if (progress && performance.now() - job.shown > 250) {     /* a redraw costs a frame: not each slice */
+					job.shown = performance.now();
+					progress();
+				}
+				S.yieldToPage().then(next);
+			}
+		})();
+		return undefined;
 	}
 
 	function createFilter(root, model, dispatch) {
@@ -112,9 +155,11 @@ Sockscope.module(function (S) {
 			if (document.activeElement !== box && box.value !== (st.query || '')) box.value = st.query || '';
 			var active = !!(st.query && st.query.trim());
 			prev.disabled = next.disabled = !active || !st.rows.length;
+			var search = model.search, sliced = active && search && search.query === st.query && search.done < model.count;
 			var searching = active && model.remote && model.remote.pending;   /* asked the worker (worker.js) */
-			count.textContent = !active ? '' : searching ? 'searching…' : st.rows.length ? S.formatCount(st.rows.length) + ' matching events'
-				: 'nothing matches';
+			count.textContent = !active ? '' : sliced ? 'searching… ' + Math.floor(100 * search.done / model.count) + '%'
+				: searching ? 'searching…' : (st.rows.length ? S.formatCount(st.rows.length) + ' matching events' : 'nothing matches') +
+				(model.slim ? ' (not searched: explanations and payloads, which a file this big keeps on disk)' : '');
 			root.classList.toggle('no-match', active && !st.rows.length);
 		}
 
@@ -122,5 +167,6 @@ Sockscope.module(function (S) {
 	}
 
 	S.matchRows = matchRows;
+	S.sliceMatch = sliceMatch;
 	S.createFilter = createFilter;
 }, true);

@@ -15,6 +15,7 @@
 	var FIRST_SCREEN = 60;    /* events enough to fill the first screen: the ladder shows at most ~26 rows (900 px), the list 16 */
 	var PROGRESS_MS = 100;    /* how often the progress line changes while reading */
 	var SLIM_BYTES = 256 * 1024 * 1024;   /* a file bigger than this keeps slim events */
+	var SLICED_SEARCH = 50000;            /* events above which the filter searches in slices */
 	/* Reading in a Web Worker is opt-in: on a 2-core machine it frees the page's thread
 	 * while a big timeline loads, but is not faster to `ready` (docs/web.md). */
 	var READ_IN_WORKER = new URLSearchParams(location.search).get('reader') === 'worker';
@@ -53,8 +54,11 @@
 	}
 
 	function refilter() {
+		var hits = model.remote ? S.remoteMatch(model, state.query)
+			: model.count > SLICED_SEARCH ? S.sliceMatch(model, state.query, matched(model), searchProgress)
+			: S.matchRows(model, state.query);
+		if (hits === undefined) return;      /* still searching: the rows shown stay until the matches are in */
 		var rows = S.filterRows(model, state);
-		var hits = model.remote ? S.remoteMatch(model, state.query) : S.matchRows(model, state.query);
 		if (hits) rows = rows.filter(function (i) { return hits[i] === 1; });
 		state.rows = rows;
 		state.filterVersion++;
@@ -129,6 +133,13 @@
 		views.forEach(function (v) { v.update(state); });
 		if (model.remote) S.remoteFetch(model);
 		readSelected();
+	}
+
+	function searchProgress() { if (filterView) filterView.update(state); }
+
+	/* The filter's matches for model are in (searched in slices on this page). */
+	function matched(m) {
+		return function () { if (m === model) remoteAnswer('match'); };
 	}
 
 	/* Events (or the filter's matches) from the worker that read a big timeline. */
@@ -228,6 +239,7 @@
 		}
 		if (model && model.remote && model !== next) model.remote.worker.terminate();
 		model = next;
+		model.slim = !!(job && job.slim);     /* its events keep no explanation (preload.js) */
 		fileName = pendingName;
 		var built = performance.now();
 		$('error').hidden = true;

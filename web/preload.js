@@ -483,6 +483,7 @@ Sockscope.module(function (S) {
 			channel.port2.postMessage(0);
 		});
 	}
+	S.yieldToPage = yieldToPage;
 
 	/*
 	 * Reads the chunks to the end.  handlers:

@@ -321,6 +321,25 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 			checkBudgets('1M jsonl picker', rel, BIG_PARTIAL_MS, BIG_READY_MS);
 			assert(heap.usedSize <= BIG_HEAP, `JS heap ${heap.usedSize} > ${BIG_HEAP}`);
 			await answers(page, '1M');
+			/* The filter over a million events searches in slices: the page says how far it
+			 * is, keeps the rows it showed, and answers a key meanwhile. */
+			const t0 = Date.now();
+			await page.evaluate(() => window.Sockscope.app.dispatch({ type: 'query', text: 'retransmission' }));
+			const during = await page.evaluate(() => ({ text: document.getElementById('filter-count').textContent,
+				rows: window.Sockscope.app.state().rows.length }));
+			assert(/^searching… \d+%$/.test(during.text), 'the filter says it is searching: ' + during.text);
+			equal(during.rows, 1000000, 'the rows shown stay while it searches');
+			const since = await page.evaluate(() => performance.now());
+			await page.keyboard.press('j');
+			const ms = await page.waitForFunction((t) => (window.keyTimes.find((x) => x.at >= t) || {}).ms || false, since,
+				{ timeout: 1500, polling: 20 }).then((h) => h.jsonValue(), () => 16);
+			await page.waitForFunction(() => /matching|nothing/.test(document.getElementById('filter-count').textContent), null, { timeout: 60000 });
+			const after = await page.evaluate(() => ({ text: document.getElementById('filter-count').textContent,
+				rows: window.Sockscope.app.state().rows.length }));
+			console.log(`    1M: a key answered in ${ms} ms while the filter searched; "${after.text}" after ${Date.now() - t0} ms`);
+			assert(ms <= scaled(INTERACT_MS).budget, `a key while searching: ${ms} ms`);
+			assert(after.rows > 0 && after.rows < 1000000 && /matching events/.test(after.text), 'matches: ' + after.text);
+			assert(/explanations and payloads/.test(after.text), 'says what a file this big cannot search: ' + after.text);
 			s.clean();
 		} finally { await s.close(); }
 	});
