@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import { readFileSync, writeFileSync, existsSync, readdirSync, mkdtempSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve, extname, dirname, basename, sep } from 'node:path';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, constants as osConstants } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
@@ -42,6 +42,9 @@ function equal(actual, expected, message) {
 /* ---- fixtures and the HTTP server ---- */
 
 const TMP = mkdtempSync(join(tmpdir(), 'sockscope-web-'));
+/* Killed (Ctrl-C, a CI time limit): the temporary files (a 1.2 GB timeline among them) go too. */
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+	process.on(sig, () => { rmSync(TMP, { recursive: true, force: true }); process.exit(128 + osConstants.signals[sig]); });
 const FIX = fixtures.writeFixtures(join(TMP, 'fixtures'));
 writeFileSync(join(TMP, 'fixtures', 'broken.json'), '{"schema": "sockscope.timeline/1", "events": [');
 FIX.broken = join(TMP, 'fixtures', 'broken.json');

@@ -73,6 +73,9 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 	 * must be within the budget.  One press in five may meet a garbage collection of the
 	 * million-event model; the median is what a reader meets. */
 	async function answers(page, label) {
+		/* the keys of a reader at work, not of one still waiting for the load to be collected */
+		await page.evaluate(() => new Promise((ok) => requestIdleCallback(ok, { timeout: 3000 })));
+		await page.waitForTimeout(1500);
 		const budget = scaled(INTERACT_MS);
 		for (const [key, undo, what] of [['End', 'Home', 'scroll to the end'], ['k', 'j', 'step'], ['+', '-', 'zoom']]) {
 			const ms = [];
