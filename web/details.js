@@ -241,7 +241,8 @@
 
 		/* A new event is read from its top; scrolled before any view draws (see main.js). */
 		function prepare(st) {
-			if (wanted(st) !== shown && content.scrollTop) content.scrollTop = 0;
+			/* (nothing drawn yet: at the top, and reading would lay the page out) */
+			if (shown !== null && wanted(st) !== shown && content.scrollTop) content.scrollTop = 0;
 		}
 
 		function update(st) {

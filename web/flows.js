@@ -133,11 +133,15 @@
 			if (an.textContent) tr.classList.add('has-flags');
 			rowsById[f.id] = tr;
 		}
-		model.flows.slice(0, FIRST_ROWS).forEach(addRow);
-		if (model.flows.length > FIRST_ROWS) wrap.appendChild(more);
-		if (!model.flows.length) {
-			var empty = html('td', 'empty', html('tr', '', tbody), 'No flows in this timeline.');
-			empty.colSpan = 11;
+		/* The rows come with the first update, after the views have measured their
+		 * scrollers (main.js): laid out once, in the frame, not also in that measure. */
+		function addRows() {
+			model.flows.slice(0, FIRST_ROWS).forEach(addRow);
+			if (model.flows.length > FIRST_ROWS) wrap.appendChild(more);
+			if (!model.flows.length) {
+				var empty = html('td', 'empty', html('tr', '', tbody), 'No flows in this timeline.');
+				empty.colSpan = 11;
+			}
 		}
 
 		function choose(tr) {
@@ -175,6 +179,7 @@
 
 		var chosen, rowsShown = -1;
 		function update(st) {
+			if (!state) addRows();
 			state = st;
 			PROTOS.forEach(function (p) { boxes[p[0]].checked = st.protos[p[0]] !== false; });
 			flagged.checked = !!st.flaggedOnly;
