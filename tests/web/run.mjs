@@ -293,6 +293,46 @@ test('clicking an arrow shows its explanation', async () => {
 	} finally { await s.close(); }
 });
 
+/* A new selection among the rows drawn only moves its marks (ladder.js restyleSelection,
+ * list.js reselect): they must be what drawing every row again gives. */
+test('a new selection restyles the rows drawn exactly as drawing them again does', async () => {
+	const s = await open(`${ORIGIN}/web/index.html?src=${encodeURIComponent('/captures/tcp-upper.json')}`);
+	const { page } = s;
+	const marks = () => page.evaluate(() => {
+		const ids = (sel) => [...document.querySelectorAll(sel)].map((n) => n.getAttribute('data-event') || n.getAttribute('data-span-of') ||
+			n.getAttribute('data-row') || '').sort().join(',');
+		const bg = [...document.querySelectorAll('.ladder-svg .sel-bg')].map((r) => r.getAttribute('y')).join(',');
+		return { sel: ids('.ladder-svg .ev.sel'), current: ids('.ladder-svg [aria-current="true"]'), linked: ids('.ladder-svg .ev.linked'),
+			spans: ids('.ladder-svg .span.sel'), future: ids('.ladder-svg .ev.future'), travel: document.querySelectorAll('.ladder-svg .travel').length,
+			bg, rows: ids('#list [aria-selected="true"]'), active: document.querySelector('#list .list-scroll').getAttribute('aria-activedescendant') };
+	});
+	const redraw = async () => {       /* a zoom there and back draws every row again */
+		await page.evaluate(() => { const app = window.Sockscope.app; app.dispatch({ type: 'zoom', factor: 2 }); app.dispatch({ type: 'zoom', factor: 0.5 }); });
+	};
+	try {
+		equal(await s.waitState(), 'ready', 'state');
+		const doc = JSON.parse(readFileSync(join(ROOT, 'captures', 'tcp-upper.json'), 'utf8'));
+		const call = doc.events.findIndex((e) => e.kind === 'app' && e.call === 'connect');
+		assert(call >= 0, 'a connect() call in the fixture');
+		let linkedSeen = false;
+		for (const teaching of [false, true]) {
+			await page.evaluate((on) => window.Sockscope.app.dispatch({ type: 'teach', on }), teaching);
+			for (const index of [call, 0, call + 1, doc.events.length - 1, call]) {
+				await page.evaluate((i) => window.Sockscope.app.dispatch({ type: 'select', index: i }), index);
+				const restyled = await marks();
+				await redraw();
+				const drawn = await marks();
+				equal(JSON.stringify(restyled), JSON.stringify(drawn), `selection ${index}${teaching ? ' (teaching)' : ''}: restyled against drawn`);
+				equal(drawn.sel, String(index), `selection ${index}: the one selected row`);
+				equal(drawn.bg.split(',').filter(Boolean).length, 1, `selection ${index}: one highlight`);
+				if (index === call && drawn.linked) linkedSeen = true;
+			}
+		}
+		assert(linkedSeen, 'connect() links the packets sent while it ran');
+		s.clean();
+	} finally { await s.close(); }
+});
+
 test('keyboard and step mode advance; play and teaching mode', async () => {
 	const s = await open(viewerUrl('tcp-basic'));
 	const { page } = s;
