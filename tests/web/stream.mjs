@@ -332,15 +332,22 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 				rows: window.Sockscope.app.state().rows.length }));
 			assert(/^searching… \d+%$/.test(during.text), 'the filter says it is searching: ' + during.text);
 			equal(during.rows, 1000000, 'the rows shown stay while it searches');
-			const since = await page.evaluate(() => performance.now());
-			await page.keyboard.press('j');
-			const ms = await page.waitForFunction((t) => (window.keyTimes.find((x) => x.at >= t) || {}).ms || false, since,
-				{ timeout: 1500, polling: 20 }).then((h) => h.jsonValue(), () => 16);
+			const ms = [];       /* up to three keys while it searches (j and k in turn) */
+			for (const key of ['j', 'k', 'j']) {
+				if (!await page.evaluate(() => /searching/.test(document.getElementById('filter-count').textContent))) break;
+				const since = await page.evaluate(() => performance.now());
+				await page.keyboard.press(key);
+				ms.push(await page.waitForFunction((t) => (window.keyTimes.find((x) => x.at >= t) || {}).ms || false, since,
+					{ timeout: 1500, polling: 20 }).then((h) => h.jsonValue(), () => 16));
+				await page.waitForTimeout(100);
+			}
 			await page.waitForFunction(() => /matching|nothing/.test(document.getElementById('filter-count').textContent), null, { timeout: 60000 });
 			const after = await page.evaluate(() => ({ text: document.getElementById('filter-count').textContent,
 				rows: window.Sockscope.app.state().rows.length }));
-			console.log(`    1M: a key answered in ${ms} ms while the filter searched; "${after.text}" after ${Date.now() - t0} ms`);
-			assert(ms <= scaled(INTERACT_MS).budget, `a key while searching: ${ms} ms`);
+			const median = ms.slice().sort((a, b) => a - b)[ms.length >> 1];
+			console.log(`    1M: keys answered in ${ms.join(', ')} ms while the filter searched; "${after.text}" after ${Date.now() - t0} ms`);
+			assert(ms.length > 0, 'a key pressed while the filter searched');
+			assert(median <= scaled(INTERACT_MS).budget, `keys while searching: median ${median} ms`);
 			assert(after.rows > 0 && after.rows < 1000000 && /matching events/.test(after.text), 'matches: ' + after.text);
 			assert(/explanations and payloads/.test(after.text), 'says what a file this big cannot search: ' + after.text);
 			s.clean();
