@@ -285,15 +285,18 @@ PY
 		fail "privileges dropped: $(cat "$out/nobody.err")"
 }
 
-# The overhead budgets of the issue, as bench/calls.sh measures them (the median of 7
+# The overhead budgets of the issue, as bench/calls.sh measures them (the median of 15
 # paired runs, traced against --no-calls): 100,000 small sends at most 2x, 1 GiB in bulk
 # under 10% slower.  On a miss the bench runs once more (this machine is shared), and a
-# second miss fails.
+# second miss fails.  Fifteen pairs, not seven: the untraced small sends take 0.09 s or
+# 0.2 s depending on where the scheduler puts the two ends, and the median of seven
+# pairs' ratios ranged from 0.9 to 3.2 between runs on one quiet machine (fifteen: 1.3 to
+# 1.7, 2026-12-03).
 overhead_test() {
 	root=$(cd "$here/../.." && pwd)
 	for attempt in 1 2; do
-		result=$(cd "$root" && SOCKSCOPE_BENCH_PORT=$((base + 10 + attempt * 40)) \
-			sh bench/calls.sh "$(cd "$build" && pwd)" 1024 100000 7 2>&1)
+		result=$(cd "$root" && SOCKSCOPE_BENCH_PORT=$((base + 10 + attempt * 80)) \
+			sh bench/calls.sh "$(cd "$build" && pwd)" 1024 100000 15 2>&1)
 		echo "$result" | sed 's/^/    /'
 		ratios=$(echo "$result" | sed -n 's/^ratios: bulk \([0-9.]*\) small \([0-9.]*\)$/\1 \2/p')
 		[ -n "$ratios" ] || { fail "tracing overhead: the bench did not run"; return; }
