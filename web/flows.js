@@ -80,6 +80,7 @@
 		var more = dom.button(null, 'more-flows', 'Show all ' + S.formatCount(model.flows.length) + ' flows', function () {
 			more.remove();
 			model.flows.slice(FIRST_ROWS).forEach(addRow);
+			chosen = undefined;       /* the new rows get their mark */
 			if (state) update(state);
 		});
 		var state = null;
@@ -177,16 +178,15 @@
 			if (tr) setCurrent(tr);
 		});
 
-		var chosen, rowsShown = -1;
+		var chosen;      /* the flow the rows are marked for */
 		function update(st) {
 			if (!state) addRows();
 			state = st;
 			PROTOS.forEach(function (p) { boxes[p[0]].checked = st.protos[p[0]] !== false; });
 			flagged.checked = !!st.flaggedOnly;
 			all.disabled = st.flow === null;
-			if (chosen !== st.flow || rowsShown !== Object.keys(rowsById).length) {     /* not on every key */
+			if (chosen !== st.flow) {     /* not on every key */
 				chosen = st.flow;
-				rowsShown = Object.keys(rowsById).length;
 				Object.keys(rowsById).forEach(function (id) {
 					var on = st.flow !== null && String(st.flow) === id;
 					rowsById[id].classList.toggle('chosen', on);

@@ -331,8 +331,7 @@
 				var showLabel = y - lastLabel >= 15 * SC;      /* proportional time can crowd rows */
 				if (showLabel) lastLabel = y;
 				var current = i === selected && !exporting;
-				/* Teaching: what has not happened yet is dimmed. */
-				var future = !exporting && state && state.teaching && selected >= 0 && i > selected;
+				var future = !exporting && isFuture(i, selected);
 				var g = el('g', { 'data-event': i, class: 'ev' + (current ? ' sel' : '') + (linked.has(i) ? ' linked' : '') + (future ? ' future' : ''),
 					'aria-current': current ? 'true' : null }, parent);
 				if (model.kind[i] === S.KIND.packet) drawPacket(g, i, y, showLabel);
@@ -344,13 +343,18 @@
 			el('rect', { x: 0, y: y - ROW / 2 - 2, width: layout.width, height: ROW, fill: '#fef3c7', class: 'sel-bg' }, parent);
 		}
 
-		/* x where a packet's arrow leaves and arrives. */
+		/* x where a packet's arrow leaves (xs), would arrive (xd) and stops (xe: two thirds
+		 * along for one that was lost). */
 		function arrowEnds(i) {
 			var xs = model.src[i] >= 0 && layout.laneX[model.src[i]] >= 0 ? layout.laneX[model.src[i]] : GUTTER + 8;
 			var xd = model.dst[i] >= 0 && layout.laneX[model.dst[i]] >= 0 ? layout.laneX[model.dst[i]] : layout.width - 16;
 			if (xs === xd) xd = xs + Math.min(60, layout.laneW / 3);       /* same lane: a short stub */
-			return { xs: xs, xd: xd };
+			var lost = model.lost && model.lost[i] === 1;
+			return { xs: xs, xd: xd, xe: lost ? xs + (xd - xs) * 0.66 : xd };
 		}
+
+		/* Teaching: what has not happened yet is dimmed. */
+		function isFuture(i, selected) { return !!(state && state.teaching && selected >= 0 && i > selected); }
 
 		function drawPacket(g, i, y, showLabel) {
 			var ev = model.events[i], cls = S.CLASSES[model.cls[i]];
@@ -362,7 +366,7 @@
 			if (lost) g.setAttribute('data-lost', 'true');
 			if (resend >= 0) g.setAttribute('data-resend-of', resend);
 			g.setAttribute('class', g.getAttribute('class') + ' pkt k-' + cls + (model.flagged[i] ? ' flagged' : ''));
-			var ends = arrowEnds(i), xs = ends.xs, xd = ends.xd;
+			var ends = arrowEnds(i), xs = ends.xs, xd = ends.xd, xe = ends.xe;
 			var dirn = xd > xs ? 1 : -1, lo = Math.min(xs, xd), hi = Math.max(xs, xd);
 			var label = S.clip(S.describe(ev), 400);
 			if (resend >= 0) label = '↻ #' + resend + ' again: ' + label;
@@ -373,10 +377,10 @@
 				fill: 'transparent', class: 'hit' }, g);
 			if (lost) {
 				/* It died on the way: dashed, stopping at a cross two thirds along. */
-				var xx = xs + (xd - xs) * 0.66, r = 5 * Math.min(SC, 1.6);
-				el('line', { x1: xs, y1: y, x2: xx, y2: y, stroke: colour, 'stroke-width': 2.6, 'stroke-dasharray': '7 5',
+				var r = 5 * Math.min(SC, 1.6);
+				el('line', { x1: xs, y1: y, x2: xe, y2: y, stroke: colour, 'stroke-width': 2.6, 'stroke-dasharray': '7 5',
 					class: 'arrow' }, g);
-				el('path', { d: 'M' + (xx - r) + ' ' + (y - r) + 'l' + 2 * r + ' ' + 2 * r + 'm0 ' + (-2 * r) + 'l' + (-2 * r) + ' ' + 2 * r,
+				el('path', { d: 'M' + (xe - r) + ' ' + (y - r) + 'l' + 2 * r + ' ' + 2 * r + 'm0 ' + (-2 * r) + 'l' + (-2 * r) + ' ' + 2 * r,
 					stroke: colour, 'stroke-width': 3, class: 'lost-mark' }, g);
 			} else {
 				el('line', { x1: xs, y1: y, x2: xd - dirn * 9, y2: y, stroke: colour,
@@ -384,7 +388,7 @@
 					class: 'arrow' }, g);
 				el('path', { d: 'M' + xd + ' ' + y + 'l' + (-dirn * 10) + ' -5v10z', fill: colour, class: 'head' }, g);
 			}
-			if (state && state.teaching && g.getAttribute('class').indexOf(' sel') >= 0) travel(g, xs, lost ? xs + (xd - xs) * 0.66 : xd, y);
+			if (state && state.teaching && g.getAttribute('class').indexOf(' sel') >= 0) travel(g, xs, xe, y);
 			if (!showLabel) return;
 			if (lost) label = '✕ resent' + (model.resentBy[i] >= 0 ? ' as #' + model.resentBy[i] : '') + ': ' + label;
 			/* An arrow across many lanes is wider than the screen: label it at its left end. */
@@ -633,7 +637,7 @@
 			});
 			if (state.teaching)
 				svg.querySelectorAll('.ev').forEach(function (g) {
-					g.classList.toggle('future', selected >= 0 && Number(g.getAttribute('data-event')) > selected);
+					g.classList.toggle('future', isFuture(Number(g.getAttribute('data-event')), selected));
 				});
 			var g = selected >= 0 ? rowElement(selected) : null;
 			if (!g) return;
@@ -644,7 +648,7 @@
 			selBackground(svg.querySelector('.selection') || svg, y);
 			if (state.teaching && model.kind[selected] === S.KIND.packet) {
 				var ends = arrowEnds(selected);
-				travel(g, ends.xs, model.lost && model.lost[selected] === 1 ? ends.xs + (ends.xd - ends.xs) * 0.66 : ends.xd, y);
+				travel(g, ends.xs, ends.xe, y);
 			}
 		}
 

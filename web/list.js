@@ -80,7 +80,6 @@
 			if (row) dispatch({ type: 'select', index: Number(row.dataset.row), reveal: false });
 		});
 
-		/* main.js changes one state object in place: remember what was drawn. */
 		/* Height and scrolling before any view draws (see ladder.js). */
 		function prepare(st) {
 			state = st;
@@ -97,6 +96,7 @@
 			drawnReveal = st.reveal;
 		}
 
+		/* main.js changes one state object in place: remember what was drawn. */
 		function update(st) {
 			prepare(st);
 			/* version: events read since (worker.js) */
