@@ -4,8 +4,11 @@
  * TCP on 127.0.0.1, and prints the seconds the transfer took (measured
  * inside, so sockscope's own start and end are not counted).
  *
- *   callbench bulk PORT MIB      MIB mebibytes in 256 KiB writes
- *   callbench small PORT COUNT   COUNT sends of 32 bytes each
+ *   callbench bulk PORT MIB          MIB mebibytes in 256 KiB writes
+ *   callbench small PORT COUNT       COUNT sends of 32 bytes each
+ *   callbench datagrams PORT COUNT   COUNT sends of 32-byte UDP datagrams to a
+ *                                    socket of its own that nobody reads (a
+ *                                    metrics client's traffic: fire and forget)
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -74,14 +77,37 @@ static void send_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* COUNT datagrams to a socket bound here and never read: once its buffer is
+ * full the kernel drops them, so each send costs the same whether or not
+ * another process happens to be awake (see bench/calls.sh). */
+static int datagrams(int port, long count)
+{
+	struct sockaddr_in at = loopback(port);
+	int sink = socket(AF_INET, SOCK_DGRAM, 0), fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (sink < 0 || fd < 0 || bind(sink, (struct sockaddr *)&at, sizeof at) < 0 ||
+	    connect(fd, (struct sockaddr *)&at, sizeof at) < 0)
+		die("datagram socket");
+	char msg[32];
+	memset(msg, 'd', sizeof msg);
+	double start = now();
+	for (long i = 0; i < count; i++)
+		if (send(fd, msg, sizeof msg, 0) != (ssize_t)sizeof msg)
+			die("send");
+	printf("%.3f\n", now() - start);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 4 || (strcmp(argv[1], "bulk") && strcmp(argv[1], "small"))) {
-		fprintf(stderr, "usage: callbench bulk|small PORT AMOUNT\n");
+	if (argc != 4 ||
+	    (strcmp(argv[1], "bulk") && strcmp(argv[1], "small") && strcmp(argv[1], "datagrams"))) {
+		fprintf(stderr, "usage: callbench bulk|small|datagrams PORT AMOUNT\n");
 		return 2;
 	}
 	int port = atoi(argv[2]), one = 1;
 	long amount = atol(argv[3]);
+	if (strcmp(argv[1], "datagrams") == 0)
+		return datagrams(port, amount);
 	struct sockaddr_in at = loopback(port);
 	int listener = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);

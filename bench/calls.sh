@@ -3,8 +3,12 @@
 # run under `sockscope capture` with and without --no-calls (the capture's
 # filter matches nothing, so only the tracing differs), RUNS pairs of runs, the
 # untraced and the traced run of a pair one after the other:
-#   bulk:  MIB mebibytes over TCP on 127.0.0.1 in 256 KiB writes  (target: < 10% slower)
-#   small: COUNT 32-byte send() calls over TCP on 127.0.0.1       (target: <= 2x)
+#   bulk:      MIB mebibytes over TCP on 127.0.0.1 in 256 KiB writes   (target: < 10% slower)
+#   datagrams: COUNT 32-byte UDP send() calls to a socket nobody reads  (target: <= 2x)
+#   small:     COUNT 32-byte send() calls over TCP on 127.0.0.1, read by another
+#              process (reported, no target: its untraced time depends on whether
+#              the kernel coalesced the sends, which any delay per call, traced or
+#              not, changes; docs/calls.md shows how much)
 # The ratio is the median of the pairs' ratios: on a shared machine a busy moment
 # falls on both runs of a pair alike, and one unlucky pair moves a median little.
 # Prints the times (best of each) and the ratios; exits 1 when a target is missed.
@@ -41,22 +45,28 @@ pair() {
 }
 
 bulk=$(pair bulk "$mib") || exit 1
+datagrams=$(pair datagrams "$count") || exit 1
 small=$(pair small "$count") || exit 1
-python3 - "$mib" "$count" "$bulk" "$small" "$(cat /proc/loadavg)" <<'PY'
+python3 - "$mib" "$count" "$bulk" "$datagrams" "$small" "$(cat /proc/loadavg)" <<'PY'
 import statistics, sys
 mib, count = sys.argv[1], sys.argv[2]
 def measure(text):
     pairs = [tuple(float(x) for x in p.split(",")) for p in text.split()]
+    ratios = sorted(t / p for p, t in pairs)
     return (min(p for p, _ in pairs), min(t for _, t in pairs),
-            statistics.median(t / p for p, t in pairs))
-bp, bt, bulk = measure(sys.argv[3])
-sp, st, small = measure(sys.argv[4])
-print("load average at the end: %s" % sys.argv[5])
-print("%-28s %10s %10s %8s %8s" % ("workload", "untraced", "traced", "ratio", "target"))
-print("%-28s %9.3fs %9.3fs %7.2fx %8s" % ("bulk %s MiB" % mib, bp, bt, bulk, "< 1.10x"))
-print("%-28s %9.3fs %9.3fs %7.2fx %8s" % ("small %s sends" % count, sp, st, small, "<= 2x"))
-ok = bulk < 1.10 and small <= 2.0
+            statistics.median(ratios), ratios[0], ratios[-1])
+bp, bt, bulk, _, _ = measure(sys.argv[3])
+dp, dt, datagrams, _, _ = measure(sys.argv[4])
+sp, st, small, slo, shi = measure(sys.argv[5])
+print("load average at the end: %s" % sys.argv[6])
+print("%-32s %10s %10s %8s %8s" % ("workload", "untraced", "traced", "ratio", "target"))
+print("%-32s %9.3fs %9.3fs %7.2fx %8s" % ("bulk %s MiB" % mib, bp, bt, bulk, "< 1.10x"))
+print("%-32s %9.3fs %9.3fs %7.2fx %8s" % ("datagrams %s sends" % count, dp, dt, datagrams,
+                                          "<= 2x"))
+print("%-32s %9.3fs %9.3fs %7.2fx %8s  (pairs %.2fx to %.2fx)" % (
+    "small %s TCP sends" % count, sp, st, small, "none", slo, shi))
+ok = bulk < 1.10 and datagrams <= 2.0
 print("calls bench: %s" % ("targets met" if ok else "TARGETS MISSED"))
-print("ratios: bulk %.3f small %.3f" % (bulk, small))
+print("ratios: bulk %.3f datagrams %.3f small %.3f" % (bulk, datagrams, small))
 sys.exit(0 if ok else 1)
 PY

@@ -79,6 +79,9 @@ void demo_log_set_observer(struct demo_log *log,
 /* A short, printable preview of len bytes at data for a call's arguments:
  * "HELLO\n" becomes HELLO\\n, quotes and other bytes \xHH.  len <= 0 gives "". */
 const char *demo_preview(const void *data, ssize_t len, char *buf, size_t size);
+/* The same into buf (size >= 1), terminated; the characters written.  As much
+ * of data as fits whole: an escape is never cut. */
+size_t demo_preview_n(const void *data, size_t len, char *buf, size_t size);
 
 struct sockaddr_storage;
 /* "127.0.0.1:7000", "[::1]:7000", a Unix path, or "(family N)" */

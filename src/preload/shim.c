@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/single_threaded.h>
 #include <sys/prctl.h>
 #include <sys/select.h>
 #include <sys/sendfile.h>
@@ -71,6 +72,12 @@ static pthread_mutex_t fds_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct process_ref self;
 static char side[16]; /* "pid 1234": this process, written once (and after a fork) */
 static THREAD_LOCAL int busy;  /* inside the library: pass calls through */
+/* set by vfork() (below) in the memory parent and child share: the next call
+ * asks the kernel who makes it, once */
+static THREAD_LOCAL int in_vfork;
+#if defined(__x86_64__)
+static pid_t (*vfork_next)(void) __attribute__((used)) = fork; /* until shim_init finds vfork */
+#endif
 static THREAD_LOCAL pid_t tid; /* 0 until known; reset in a forked child */
 static THREAD_LOCAL char comm[16];
 static THREAD_LOCAL int64_t comm_read_at; /* ns; the name is read again 10 ms later */
@@ -200,6 +207,11 @@ __attribute__((constructor)) static void shim_init(void)
 	unsigned long long offset, size;
 	int fd, used = 0;
 
+#if defined(__x86_64__)
+	pid_t (*next)(void) = (pid_t(*)(void))dlsym(RTLD_NEXT, "vfork");
+	if (next)
+		vfork_next = next;
+#endif
 	if (!v || sscanf(v, "%d,%llu,%llu%n", &fd, &offset, &size, &used) != 3 || v[used] ||
 	    fd < 0 || offset % 4096 || size == 0 || size > (1ull << 32) || !is_our_memfd(fd))
 		return;
@@ -216,6 +228,60 @@ __attribute__((constructor)) static void shim_init(void)
 	read_remote = syscalls_access(&self).read;
 	pthread_atfork(NULL, NULL, after_fork_child);
 	ring = h;
+}
+
+/* ---- who calls, and the fd table's lock ---- */
+
+/*
+ * A vfork child runs in its parent's memory, on its parent thread's stack and
+ * thread-local storage, until it execs or exits: the fd table and the pid
+ * here are the parent's, so its calls are left to the tracer.  Asking the
+ * kernel for the pid on every call cost a system call per call (a third of
+ * what a small send costs), so vfork() below marks the thread instead: while
+ * the mark is set, each call asks; the parent's first call after the child
+ * has gone finds its own pid and clears the mark.  On an architecture without
+ * that vfork(), every call asks.
+ */
+#if defined(__x86_64__)
+static bool this_process(void)
+{
+	if (__builtin_expect(!in_vfork, 1))
+		return true;
+	if ((pid_t)syscall(SYS_getpid) != self.tgid)
+		return false;
+	in_vfork = 0;
+	return true;
+}
+
+/* The mark, then a jump (not a call) to the C library's vfork: the child
+ * returns from it into the program's frame, as it would without us; a frame
+ * of ours would be overwritten by the child before the parent returned
+ * through it. */
+__attribute__((naked)) EXPORT pid_t vfork(void)
+{
+	__asm__("movq in_vfork@gottpoff(%rip), %rax\n\t"
+	        "movl $1, %fs:(%rax)\n\t"
+	        "jmp *vfork_next(%rip)");
+}
+#else
+static bool this_process(void)
+{
+	return (pid_t)syscall(SYS_getpid) == self.tgid;
+}
+#endif
+
+/* One thread (the C library says so): nobody to lock against.  A signal
+ * handler's calls while the lock would be held pass through (busy). */
+static void fds_acquire(void)
+{
+	if (!__libc_single_threaded)
+		fds_acquire();
+}
+
+static void fds_release(void)
+{
+	if (!__libc_single_threaded)
+		fds_release();
 }
 
 /* ---- one call: begin before the real call, end after it ---- */
@@ -241,18 +307,18 @@ static bool begin(struct pending *p, long nr, const uint64_t *args)
 
 	if (!ring || busy || !(desc = syscalls_lookup(nr)))
 		return false;
-	/* a vfork child runs in its parent's memory until it execs: the fd table and
-	 * the pid here are the parent's, so its calls are left to the tracer */
-	if ((pid_t)syscall(SYS_getpid) != self.tgid)
+	if (!this_process())
 		return false;
 	busy = 1;
 	struct tracee_access access = access_self();
 	p->ev.desc = desc;
 	memcpy(p->ev.args, args, sizeof p->ev.args);
 	p->ev.fds = fds;
-	pthread_mutex_lock(&fds_lock);
+	fds_acquire();
 	bool keep = syscalls_decode_entry(&p->ev, &access); /* false: a file, nothing to show */
-	pthread_mutex_unlock(&fds_lock);
+	fds_release();
+	if (keep)
+		callring_prepare(ring);
 	stamp(&p->sec, &p->nsec);
 	busy = 0; /* a signal handler's socket calls during the real call are logged too */
 	errno = saved;
@@ -270,9 +336,9 @@ static void end(struct pending *p, long ret)
 	p->ev.ret = ret < 0 ? -(int64_t)saved : ret;
 	trust(&p->ev, ret);
 	struct tracee_access access = access_self();
-	pthread_mutex_lock(&fds_lock);
+	fds_acquire();
 	bool show = syscalls_decode(&p->ev, &access, &call);
-	pthread_mutex_unlock(&fds_lock);
+	fds_release();
 	if (show) {
 		if (!tid)
 			tid = (pid_t)syscall(SYS_gettid);

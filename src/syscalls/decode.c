@@ -58,15 +58,23 @@ static void add(struct decoder *d, const char *format, ...)
 /* The pieces of the calls a busy program makes most (send, recv, read, write),
  * added without printf: the shim formats every call inside the program, and
  * one printf costs about as much as a small send on loopback. */
-static void add_text(struct decoder *d, const char *text)
+static void add_n(struct decoder *d, const char *text, size_t n)
 {
 	size_t room = sizeof d->call->args - 1 - d->used; /* used stays below the size */
-	size_t n = strnlen(text, room);
 
+	n = n < room ? n : room;
 	memcpy(d->call->args + d->used, text, n);
 	d->used += n;
 	d->call->args[d->used] = '\0';
 }
+
+static void add_text(struct decoder *d, const char *text)
+{
+	add_n(d, text, strnlen(text, sizeof d->call->args));
+}
+
+/* a string literal, its length known */
+#define add_lit(d, literal) add_n(d, "" literal, sizeof literal - 1)
 
 static void add_number(struct decoder *d, uint64_t value)
 {
@@ -92,17 +100,18 @@ static void add_bytes(struct decoder *d, const char *before, uint64_t count)
 {
 	add_text(d, before);
 	add_number(d, count);
-	add_text(d, " bytes");
+	add_lit(d, " bytes");
 }
 
 /* "\"preview\"" of the got bytes read of len; "..." when there are more */
 static void add_preview(struct decoder *d, const char *data, size_t got, uint64_t len)
 {
-	char text[SYSCALLS_DATA_PREVIEW * 4 + 8];
-
-	add_text(d, "\"");
-	add_text(d, demo_preview(data, (ssize_t)got, text, sizeof text));
-	add_text(d, got < len ? "\"..." : "\"");
+	add_lit(d, "\"");
+	d->used += demo_preview_n(data, got, d->call->args + d->used, sizeof d->call->args - d->used);
+	if (got < len)
+		add_lit(d, "\"...");
+	else
+		add_lit(d, "\"");
 }
 
 /* Adds "\"preview\"" of up to 64 of the len bytes at addr; "..." when there are more. */
@@ -243,12 +252,15 @@ static bool failed(const struct decoder *d)
 	return d->ev->ret < 0;
 }
 
-/* A socket whose local port is not known yet gets one from the kernel on first use. */
+/* An IP socket whose local port is not known yet gets one from the kernel on
+ * first use.  Other families have no ports: asking again on every call cost
+ * a Unix socket's program three system calls per call. */
 static struct fd_socket *socket_with_tuple(struct decoder *d, int64_t fd)
 {
 	struct fd_socket *sock = socket_at(d, fd);
 
-	if (sock && sock->tuple.local_port == 0)
+	if (sock && sock->tuple.local_port == 0 &&
+	    (sock->domain == AF_INET || sock->domain == AF_INET6 || sock->domain == 0))
 		refresh_tuple(d, (int)fd, sock);
 	if (sock)
 		use_socket(d, (int)fd, sock);
@@ -473,7 +485,7 @@ static bool decode_sendto(struct decoder *d)
 		return false;
 	strcpy(d->call->call, a[4] ? "sendto" : "send");
 	add_fd(d, (int)a[0]);
-	add_text(d, ", ");
+	add_lit(d, ", ");
 	add_data(d, a[1], (int64_t)a[2]);
 	add_bytes(d, ", ", a[2]);
 	add_msg_flags(d, a[3]);
@@ -500,7 +512,7 @@ static bool decode_recvfrom(struct decoder *d)
 	socket_with_tuple(d, (int64_t)a[0]);
 	if (failed(d))
 		return true;
-	add_text(d, " -> ");
+	add_lit(d, " -> ");
 	add_data(d, a[1], (uint64_t)d->ev->ret);
 	if (a[4]) {
 		add(d, " from ");
@@ -615,12 +627,12 @@ static bool decode_read_write(struct decoder *d)
 	add_fd(d, (int)a[0]);
 	if (!writing) {
 		add_bytes(d, ", up to ", len);
-		add_text(d, " -> ");
+		add_lit(d, " -> ");
 	} else {
-		add_text(d, ", ");
+		add_lit(d, ", ");
 	}
 	if (!writing && failed(d))
-		add_text(d, "?");
+		add_lit(d, "?");
 	else if (vector)
 		add_iov_data(d, a[1], a[2], shown);
 	else

@@ -74,6 +74,20 @@ static void backoff(unsigned *round)
 	nanosleep(&nap, NULL);
 }
 
+void callring_prepare(const struct callring_header *ring)
+{
+	uint64_t pos = atomic_load_explicit(&ring->head, memory_order_relaxed);
+	const char *slot = (const char *)slot_at((void *)ring, pos & (ring->slots - 1));
+	size_t tail = offsetof(struct callring_slot, call) + offsetof(struct demo_call, args) +
+	              sizeof ((struct demo_call *)0)->args;
+
+	/* the sequence, the call's start and the start of its text; its last fields */
+	__builtin_prefetch(slot, 1);
+	__builtin_prefetch(slot + 64, 1);
+	for (size_t at = tail & ~(size_t)63; at < sizeof(struct callring_slot); at += 64)
+		__builtin_prefetch(slot + at, 1);
+}
+
 bool callring_push(struct callring_header *ring, const struct demo_call *call)
 {
 	uint64_t pos = atomic_fetch_add_explicit(&ring->head, 1, memory_order_relaxed);

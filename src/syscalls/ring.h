@@ -33,8 +33,10 @@ struct callring_header {
 	uint64_t magic;
 	uint32_t slot_size, slots;       /* set by the reader; slots is a power of two */
 	uint64_t ring_offset;            /* where the ring starts in the memfd */
-	_Atomic uint64_t head;           /* next position a writer claims */
-	_Atomic uint64_t tail;           /* next position the reader takes */
+	/* head and tail on lines of their own: the reader moving tail on every call
+	 * would otherwise take head's line from the writer's cache each time */
+	_Alignas(64) _Atomic uint64_t head; /* next position a writer claims */
+	_Alignas(64) _Atomic uint64_t tail; /* next position the reader takes */
 	_Atomic uint32_t reader_gone;    /* set when the tracer stops reading */
 	_Atomic uint64_t dropped;        /* calls writers gave up on (reader gone) */
 };
@@ -51,6 +53,10 @@ void callring_init(void *mem, uint32_t slots, uint64_t ring_offset);
 /* Checks a mapped ring's header (a writer's view); the ring, or NULL. */
 struct callring_header *callring_attach(void *mem, size_t size);
 
+/* Writer, before the real call: asks for the lines of the slot the next push
+ * will likely take, so that they arrive while the call runs (the reader has
+ * just written them; fetched during the push they cost a third of it). */
+void callring_prepare(const struct callring_header *ring);
 /* Writer: copies call in; false when the reader is gone (the call is dropped). */
 bool callring_push(struct callring_header *ring, const struct demo_call *call);
 
