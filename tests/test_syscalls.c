@@ -33,6 +33,8 @@
 struct fake {
 	int socket_fds[16]; /* 1: probe says socket */
 	int real_fd;        /* what get_fd duplicates, or -1 */
+	int domain;         /* what probe says a socket is: AF_INET unless set */
+	int get_fd_calls;   /* times the decoder asked for a copy of an fd */
 };
 
 static size_t fake_read(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -58,7 +60,7 @@ static int fake_probe(void *ctx, int fd, int *domain, int *type)
 	struct fake *f = ctx;
 	if (fd < 0 || fd >= 16)
 		return 0;
-	*domain = AF_INET;
+	*domain = f->domain ? f->domain : AF_INET;
 	*type = SOCK_STREAM;
 	return f->socket_fds[fd];
 }
@@ -67,6 +69,7 @@ static int fake_get_fd(void *ctx, int fd)
 {
 	struct fake *f = ctx;
 	(void)fd;
+	f->get_fd_calls++;
 	return f->real_fd >= 0 ? dup(f->real_fd) : -1;
 }
 
@@ -294,6 +297,64 @@ static void test_decode_data_preview_is_64_bytes(void **state)
 	assert_string_equal(r->call.args, expect);
 }
 
+/* The escaping byte by byte, as it was before the eight-byte fast path. */
+static size_t escape_bytewise(const unsigned char *p, size_t len, char *buf, size_t size)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < len && out + 5 < size; i++) {
+		unsigned char c = p[i];
+		if (c == '\n')
+			out += (size_t)sprintf(buf + out, "\\n");
+		else if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			buf[out++] = (char)c;
+		else
+			out += (size_t)sprintf(buf + out, "\\x%02x", c);
+	}
+	buf[out] = '\0';
+	return out;
+}
+
+/* Every byte value at every place of an eight-byte block, among plain bytes,
+ * and every room from 1 to past the need: the same text as byte by byte. */
+static void test_preview_fast_path_matches_bytewise(void **state)
+{
+	unsigned char data[40];
+	char fast[200], slow[200];
+
+	(void)state;
+	for (int value = 0; value < 256; value++)
+		for (size_t at = 0; at < 16; at++) {
+			memset(data, 'a' + (int)(at % 26), sizeof data);
+			data[at] = (unsigned char)value;
+			for (size_t size = 1; size < sizeof fast; size += (size < 24 ? 1 : 37)) {
+				size_t n = demo_preview_n(data, 24, fast, size);
+				size_t m = escape_bytewise(data, 24, slow, size);
+				assert_string_equal(fast, slow);
+				assert_int_equal(n, m);
+				assert_int_equal(n, strlen(fast));
+				assert_true(n < size);
+			}
+		}
+}
+
+/* A Unix socket has no ports: its sends do not ask the kernel for its
+ * addresses again each time (it cost three system calls per call). */
+static void test_decode_unix_socket_tuple_asked_once(void **state)
+{
+	struct rig *r = *state;
+	const char data[] = "x";
+
+	r->fake.domain = AF_UNIX;
+	for (int i = 0; i < 5; i++)
+		assert_true(run(r, SYS_sendto, 1, 6, PTR(data), 1, 0, 0, 0));
+	assert_string_equal(r->call.args, "fd 6, \"x\", 1 bytes");
+	assert_int_equal(r->fake.get_fd_calls, 0);
+	r->fake.domain = AF_INET; /* an IP socket without a port yet asks on each use */
+	assert_true(run(r, SYS_sendto, 1, 7, PTR(data), 1, 0, 0, 0));
+	assert_true(run(r, SYS_sendto, 1, 7, PTR(data), 1, 0, 0, 0));
+	assert_int_equal(r->fake.get_fd_calls, 2);
+}
+
 /* A hostile program: NULL, unmapped and half-mapped buffers, lying lengths. */
 static void test_decode_hostile_pointers(void **state)
 {
@@ -456,6 +517,9 @@ int main(void)
 	                                    rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_send_and_sendto, rig_setup, rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_recvfrom_names_sender, rig_setup,
+	                                    rig_teardown),
+	    cmocka_unit_test(test_preview_fast_path_matches_bytewise),
+	    cmocka_unit_test_setup_teardown(test_decode_unix_socket_tuple_asked_once, rig_setup,
 	                                    rig_teardown),
 	    cmocka_unit_test_setup_teardown(test_decode_data_preview_is_64_bytes, rig_setup,
 	                                    rig_teardown),
