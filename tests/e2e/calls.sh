@@ -127,6 +127,32 @@ PY
 		fail "vfork child: $(cat "$out/vfork.err")"
 }
 
+# A C program's vfork child calls send and close through the C library before it
+# exits: those calls are the child's (traced by stops, its own pid), not the parent's,
+# and its close leaves the parent's socket known to the shim: the parent's last send
+# is still on the flow.
+vfork_c_test() {
+	cc -O2 -o "$out/vfork-child" "$here/vfork_child.c" 2>"$out/cc.err" ||
+		{ fail "vfork child program: $(cat "$out/cc.err")"; return; }
+	"$bin" capture -o "$out/vfork-c.json" "udp port $udp_port" -- "$out/vfork-child" $udp_port \
+		2>"$out/vfork-c.err"
+	python3 - "$out/vfork-c.json" <<'PY' && pass "vfork child (C): its send and close are its own, the parent's stay the parent's" ||
+import json, sys
+d = json.load(open(sys.argv[1]))
+calls = [(e["pid"], e["call"], e["args"], bool(e.get("flow"))) for e in d["events"] if e["kind"] == "app"]
+print("    calls:", calls, "via:", d["source"]["calls"]["via"])
+pids = sorted({pid for pid, *_ in calls}, key=lambda p: [c[0] for c in calls].index(p))
+parent = [(c, a.split(",")[1].strip() if c == "send" else "", f) for p, c, a, f in calls if p == pids[0]]
+child = [c for p, c, *_ in calls if len(pids) == 2 and p == pids[1]]
+ok = (len(pids) == 2 and child == ["send", "close"] and
+      [c for c, _, _ in parent] == ["socket", "connect", "send", "send", "close"] and
+      [a for c, a, _ in parent if c == "send"] == ['"before"', '"after"'] and
+      all(f for c, _, f in parent if c == "send"))
+sys.exit(0 if ok else 1)
+PY
+		fail "vfork child (C): $(cat "$out/vfork-c.err")"
+}
+
 # The shim on its own, handed a ring that is not one (a program may set anything in its
 # environment): it passes every call through, and the program runs as without it.
 shim_hostile_test() {
@@ -327,6 +353,7 @@ textbook auto
 textbook ptrace
 static_test
 vfork_test
+vfork_c_test
 shim_hostile_test
 curl_test
 refused_test
