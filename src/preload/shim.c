@@ -74,9 +74,10 @@ static char side[16]; /* "pid 1234": this process, written once (and after a for
 static THREAD_LOCAL int busy;  /* inside the library: pass calls through */
 /* set by vfork() (below) in the memory parent and child share: the next call
  * asks the kernel who makes it, once */
-static THREAD_LOCAL int in_vfork;
+static THREAD_LOCAL int in_vfork __asm__("shim_in_vfork") __attribute__((used));
 #if defined(__x86_64__)
-static pid_t (*vfork_next)(void) __attribute__((used)) = fork; /* until shim_init finds vfork */
+/* until shim_init finds vfork; named for the jump below */
+static pid_t (*vfork_next)(void) __asm__("shim_vfork_next") __attribute__((used)) = fork;
 #endif
 static THREAD_LOCAL pid_t tid; /* 0 until known; reset in a forked child */
 static THREAD_LOCAL char comm[16];
@@ -259,9 +260,9 @@ static bool this_process(void)
  * through it. */
 __attribute__((naked)) EXPORT pid_t vfork(void)
 {
-	__asm__("movq in_vfork@gottpoff(%rip), %rax\n\t"
+	__asm__("movq shim_in_vfork@gottpoff(%rip), %rax\n\t"
 	        "movl $1, %fs:(%rax)\n\t"
-	        "jmp *vfork_next(%rip)");
+	        "jmp *shim_vfork_next(%rip)");
 }
 #else
 static bool this_process(void)
