@@ -276,13 +276,13 @@ static bool this_process(void)
 static void fds_acquire(void)
 {
 	if (!__libc_single_threaded)
-		fds_acquire();
+		pthread_mutex_lock(&fds_lock);
 }
 
 static void fds_release(void)
 {
 	if (!__libc_single_threaded)
-		fds_release();
+		pthread_mutex_unlock(&fds_lock);
 }
 
 /* ---- one call: begin before the real call, end after it ---- */
