@@ -6,9 +6,9 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuMark, scaled } from './machine.mjs';
 
 const PARTIAL_MS = 500, READY_MS = 2500;                 /* 100,000 events */
 const BIG_PARTIAL_MS = 1000, BIG_READY_MS = 25000;       /* 1,000,000 events from the file picker */
@@ -36,14 +36,6 @@ const WATCH_KEYS = () => {
 		if (e.name === 'keydown') window.keyTimes.push({ at: e.startTime, ms: e.duration });
 	})).observe({ type: 'event', durationThreshold: 16, buffered: true });
 };
-
-/* A budget for this machine idle grows with the load, as run.mjs's 100k test does:
- * with more runnable tasks than cores, the browser gets that share of the CPU. */
-function scaled(ms) {
-	const load = parseFloat(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
-	const share = Math.max(1, load / cpus().length);
-	return { budget: Math.round(ms * share), note: share > 1 ? ` (load ${load} on ${cpus().length} cores: x${share.toFixed(2)})` : '' };
-}
 
 export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport }) {
 	const dir = join(TMP, 'fixtures');
@@ -76,36 +68,35 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 		/* the keys of a reader at work, not of one still waiting for the load to be collected */
 		await page.evaluate(() => new Promise((ok) => requestIdleCallback(ok, { timeout: 3000 })));
 		await page.waitForTimeout(1500);
-		const budget = scaled(INTERACT_MS);
 		for (const [key, undo, what] of [['End', 'Home', 'scroll to the end'], ['k', 'j', 'step'], ['+', '-', 'zoom']]) {
-			const ms = [];
+			const ms = [], mark = cpuMark();
 			for (let k = 0; k < 5; k++) {
-				const since = await page.evaluate(() => performance.now());
+				const at = await page.evaluate(() => performance.now());
 				await page.keyboard.press(key);
 				/* the entry is queued after the frame is painted */
 				const got = await page.waitForFunction((t) => {
 					const e = window.keyTimes.find((x) => x.at >= t);
 					return e ? e.ms : false;
-				}, since, { timeout: 1500, polling: 20 }).then((h) => h.jsonValue(), () => null);
+				}, at, { timeout: 1500, polling: 20 }).then((h) => h.jsonValue(), () => null);
 				ms.push(got === null ? 16 : got);     /* no entry: under Event Timing's 16 ms floor */
 				await page.keyboard.press(undo);
 				await page.waitForTimeout(150);
 			}
-			const sorted = ms.slice().sort((a, b) => a - b), median = sorted[2];
+			const sorted = ms.slice().sort((a, b) => a - b), median = sorted[2], budget = scaled(INTERACT_MS, mark);
 			console.log(`    ${label}: ${what} answered in ${ms.join(', ')} ms (median ${median}, budget ${budget.budget} ms${budget.note})`);
-			if (median > INTERACT_MS) console.log(`    ${label}: ${what}: OVER the idle-machine budget (${INTERACT_MS} ms); within it only as scaled by the load`);
+			if (median > INTERACT_MS) console.log(`    ${label}: ${what}: OVER the idle-machine budget (${INTERACT_MS} ms); within it only as scaled by the load and the host's share`);
 			assert(median <= budget.budget, `${what}: median ${median} ms, budget ${budget.budget} ms`);
 		}
 	}
 
-	function checkBudgets(label, t, partialMs, readyMs) {
-		const p = scaled(partialMs), r = scaled(readyMs);
+	function checkBudgets(label, t, partialMs, readyMs, since) {
+		const p = scaled(partialMs, since), r = scaled(readyMs, since);
 		console.log(`    ${label}: partial ${t.partial === undefined ? '-' : t.partial.toFixed(0)} ms, ready ${t.ready.toFixed(0)} ms ` +
 			`after navigation start, ${t.events} events (budgets ${p.budget} / ${r.budget} ms${r.note})`);
 		/* The load average counts the browser's own threads too, so a scaled budget can be
 		 * loose: say so whenever only the scaling lets a time through. */
 		if (t.partial > partialMs || t.ready > readyMs)
-			console.log(`    ${label}: OVER the idle-machine budgets (${partialMs} / ${readyMs} ms); within them only as scaled by the load`);
+			console.log(`    ${label}: OVER the idle-machine budgets (${partialMs} / ${readyMs} ms); within them only as scaled by the load and the host's share`);
 		assert(t.partial !== undefined && t.partial < t.ready, `${label}: no first screen before the end`);
 		assert(t.partial <= p.budget, `${label}: first screen at ${t.partial.toFixed(0)} ms, budget ${p.budget} ms`);
 		assert(t.ready <= r.budget, `${label}: ready at ${t.ready.toFixed(0)} ms, budget ${r.budget} ms`);
@@ -117,12 +108,13 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 			const events = readFileSync(file, 'utf8').split('\n').filter((l) => /^\{"kind":"(packet|app|note)"/.test(l)).length;
 			/* the test server compresses a big file on its first request: have that done before timing */
 			await (await fetch(`${ORIGIN}/__fixtures__/stream-100000.${format}`, { headers: { 'accept-encoding': 'gzip' } })).arrayBuffer();
+			const since = cpuMark();
 			const s = await open(`${ORIGIN}/web/index.html?src=${encodeURIComponent('/__fixtures__/stream-100000.' + format)}`,
 				{ initScript: WATCH_STATES });
 			try {
 				const t = await timesOf(s, 60000);
 				equal(t.events, events, 'events loaded');
-				checkBudgets(`100k ${format} ?src=`, t, PARTIAL_MS, READY_MS);
+				checkBudgets(`100k ${format} ?src=`, t, PARTIAL_MS, READY_MS, since);
 				s.clean();
 			} finally { await s.close(); }
 		});
@@ -130,6 +122,7 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 
 	test('streamed: 100k-event report made from JSON Lines (file://)', async () => {
 		const url = writeReport('stream-100k', readFileSync(timeline(100000, 'jsonl'), 'utf8'));
+		const since = cpuMark();
 		const s = await open(url, { initScript: WATCH_STATES });
 		try {
 			const t = await timesOf(s, 60000);
@@ -137,7 +130,7 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 				console.log(`    100k jsonl report: NOT within the issue's budgets (${PARTIAL_MS} / ${READY_MS} ms): ` +
 					`partial ${t.partial.toFixed(0)} ms, ready ${t.ready.toFixed(0)} ms; checked against its own ` +
 					`(${REPORT_PARTIAL_MS} / ${REPORT_READY_MS} ms)`);
-			checkBudgets('100k jsonl report', t, REPORT_PARTIAL_MS, REPORT_READY_MS);
+			checkBudgets('100k jsonl report', t, REPORT_PARTIAL_MS, REPORT_READY_MS, since);
 			s.clean();
 		} finally { await s.close(); }
 	});
@@ -314,19 +307,19 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 		const { page } = s;
 		try {
 			equal(await s.waitState(), 'start', 'start page');
-			const start = await page.evaluate(() => performance.now());
+			const start = await page.evaluate(() => performance.now()), since = cpuMark();
 			await page.setInputFiles('#file-input', file);
 			const t = await timesOf(s, 120000);
 			const cdp = await page.context().newCDPSession(page);
 			const heap = await cdp.send('Runtime.getHeapUsage');
 			const rel = { partial: t.partial - start, ready: t.ready - start, events: t.events };
 			console.log(`    1M: JS heap ${(heap.usedSize / 1024 ** 3).toFixed(2)} GB`);
-			checkBudgets('1M jsonl picker', rel, BIG_PARTIAL_MS, BIG_READY_MS);
+			checkBudgets('1M jsonl picker', rel, BIG_PARTIAL_MS, BIG_READY_MS, since);
 			assert(heap.usedSize <= BIG_HEAP, `JS heap ${heap.usedSize} > ${BIG_HEAP}`);
 			await answers(page, '1M');
 			/* The filter over a million events searches in slices: the page says how far it
 			 * is, keeps the rows it showed, and answers a key meanwhile. */
-			const t0 = Date.now();
+			const t0 = Date.now(), searching = cpuMark();
 			await page.evaluate(() => window.Sockscope.app.dispatch({ type: 'query', text: 'retransmission' }));
 			const during = await page.evaluate(() => ({ text: document.getElementById('filter-count').textContent,
 				rows: window.Sockscope.app.state().rows.length }));
@@ -347,7 +340,7 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 			const median = ms.slice().sort((a, b) => a - b)[ms.length >> 1];
 			console.log(`    1M: keys answered in ${ms.join(', ')} ms while the filter searched; "${after.text}" after ${Date.now() - t0} ms`);
 			assert(ms.length > 0, 'a key pressed while the filter searched');
-			assert(median <= scaled(INTERACT_MS).budget, `keys while searching: median ${median} ms`);
+			assert(median <= scaled(INTERACT_MS, searching).budget, `keys while searching: median ${median} ms`);
 			assert(after.rows > 0 && after.rows < 1000000 && /matching events/.test(after.text), 'matches: ' + after.text);
 			assert(/explanations and payloads/.test(after.text), 'says what a file this big cannot search: ' + after.text);
 			s.clean();
