@@ -260,7 +260,8 @@ static bool this_process(void)
  * through it. */
 __attribute__((naked)) EXPORT pid_t vfork(void)
 {
-	__asm__("movq shim_in_vfork@gottpoff(%rip), %rax\n\t"
+	__asm__("endbr64\n\t" /* a landing pad for indirect branch tracking; a no-op elsewhere */
+	        "movq shim_in_vfork@gottpoff(%rip), %rax\n\t"
 	        "movl $1, %fs:(%rax)\n\t"
 	        "jmp *shim_vfork_next(%rip)");
 }
