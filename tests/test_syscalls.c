@@ -338,7 +338,7 @@ static void test_preview_fast_path_matches_bytewise(void **state)
 }
 
 /* A Unix socket has no ports: its sends do not ask the kernel for its
- * addresses again each time (it cost three system calls per call). */
+ * addresses again each time (it cost seven system calls per call). */
 static void test_decode_unix_socket_tuple_asked_once(void **state)
 {
 	struct rig *r = *state;

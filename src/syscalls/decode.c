@@ -254,7 +254,8 @@ static bool failed(const struct decoder *d)
 
 /* An IP socket whose local port is not known yet gets one from the kernel on
  * first use.  Other families have no ports: asking again on every call cost
- * a Unix socket's program three system calls per call. */
+ * a Unix socket's program seven system calls per call (a copy of the fd,
+ * three getsockopt, getsockname, getpeername, close). */
 static struct fd_socket *socket_with_tuple(struct decoder *d, int64_t fd)
 {
 	struct fd_socket *sock = socket_at(d, fd);
