@@ -78,6 +78,18 @@ struct kernel_sampler {
 
 #define ASKED_WATCH SIZE_MAX
 
+/* Records are stamped when the kernel's answer holding them arrived, not when a
+ * sample began: a dump of a big hash table takes milliseconds, and finds sockets
+ * made after it began; stamped at its start, their records would come before the
+ * handshakes that made them, when no flow exists to tie them to. */
+static void stamp(struct kernel_sampler *s)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	s->now_sec = now.tv_sec;
+	s->now_nsec = (uint32_t)now.tv_nsec;
+}
+
 static struct kernel_record *new_record(struct kernel_sampler *s, enum kernel_record_kind kind)
 {
 	if (s->count == KERNEL_MAX_RECORDS) {
@@ -221,6 +233,7 @@ static int dump_family(struct kernel_sampler *s, uint8_t family)
 			rc = -SS_EIO;
 			break;
 		}
+		stamp(s);
 		rc = kernel_diag_parse(s->buf, (size_t)n, s->seq, take_socket, s);
 	}
 	if (rc < 0)
@@ -321,6 +334,7 @@ static void lookup_sockets(struct kernel_sampler *s)
 	s->seq += (uint32_t)n;
 	while (answered < n) {
 		ssize_t got = recv(s->nl, s->buf, RECV_BUFFER, 0);
+		stamp(s);
 		int rc = got <= 0 ? -SS_EIO
 		                  : kernel_diag_parse_exact(s->buf, (size_t)got, first, n, take_socket,
 		                                            lookup_gone, s);
@@ -434,6 +448,7 @@ static void sample_counters(struct kernel_sampler *s)
 		kernel_counters_free(&cur);
 		return;
 	}
+	stamp(s);
 	if (s->have_prev)
 		record_deltas(s, &cur);
 	kernel_counters_free(&s->prev);
@@ -443,12 +458,10 @@ static void sample_counters(struct kernel_sampler *s)
 
 static void sample(struct kernel_sampler *s, bool full)
 {
-	struct timespec now, start, end;
+	struct timespec start, end;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	clock_gettime(CLOCK_REALTIME, &now);
-	s->now_sec = now.tv_sec;
-	s->now_nsec = (uint32_t)now.tv_nsec;
+	stamp(s);
 	sample_sockets_and_counters(s, full);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	s->samples++;
