@@ -238,6 +238,80 @@ static void test_report_bad_timelines_name_the_line(void **state)
 	}
 }
 
+/* report_rows_write over a document's text: its code, the rows in *rows. */
+static int rows_of(const char *text, char **rows)
+{
+	size_t size = 0;
+	char err[256];
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	FILE *out = open_memstream(rows, &size);
+	int rc = report_rows_write(in, out, err, sizeof err);
+	fclose(out);
+	fclose(in);
+	return rc;
+}
+
+#define ROW_PACKET(frame, t, extra)                                                                \
+	"{\"kind\":\"packet\",\"frame\":" #frame ",\"t\":" #t ",\"ts\":\"x\",\"flow\":1,"            \
+	"\"dir\":\"c2s\",\"src\":{\"addr\":\"10.0.0.1\",\"port\":1},\"dst\":{\"addr\":\"10.0.0.2\","     \
+	"\"port\":2},\"ip\":{\"version\":4},\"tcp\":{\"flags\":[\"SYN\"],\"seq\":7,\"ack\":0,\"len\":0,"  \
+	"\"win\":9,\"options\":[]},\"state\":{\"client\":\"SYN_SENT\",\"server\":\"LISTEN\"},"           \
+	"\"analysis\":[],\"analysis_detail\":{}" extra ",\"label\":\"[S]\"}"
+
+/* The TCP packets the page could read from numbers are rows, a column each;
+ * anything else (a flag, a member the model reads, another kind, JSON json-c
+ * alone accepts) is left to the page. */
+static void test_report_rows_are_plain_tcp_packets(void **state)
+{
+	(void)state;
+	char *rows;
+	const char *doc =
+	    "{\"schema\":\"sockscope.timeline/1\",\n\"events\":[\n" ROW_PACKET(3, 0.5, "") ",\n"
+	    "{\"kind\":\"app\",\"t\":0.6},\n" ROW_PACKET(4, 0.75, ",\"payload\":{\"len\":5}") ",\n"
+	    "{\"kind\":\"packet\",\"frame\":5,\"t\":1,\"analysis\":[\"retransmission\"]},\n"
+	    ROW_PACKET(6, 1, ",\"udp\":{}") ",\n" ROW_PACKET(7, NaN, "") ",\n"
+	    ROW_PACKET(9, 1.25, "") "\n],\n\"flows\":[]}\n";
+
+	assert_int_equal(rows_of(doc, &rows), 3);
+	assert_non_null(strstr(rows, "{\"schema\":\"sockscope.rows/1\",\"events\":7,\"rows\":3"));
+	assert_non_null(strstr(rows, "\"event\":[0,2,4]"));  /* events 0, 2, 6 as differences */
+	assert_non_null(strstr(rows, "\"frame\":[3,1,5]"));  /* frames 3, 4, 9 */
+	assert_non_null(strstr(rows, "\"t\":[0.5,0.75,1.25]"));
+	assert_non_null(strstr(rows, "\"plen\":[0,5,0]"));
+	assert_non_null(strstr(rows, "\"src\":[0,0,0]"));
+	assert_non_null(strstr(rows, "\"dst\":[1,1,1]"));
+	assert_non_null(strstr(rows, "\"endpoints\":[{\"addr\":\"10.0.0.1\",\"port\":1},"));
+	free(rows);
+
+	/* another layout (one line), or no row at all: nothing */
+	assert_int_equal(rows_of("{\"schema\":\"sockscope.timeline/1\",\"events\":[]}", &rows), 0);
+	free(rows);
+	assert_int_equal(rows_of("{\"schema\":\"sockscope.timeline/1\",\n\"events\":[\n"
+	                         "{\"kind\":\"app\",\"t\":0.6}\n],\n\"flows\":[]}\n",
+	                         &rows),
+	                 0);
+	free(rows);
+}
+
+/* A report holds its rows after its timeline, and only when there are any. */
+static void test_report_writes_rows_after_the_timeline(void **state)
+{
+	(void)state;
+	const char *doc = "{\"schema\":\"sockscope.timeline/1\",\n\"events\":[\n" ROW_PACKET(1, 0, "")
+	                  "\n],\n\"flows\":[]}\n";
+	char *page = render(doc, strlen(doc));
+	const char *timeline = strstr(page, DATA_OPEN);
+	const char *rows = strstr(page, "class=\"sockscope-rows\"");
+
+	assert_non_null(timeline);
+	assert_non_null(rows);
+	assert_true(rows > timeline);
+	free(page);
+	page = render("{\"schema\":\"sockscope.timeline/1\",\"events\":[]}", 43);
+	assert_null(strstr(page, "class=\"sockscope-rows\""));
+	free(page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +321,8 @@ int main(void)
 	    cmocka_unit_test(test_report_reads_json_lines_as_the_document),
 	    cmocka_unit_test(test_report_copies_a_document),
 	    cmocka_unit_test(test_report_bad_timelines_name_the_line),
+	    cmocka_unit_test(test_report_rows_are_plain_tcp_packets),
+	    cmocka_unit_test(test_report_writes_rows_after_the_timeline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -268,7 +268,8 @@
 			var waitMs = t.waitMs || 0, json = Math.max(0, (t.parseMs || 0) - waitMs);
 			S.timing = { read: t.readMs || 0, wait: waitMs, json: json, model: built - started, parse: json + built - started,
 				render: done - built, total: done - (t.started || started) - waitMs, events: model.count,
-				dataAt: t.started || started, partialAt: t.partialAt || null, readyAt: done };
+				dataAt: t.started || started, partialAt: t.partialAt || null, readyAt: done,
+				rows: t.rows ? t.rows.at.length : 0 };
 			showProblem(problem, model.count);
 			setPageState('ready');
 		} else {
@@ -318,7 +319,7 @@
 
 	/* Reads the timeline from next() (chunks of text or bytes); total: its size, if known;
 	 * file: the File it comes from, if any (a big one's events are kept slim). */
-	function read(next, name, total, readMs, file) {
+	function read(next, name, total, readMs, file, rowsLater) {
 		if (job) {
 			job.cancelled = true;
 			if (job.worker && !(model && model.remote && model.remote.worker === job.worker)) job.worker.terminate();
@@ -330,6 +331,7 @@
 		delete document.body.dataset.stopped;
 		setPageState('loading');
 		var mine = job = { cancelled: false, started: performance.now(), readMs: readMs || 0, waitMs: 0, file: file || null,
+			rowsLater: rowsLater || null,
 			slim: !!file && file.size > (window.SockscopeSlimBytes || SLIM_BYTES) };
 		next = waited(sniffed(next, pendingName), mine);
 		showProgress(0, 0, total);
@@ -517,6 +519,20 @@
 		document.addEventListener('keydown', onKey);
 	}
 
+	/* A report's rows (src/timeline/report_rows.c), once the page is parsed (they
+	 * stand at its end): a promise of them, or of null when there are none or they
+	 * cannot be read (the timeline holds all they do: it is then read without). */
+	function reportRows() {
+		return S.whenParsed().then(function () {
+			var texts = Array.prototype.map.call(document.getElementsByClassName('sockscope-rows'),
+				function (el) { return el.textContent; });
+			return texts.length ? S.readReportRows(texts) : null;
+		}).catch(function (e) {
+			if (window.console) console.warn('sockscope: ' + (e && e.message ? e.message : e) + '; reading the timeline alone');
+			return null;
+		});
+	}
+
 	/* A report's timeline: its pieces as they are, or inflated (src/timeline/report.c). */
 	function readReport(inline, readMs) {
 		var encoding = inline.encoding();
@@ -525,7 +541,7 @@
 			if (encoding !== 'deflate-raw;base64')
 				throw new Error('This report\'s timeline is written as "' + S.clip(encoding, 60) +
 					'", which this page cannot read: write it again with this sockscope.');
-			read(S.inflatedChunks(inline), 'report', 0, readMs);
+			read(S.inflatedChunks(inline), 'report', 0, readMs, null, READ_IN_WORKER ? null : reportRows);
 		} catch (e) {
 			showError(e.message);
 		}

@@ -110,8 +110,9 @@ Sockscope.module(function (S) {
 	 * past it (it has a next sibling) or the document is parsed; empty ones are
 	 * skipped.  first(): a promise of whether there is a timeline at all; hold():
 	 * no more pieces before the document is parsed. */
-	S.inlineChunks = function () {
-		var pieces = Array.prototype.slice.call(document.getElementsByClassName('sockscope-timeline'));
+	S.inlineChunks = function (what) {
+		var cls = 'sockscope-' + (what || 'timeline');
+		var pieces = Array.prototype.slice.call(document.getElementsByClassName(cls));
 		var i = 0, waiting = [], holding = false;
 		function parsed() { return document.readyState !== 'loading'; }
 		function wake() { var w = waiting; waiting = []; w.forEach(function (go) { go(); }); }
@@ -121,7 +122,7 @@ Sockscope.module(function (S) {
 				records.forEach(function (r) {
 					for (var k = 0; k < r.addedNodes.length; k++) {
 						var node = r.addedNodes[k];
-						if (node.nodeType === 1 && node.classList.contains('sockscope-timeline'))
+						if (node.nodeType === 1 && node.classList.contains(cls))
 							pieces.push(node);
 					}
 				});
@@ -130,7 +131,7 @@ Sockscope.module(function (S) {
 			watch.observe(document.body || document.documentElement, { childList: true, subtree: !document.body });
 			document.addEventListener('DOMContentLoaded', function () {
 				watch.disconnect();
-				pieces = Array.prototype.slice.call(document.getElementsByClassName('sockscope-timeline'));
+				pieces = Array.prototype.slice.call(document.getElementsByClassName(cls));
 				wake();
 			});
 		}
@@ -204,6 +205,30 @@ Sockscope.module(function (S) {
 		return next;
 	};
 
+	/* A promise kept once the page is parsed. */
+	S.whenParsed = function () {
+		return new Promise(function (resolve) {
+			if (document.readyState !== 'loading') resolve();
+			else document.addEventListener('DOMContentLoaded', function () { resolve(); });
+		});
+	};
+
+	/* A report's rows (src/timeline/report_rows.c): its sockscope-rows pieces'
+	 * text, inflated and read whole; a promise of Rows.fromReport's answer. */
+	S.readReportRows = function (pieces) {
+		var next = S.inflatedChunks(S.textChunks(pieces)), decoder = new TextDecoder('utf-8'), parts = [];
+		return (function pump() {
+			return next().then(function (chunk) {
+				if (chunk !== null) {
+					parts.push(decoder.decode(chunk, { stream: true }));
+					return pump();
+				}
+				parts.push(decoder.decode());
+				return S.Rows.fromReport(JSON.parse(parts.join('')));
+			});
+		})();
+	};
+
 	/* ---- the parser: text in, events out ---- */
 
 	var MODE_START = 0, MODE_LINES = 1, MODE_DOC_HEAD = 2, MODE_DOC_EVENTS = 3, MODE_DOC_TAIL = 4, MODE_WHOLE = 5;
@@ -225,9 +250,13 @@ Sockscope.module(function (S) {
 		return out;
 	}
 
-	function Parser(slim) {
+	/* rowsComing: a report's rows may come (give()); until then, no rows are made. */
+	function Parser(slim, rowsComing) {
 		this.slim = !!slim;     /* keep slim events (see slimEvent) */
 		this.rows = new S.Rows(!this.slim);
+		this.pending = !!rowsComing;
+		this.given = null;      /* a report's rows (Rows.fromReport): then its only rows */
+		this.nextGiven = 0;     /* the next of the given rows the text has not reached */
 		this.lazy = null;     /* the events as the model reads them (rows.js) */
 		this.offset = 0;        /* bytes before the line being read (ASCII text: one a character) */
 		this.lineAt = 0;
@@ -288,9 +317,38 @@ Sockscope.module(function (S) {
 	/* A TCP packet line kept as a row (rows.js): its number stands in the list
 	 * of events.  False when the line needs JSON.parse. */
 	Parser.prototype.row = function (text, len) {
+		if (this.pending) return false;
+		if (this.given) return this.givenRow(text);
 		var r = this.rows.read(text, this.lineAt, len);
 		if (r < 0) return false;
 		this.events.push(r);
+		return true;
+	};
+
+	/* A report's rows, or null: rows from the expression from here on.  The events
+	 * read before are objects (no row was made while pending). */
+	Parser.prototype.give = function (given) {
+		this.pending = false;
+		if (!given) return;
+		this.given = given;
+		this.rows = given.rows;
+		this.lazy = null;
+		while (this.nextGiven < given.at.length && given.at[this.nextGiven] < this.events.length) this.nextGiven++;
+	};
+
+	/* A report's line: the row its rows give for this event, if any (its text kept,
+	 * checked to be that packet's); else false (JSON.parse, never the expression). */
+	Parser.prototype.givenRow = function (text) {
+		var g = this.given, r = this.nextGiven;
+		if (r >= g.at.length || g.at[r] !== this.events.length) return false;
+		var head = '{"kind":"packet","frame":' + this.rows.frame[r] + ',';
+		if (text.lastIndexOf(head, 0) !== 0) {
+			this.stop('line ' + this.line + ' is not the packet the report\'s rows give for event ' + this.events.length);
+			return true;
+		}
+		this.rows.line[r] = text;
+		this.events.push(r);
+		this.nextGiven++;
 		return true;
 	};
 
@@ -435,6 +493,8 @@ Sockscope.module(function (S) {
 		if (this.mode === MODE_START && !this.whole.length) this.fatal = 'This file is empty.';
 		else if (this.mode === MODE_WHOLE || this.mode === MODE_DOC_HEAD) this.finishWhole();
 		else if (this.mode === MODE_DOC_EVENTS || this.mode === MODE_DOC_TAIL) this.finishDoc();
+		if (this.given && this.nextGiven < this.given.at.length)
+			this.stop('the report\'s rows give ' + this.given.at.length + ' packets, its timeline held ' + this.nextGiven + ' of them');
 		else if (this.mode === MODE_LINES && !this.end)
 			this.stop('the timeline ends without its end line: it was cut short');
 	};
@@ -495,7 +555,7 @@ Sockscope.module(function (S) {
 	 */
 	S.readTimeline = function (next, handlers, firstBatch, job) {
 		job = job || {};
-		var parser = new Parser(job.slim), decode = decoderFor(), bytes = 0, headSent = false;
+		var parser = new Parser(job.slim, !!job.rowsLater), decode = decoderFor(), bytes = 0, headSent = false;
 		firstBatch = firstBatch || 200;
 		parser.pauseAt = firstBatch;
 
@@ -512,9 +572,18 @@ Sockscope.module(function (S) {
 			firstScreen();
 		}
 
+		/* A report's rows, asked for once the first screen is drawn: the page reads
+		 * the rest only once it is parsed, and the rows stand at its end. */
+		function rowsFirst() {
+			if (!job.rowsLater || !headSent) return Promise.resolve();
+			var later = job.rowsLater;
+			job.rowsLater = null;
+			return later().then(function (given) { job.rows = given; parser.give(given); });
+		}
+
 		function pump() {
 			if (job.cancelled) return Promise.resolve();
-			return next().then(function (chunk) {
+			return rowsFirst().then(next).then(function (chunk) {
 				if (job.cancelled) return;
 				if (chunk === null) return finish();
 				bytes += chunk.length;
@@ -533,7 +602,7 @@ Sockscope.module(function (S) {
 		/* The rest of a big chunk, a slice at a time. */
 		function slices(more) {
 			if (!more || job.cancelled) return Promise.resolve();
-			return yieldToPage().then(function () {
+			return rowsFirst().then(yieldToPage).then(function () {
 				if (job.cancelled) return;
 				afterChunk();
 				return slices(parser.feed('', performance.now() + SLICE_MS));

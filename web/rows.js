@@ -87,6 +87,15 @@ Sockscope.module(function (S) {
 		return id;
 	};
 
+	/* A value the report's rows give (report_rows.c): its id, its text the key. */
+	Table.prototype.add = function (v) {
+		if (this.check(v) === undefined) throw new Error('a table entry of the wrong shape');
+		var text = JSON.stringify(v);
+		this.ids.set(text, this.values.length);
+		this.texts.push(text);
+		this.values.push(deepFreeze(v));
+	};
+
 	function endpoint(v) {
 		return isObject(v) && typeof v.addr === 'string' && (typeof v.port === 'number' || v.port === null) ? v : undefined;
 	}
@@ -163,6 +172,48 @@ Sockscope.module(function (S) {
 		else { this.at[r] = at; this.size[r] = size; }
 		this.n++;
 		return r;
+	};
+
+	/* The columns of a report's rows, in their order (src/timeline/report_rows.c). */
+	var REPORT_COLUMNS = ['event', 'frame', 't', 'flow', 'dir', 'src', 'dst', 'flags', 'seq', 'len', 'plen', 'state'];
+
+	/*
+	 * A report's rows (src/timeline/report_rows.c): {schema, events, rows, a
+	 * column each (event and frame as differences from the row before), the
+	 * tables endpoints, flag_sets, states}, checked whole.  Gives {rows, at}: the
+	 * Rows (their lines kept, each given by the reader when it reaches event
+	 * at[r]: see Parser), or throws saying what is wrong.
+	 */
+	Rows.fromReport = function (v) {
+		function need(ok, what) { if (!ok) throw new Error('the report\'s rows: ' + what); }
+		need(isObject(v) && v.schema === 'sockscope.rows/1', 'not sockscope.rows/1');
+		var n = v.rows;
+		need(Number.isSafeInteger(v.events) && Number.isSafeInteger(n) && n >= 0 && n <= v.events &&
+			Array.isArray(v.endpoints) && Array.isArray(v.flag_sets) && Array.isArray(v.states), 'a member is missing');
+		REPORT_COLUMNS.forEach(function (c) { need(Array.isArray(v[c]) && v[c].length === n, 'its ' + c + ' column is missing'); });
+		var rows = new Rows(true), at = new Float64Array(n);
+		v.endpoints.forEach(function (e) { rows.endpoints.add(e); });
+		v.flag_sets.forEach(function (f) { rows.flagSets.add(f); });
+		v.states.forEach(function (st) { rows.states.add(st); });
+		while (rows.cap < n) rows.grow();
+		var ne = rows.endpoints.values.length, nf = rows.flagSets.values.length, ns = rows.states.values.length;
+		function id(x, max) { return (x | 0) === x && x >= 0 && x < max; }
+		function count(x) { return Number.isSafeInteger(x) && x >= 0; }
+		var event = -1, frame = 0;
+		for (var r = 0; r < n; r++) {
+			event += r ? v.event[r] : v.event[r] + 1;
+			frame += v.frame[r];
+			need(Number.isSafeInteger(event) && event < v.events && (r === 0 || event > at[r - 1]) &&
+				count(frame) && typeof v.t[r] === 'number' && id(v.flow[r], FLOW_MAX) &&
+				(v.dir[r] === 0 || v.dir[r] === 1) && id(v.src[r], ne) && id(v.dst[r], ne) &&
+				id(v.flags[r], nf) && count(v.seq[r]) && count(v.len[r]) && count(v.plen[r]) && id(v.state[r], ns),
+				'row ' + r + ' is not a row');
+			at[r] = event;
+			rows.frame[r] = frame;
+		}
+		['t', 'flow', 'dir', 'src', 'dst', 'flags', 'seq', 'len', 'plen', 'state'].forEach(function (c) { rows[c].set(v[c]); });
+		rows.n = n;
+		return { rows: rows, at: at };
 	};
 
 	/* What only a stand-in needs (a row whose line is not kept). */

@@ -27,6 +27,20 @@ extern const struct report_asset report_assets[];
 int report_write(FILE *out, FILE *timeline, char *errbuf, size_t errsize);
 
 /*
+ * Reads a timeline document in sockscope's layout (one event a line, as
+ * report_read_timeline writes it) from `doc` and writes its rows to `out`,
+ * a column each: {"schema":"sockscope.rows/1", "events": N, "rows": R,
+ * "event":[...], "frame":[...] (both as differences from the row before), "t",
+ * "flow", "dir", "src", "dst", "flags", "seq", "len", "plen", "state", then the
+ * tables "endpoints", "flag_sets", "states"} (docs/web.md).  An
+ * event is a row only when it is a TCP packet the page would read the same
+ * from these numbers (web/rows.js).  Returns the number of rows (0: none, or
+ * the document has another layout; `out` then holds nothing the page should
+ * read), or -SS_EIO with a message in errbuf.
+ */
+int report_rows_write(FILE *doc, FILE *out, char *errbuf, size_t errsize);
+
+/*
  * Reads a timeline in either format (docs/timeline.md) from `in` and writes
  * it to `out` as the JSON document report_write inlines.  A document is
  * checked for its schema and copied; JSON Lines are checked line by line

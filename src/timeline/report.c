@@ -15,6 +15,9 @@
  * Chromium reads one big element much more slowly than many small ones (it
  * keeps growing the one text node).  Every piece holds whole groups of four
  * characters, so each decodes on its own.
+ *
+ * After them, when the timeline has any, its rows (report_rows.c), compressed
+ * the same way in elements of class sockscope-rows.
  */
 #include "sockscope/report.h"
 #include "sockscope/common.h"
@@ -28,7 +31,7 @@ static const char script_open[] = "<script src=\"";
 static const char data_element[] =
     "<script type=\"application/json\" class=\"sockscope-timeline\"></script>";
 static const char data_open[] = "<script type=\"application/octet-stream\" "
-                                "class=\"sockscope-timeline\" data-encoding=\"deflate-raw;base64\">";
+                                "class=\"sockscope-%s\" data-encoding=\"deflate-raw;base64\">";
 
 enum { REPORT_PIECE = 64 * 1024 };
 
@@ -57,6 +60,7 @@ static void write_script_text(FILE *out, const struct report_asset *asset)
 /* The page's side of the compressor: base64 text, cut into elements. */
 struct pieces {
 	FILE *out;
+	const char *what; /* "timeline", "rows": the elements' class */
 	unsigned char carry[3]; /* bytes waiting for a whole group of three */
 	size_t ncarry;
 	size_t piece; /* characters in the open element */
@@ -72,7 +76,7 @@ static void put_group(struct pieces *p, const unsigned char *b, size_t n)
 
 	if (p->piece >= REPORT_PIECE) {
 		fputs("</script>\n", p->out);
-		fputs(data_open, p->out);
+		fprintf(p->out, data_open, p->what);
 		p->piece = 0;
 	}
 	for (int i = 0; i < 4; i++)
@@ -95,16 +99,17 @@ static int pieces_sink(void *ctx, const unsigned char *data, size_t len)
 	return ferror(p->out) ? -SS_EIO : 0;
 }
 
-static int write_timeline(FILE *out, FILE *timeline)
+/* `in`, compressed, in elements of class sockscope-WHAT. */
+static int write_pieces(FILE *out, FILE *in, const char *what)
 {
-	struct pieces p = {.out = out};
+	struct pieces p = {.out = out, .what = what};
 	struct deflate *d = deflate_new(pieces_sink, &p);
 	unsigned char buf[64 * 1024];
 	size_t n;
 	int rc = d ? 0 : -SS_ENOMEM;
 
-	fputs(data_open, out);
-	while (rc == 0 && (n = fread(buf, 1, sizeof buf, timeline)) > 0)
+	fprintf(out, data_open, what);
+	while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
 		rc = deflate_write(d, buf, n);
 	if (rc == 0)
 		rc = deflate_finish(d);
@@ -113,6 +118,33 @@ static int write_timeline(FILE *out, FILE *timeline)
 	fputs("</script>", out);
 	deflate_free(d);
 	return rc;
+}
+
+/* The timeline, then its rows: the page draws its first screen from the
+ * timeline's first piece and reads the rows once the page is parsed.  Without
+ * rows (another layout, no TCP packet) the page reads the timeline alone. */
+static int write_timeline(FILE *out, FILE *timeline, char *errbuf, size_t errsize)
+{
+	FILE *rows = tmpfile();
+	int n = rows ? report_rows_write(timeline, rows, errbuf, errsize) : -SS_EIO;
+	int rc = n;
+
+	if (!rows)
+		snprintf(errbuf, errsize, "cannot make a temporary file for the report's rows");
+	if (rc >= 0) {
+		rewind(timeline);
+		rc = write_pieces(out, timeline, "timeline");
+	}
+	if (rc == 0 && n > 0) {
+		rewind(rows);
+		fputc('\n', out);
+		rc = write_pieces(out, rows, "rows");
+	}
+	if (rows)
+		fclose(rows);
+	if (rc < 0 && !errbuf[0])
+		snprintf(errbuf, errsize, "cannot compress the timeline: %s", ss_strerror(rc));
+	return rc < 0 ? rc : 0;
 }
 
 /* Inlines the asset named at `name` (up to the closing quote); returns the
@@ -168,12 +200,11 @@ int report_write(FILE *out, FILE *timeline, char *errbuf, size_t errsize)
 	while ((tag = next_tag(p, &kind)) != NULL) {
 		fwrite(p, 1, (size_t)(tag - p), out);
 		if (kind == 2) {
-			int rc = write_timeline(out, timeline);
+			errbuf[0] = '\0';
+			int rc = write_timeline(out, timeline, errbuf, errsize);
 
-			if (rc < 0) {
-				snprintf(errbuf, errsize, "cannot compress the timeline: %s", ss_strerror(rc));
+			if (rc < 0)
 				return rc;
-			}
 			p = tag + strlen(data_element);
 			continue;
 		}

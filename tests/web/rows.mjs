@@ -5,8 +5,10 @@
 // sockscope's layout, or not valid JSON, must not become a row.  Registered by
 // run.mjs.
 
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { inflateRawSync } from 'node:zlib';
 import vm from 'node:vm';
 
 /* Values from the vm's realm compared with this one's: as JSON, members in order. */
@@ -96,7 +98,30 @@ function packetLines(text) {
 	return text.split('\n').map((l) => l.replace(/,$/, '')).filter((l) => l.startsWith('{"kind":"packet"') && l.includes('"tcp":{'));
 }
 
-export function register({ test, assert, equal, ROOT, timeline }) {
+/* A report's pieces of one class (src/timeline/report.c), inflated: the text they hold. */
+function reportPieces(page, what) {
+	const re = new RegExp(`<script type="application/octet-stream" class="sockscope-${what}" data-encoding="deflate-raw;base64">([^<]*)</script>`, 'g');
+	const b64 = [...page.matchAll(re)].map((m) => m[1]).join('');
+	return b64 ? inflateRawSync(Buffer.from(b64, 'base64')).toString('utf8') : null;
+}
+
+/* A timeline read as a report's page reads it: the first screen's events before the
+ * rows come (no row made), then the rows given, then the rest. */
+function readWithRows(S, text, given) {
+	const p = new S.TimelineParser(false, true);
+	p.pauseAt = 60;
+	let i = 0;
+	for (; i < text.length && p.events.length < 60; i += 65536) p.feed(text.slice(i, i + 65536));
+	const before = p.events.length;
+	p.give(given);
+	p.feed('');
+	for (; i < text.length; i += 65536) p.feed(text.slice(i, i + 65536));
+	p.finish();
+	if (p.fatal || p.problem) throw new Error('reading stopped: ' + (p.fatal || p.problem));
+	return { model: S.derive(S.createModel(S.kernelPrepare(p.doc(true)))), before };
+}
+
+export function register({ test, assert, equal, ROOT, TMP, SOCKSCOPE, timeline }) {
 	const web = join(ROOT, 'web');
 	const corpus = () => {
 		const files = [];
@@ -188,5 +213,64 @@ export function register({ test, assert, equal, ROOT, timeline }) {
 		equal(JSON.parse(line).frame, ev.frame, 'the stand-in names its line');
 		checkStandIn(ev, line, 'event ' + i, assert);
 		sameModel(model, plainModel(S, text), 'slim', equal, assert);
+	});
+
+	test('rows: a report\'s rows (sockscope report) give every row the expression finds, with its line\'s values, and the same model', async () => {
+		const S = viewer(web);
+		let rowsIn = 0, files = 0;
+		for (const file of corpus().concat([timeline(100000, 'json')])) {
+			const text = readFileSync(file, 'utf8');
+			if (!text.startsWith('{"schema"')) continue;
+			const what = file.slice(ROOT.length + 1), out = join(TMP, 'rows-report.html');
+			execFileSync(SOCKSCOPE, ['report', '-j', file, '-o', out]);
+			const page = readFileSync(out, 'utf8');
+			equal(reportPieces(page, 'timeline'), text, what + ': the report\'s timeline');
+			const rowsText = reportPieces(page, 'rows');
+			/* every packet the expression makes a row of, the report's rows give too */
+			const byRegex = new S.Rows(true), lines = packetLines(text);
+			const regexRows = lines.filter((l) => byRegex.read(l, 0, l.length) >= 0).length;
+			if (!rowsText) { equal(regexRows, 0, what + ': rows the report does not give'); continue; }
+			const given = S.Rows.fromReport(JSON.parse(rowsText));
+			equal(given.at.length, regexRows, what + ': rows given, rows the expression finds');
+			const { model, before } = readWithRows(S, text, given);
+			sameModel(model, plainModel(S, text), what + ' (report rows)', equal, assert);
+			const events = text.split('\n');
+			const first = events.indexOf('"events":[') + 1;
+			for (let r = 0; r < given.at.length; r += Math.max(1, Math.floor(given.at.length / 500))) {
+				const line = events[first + given.at[r]].replace(/,$/, '');
+				if (given.at[r] >= before) equal(given.rows.line[r], line, `${what} row ${r}: its line`);
+				const v = JSON.parse(line), tcp = v.tcp, rows = given.rows;
+				const want = { t: v.t, frame: v.frame, flow: v.flow, dir: v.dir === 's2c' ? 1 : 0, seq: tcp.seq, len: tcp.len,
+					plen: v.payload ? v.payload.len : tcp.len };
+				for (const k of Object.keys(want)) assert(rows[k][r] === want[k], `${what} row ${r}: ${k} ${rows[k][r]}, the line says ${want[k]}`);
+				assert(same(rows.endpoints.values[rows.src[r]], v.src) && same(rows.endpoints.values[rows.dst[r]], v.dst), what + ': endpoints');
+				assert(same(rows.flagSets.values[rows.flags[r]], tcp.flags) && same(rows.states.values[rows.state[r]], v.state), what + ': flags, state');
+			}
+			rowsIn += given.at.length;
+			files++;
+		}
+		assert(rowsIn > 100000, 'rows given: ' + rowsIn);
+		console.log(`    report rows: ${files} reports, ${rowsIn} rows given, each as the expression reads it, models equal`);
+	});
+
+	test('rows: a report\'s rows that do not match its timeline stop the reading there, saying so', async () => {
+		const S = viewer(web);
+		const text = readFileSync(timeline(100000, 'json'), 'utf8');
+		const out = join(TMP, 'rows-bad.html');
+		execFileSync(SOCKSCOPE, ['report', '-j', timeline(100000, 'json'), '-o', out]);
+		const v = JSON.parse(reportPieces(readFileSync(out, 'utf8'), 'rows'));
+		v.frame[500] += 1;     /* row 500's frame, and every later one, off by one */
+		const p = new S.TimelineParser(false, true);
+		p.feed(text.slice(0, 65536));
+		p.give(S.Rows.fromReport(v));
+		for (let i = 65536; i < text.length; i += 65536) p.feed(text.slice(i, i + 65536));
+		p.finish();
+		assert(/is not the packet the report's rows give/.test(p.problem || ''), 'problem: ' + p.problem);
+		for (const [what, bad] of [['a row past the events', { ...v, events: 10 }], ['an endpoint id past its table', { ...v, src: v.src.map(() => 99999) }],
+			['a column cut', { ...v, seq: v.seq.slice(1) }], ['another schema', { ...v, schema: 'sockscope.rows/2' }]]) {
+			let threw = null;
+			try { S.Rows.fromReport(bad); } catch (e) { threw = e.message; }
+			assert(threw && /the report's rows/.test(threw), what + ': ' + threw);
+		}
 	});
 }

@@ -1216,7 +1216,7 @@ for (const file of captureFiles) {
 }
 
 const { timeline } = (await import('./stream.mjs')).register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCOPE, ROOT, writeReport });
-(await import('./rows.mjs')).register({ test, assert, equal, ROOT, timeline });
+(await import('./rows.mjs')).register({ test, assert, equal, ROOT, TMP, SOCKSCOPE, timeline });
 (await import('./kernel.mjs')).register({ test, assert, equal, open, ORIGIN, TMP });
 
 /* ---- run ---- */
