@@ -255,6 +255,11 @@ Sockscope.module(function (S) {
 		this.slim = !!slim;     /* keep slim events (see slimEvent) */
 		this.rows = new S.Rows(!this.slim);
 		this.pending = !!rowsComing;
+		this.buf = null;        /* a report's bytes (feedBytes): the chunk under way, */
+		this.bufId = -1;        /* its place in rows.chunks, */
+		this.pos = 0;           /* the next byte to read in it, */
+		this.carry = [];        /* and the unfinished line before it */
+		this.decoder = null;
 		this.given = null;      /* a report's rows (Rows.fromReport): then its only rows */
 		this.nextGiven = 0;     /* the next of the given rows the text has not reached */
 		this.lazy = null;     /* the events as the model reads them (rows.js) */
@@ -331,10 +336,88 @@ Sockscope.module(function (S) {
 		this.pending = false;
 		if (!given) return;
 		this.given = given;
+		given.rows.chunks = this.rows.chunks;     /* the bytes read so far (feedBytes) */
 		this.rows = given.rows;
 		this.lazy = null;
 		while (this.nextGiven < given.at.length && given.at[this.nextGiven] < this.events.length) this.nextGiven++;
 	};
+
+	/*
+	 * A report's text as bytes (once its rows may come): a given row's line is kept
+	 * as bytes and made text only when its event is read (Rows.bytesText); every
+	 * other line is made text and taken as feed() takes it.  chunk: the next
+	 * Uint8Array, or null to go on with the one under way.  Returns whether more
+	 * lines wait in it.
+	 */
+	Parser.prototype.feedBytes = function (chunk, deadline) {
+		if (chunk) {
+			this.buf = chunk;
+			this.pos = 0;
+			this.bufId = this.rows.chunks.push(chunk) - 1;
+		}
+		var buf = this.buf, nl;
+		if (!buf) return false;
+		while (!this.problem && (nl = buf.indexOf(10, this.pos)) >= 0) {
+			if (this.carry.length) {
+				this.carry.push(buf.subarray(this.pos, nl));
+				var joined = joinBytes(this.carry);
+				this.carry = [];
+				this.takeBytes(joined, this.rows.chunks.push(joined) - 1, 0, joined.length);
+			} else {
+				this.takeBytes(buf, this.bufId, this.pos, nl);
+			}
+			this.pos = nl + 1;
+			if (deadline && (this.line & 255) === 0 && performance.now() > deadline) break;
+			if (this.pauseAt && this.events && this.events.length >= this.pauseAt) { this.pauseAt = 0; break; }
+		}
+		if (this.problem) { this.carry = []; this.pos = buf.length; return false; }
+		if (nl < 0) {
+			if (this.pos < buf.length) this.carry.push(buf.subarray(this.pos));
+			this.pos = buf.length;
+			return false;
+		}
+		return buf.indexOf(10, this.pos) >= 0;
+	};
+
+	/* One line of a report's bytes, buf[start, end), in chunk id. */
+	Parser.prototype.takeBytes = function (buf, id, start, end) {
+		var g = this.given, r = this.nextGiven;
+		if (g && this.mode === MODE_DOC_EVENTS && r < g.at.length && g.at[r] === this.events.length) {
+			this.line++;
+			this.lineAt = this.offset;
+			this.offset += end - start + 1;
+			if (buf[end - 1] === 44) end--;            /* the comma after an event */
+			var head = '{"kind":"packet","frame":' + this.rows.frame[r] + ',';
+			for (var k = 0; k < head.length; k++) {
+				if (buf[start + k] !== head.charCodeAt(k)) {
+					this.stop('line ' + this.line + ' is not the packet the report\'s rows give for event ' + this.events.length);
+					return;
+				}
+			}
+			this.rows.chunk[r] = id;
+			this.rows.at[r] = start;
+			this.rows.size[r] = end - start;
+			this.events.push(r);
+			this.nextGiven++;
+			return;
+		}
+		if (!this.decoder) this.decoder = new TextDecoder('utf-8');
+		this.take(this.decoder.decode(buf.subarray(start, end)));
+	};
+
+	/* The text left after a report's last newline, for finish(). */
+	Parser.prototype.bytesLeft = function () {
+		if (this.carry.length) this.rest = (this.decoder || new TextDecoder('utf-8')).decode(joinBytes(this.carry));
+		this.carry = [];
+	};
+
+	function joinBytes(parts) {
+		var n = 0, at = 0;
+		parts.forEach(function (p) { n += p.length; });
+		var out = new Uint8Array(n);
+		parts.forEach(function (p) { out.set(p, at); at += p.length; });
+		return out;
+	}
 
 	/* A report's line: the row its rows give for this event, if any (its text kept,
 	 * checked to be that packet's); else false (JSON.parse, never the expression). */
@@ -555,7 +638,9 @@ Sockscope.module(function (S) {
 	 */
 	S.readTimeline = function (next, handlers, firstBatch, job) {
 		job = job || {};
-		var parser = new Parser(job.slim, !!job.rowsLater), decode = decoderFor(), bytes = 0, headSent = false;
+		/* a report whose rows may come is read as bytes (feedBytes) */
+		var asBytes = !!job.rowsLater;
+		var parser = new Parser(job.slim, asBytes), decode = decoderFor(), bytes = 0, headSent = false;
 		firstBatch = firstBatch || 200;
 		parser.pauseAt = firstBatch;
 
@@ -587,8 +672,8 @@ Sockscope.module(function (S) {
 				if (job.cancelled) return;
 				if (chunk === null) return finish();
 				bytes += chunk.length;
-				var text = decode(chunk), deadline = performance.now() + SLICE_MS;
-				var more = parser.feed(text, deadline);
+				var deadline = performance.now() + SLICE_MS;
+				var more = asBytes ? parser.feedBytes(chunk, deadline) : parser.feed(decode(chunk), deadline);
 				firstScreen();
 				return slices(more).then(function () {
 					if (job.cancelled) return;
@@ -605,12 +690,14 @@ Sockscope.module(function (S) {
 			return rowsFirst().then(yieldToPage).then(function () {
 				if (job.cancelled) return;
 				afterChunk();
-				return slices(parser.feed('', performance.now() + SLICE_MS));
+				var deadline = performance.now() + SLICE_MS;
+				return slices(asBytes ? parser.feedBytes(null, deadline) : parser.feed('', deadline));
 			});
 		}
 
 		function finish() {
-			if (!parser.problem && !parser.fatal) parser.feed(decode(null));
+			if (asBytes) parser.bytesLeft();
+			else if (!parser.problem && !parser.fatal) parser.feed(decode(null));
 			parser.finish();
 			if (parser.fatal) return handlers.fail(parser.fatal);
 			handlers.progress(parser.events ? parser.events.length : 0, bytes);

@@ -26,7 +26,7 @@ Sockscope.module(function (S) {
 	var FLOW_MAX = 2147483647;
 
 	var F64 = ['t', 'frame', 'seq', 'ack', 'seqRel', 'ackRel', 'len', 'plen', 'win', 'winScaled', 'ackRtt', 'at'];
-	var I32 = ['flow', 'src', 'dst', 'flags', 'state', 'size'];
+	var I32 = ['flow', 'src', 'dst', 'flags', 'state', 'size', 'chunk'];
 	var I8 = ['dir'];
 	var NONE = Object.freeze([]), NO_DETAIL = Object.freeze({});
 
@@ -120,6 +120,7 @@ Sockscope.module(function (S) {
 		this.flagSets = new Table(flagList);
 		this.states = new Table(state);
 		this.guess = new Map();   /* flow * 2 + dir -> [src id, dst id] last seen */
+		this.chunks = [];         /* a report's text, as bytes (bytesText) */
 		var self = this;
 		F64.forEach(function (c) { self[c] = new Float64Array(0); });
 		I32.forEach(function (c) { self[c] = new Int32Array(0); });
@@ -247,7 +248,17 @@ Sockscope.module(function (S) {
 	/* Row r as an event: its line parsed in full (PACKET checked that it parses),
 	 * else its stand-in. */
 	Rows.prototype.event = function (r) {
-		return this.keepLines ? JSON.parse(this.line[r]) : this.standIn(r);
+		if (!this.keepLines) return this.standIn(r);
+		var s = this.line[r];
+		return JSON.parse(s !== undefined ? s : this.bytesText(r));
+	};
+
+	/* A report's row keeps its line as bytes (Parser.feedBytes): chunk[r], from at[r],
+	 * size[r] long, in this.chunks; its text is made only when it is read. */
+	Rows.prototype.bytesText = function (r) {
+		var c = this.chunks[this.chunk[r]];
+		if (!this.decoder) this.decoder = new TextDecoder('utf-8');
+		return this.decoder.decode(c.subarray(this.at[r], this.at[r] + this.size[r]));
 	};
 
 	/* Where a row's events live: the reader's list, numbers standing for rows. */

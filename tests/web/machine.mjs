@@ -27,6 +27,6 @@ export function scaled(ms, since) {
 	const share = byLoad / (1 - stolen);
 	const why = [];
 	if (byLoad > 1) why.push(`load ${load} on ${cpus().length} cores`);
-	if (stolen >= 0.01) why.push(`the host took ${(stolen * 100).toFixed(0)}% of the CPUs`);
+	if (stolen > 0) why.push(`the host took ${(stolen * 100).toFixed(stolen < 0.1 ? 1 : 0)}% of the CPUs`);
 	return { budget: Math.round(ms * share), share, note: share > 1 ? ` (${why.join(', ')}: x${share.toFixed(2)})` : '' };
 }

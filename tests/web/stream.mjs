@@ -124,6 +124,14 @@ export function register({ test, skip, open, assert, equal, ORIGIN, TMP, SOCKSCO
 			const rows = await s.page.evaluate(() => window.Sockscope.timing.rows);
 			assert(rows > 90000, 'the report\'s rows were read: ' + rows);
 			checkBudgets('100k jsonl report', t, PARTIAL_MS, READY_MS, since);
+			/* a row's event is its line, read in full when it is read (kept as bytes) */
+			const want = readFileSync(timeline(100000, 'jsonl'), 'utf8').split('\n').filter((l) => /^\{"kind":"(packet|app|note)"/.test(l));
+			const got = await s.page.evaluate(() => {
+				const m = window.Sockscope.app.model(), out = [];
+				for (let i = 0; i < m.count; i += 997) out.push([i, JSON.stringify(m.events[i])]);
+				return out;
+			});
+			for (const [i, ev] of got) equal(ev, JSON.stringify(JSON.parse(want[i])), 'event ' + i);
 			s.clean();
 		} finally { await s.close(); }
 	});
