@@ -270,10 +270,15 @@ static void test_report_rows_are_plain_tcp_packets(void **state)
 	    "{\"kind\":\"app\",\"t\":0.6},\n" ROW_PACKET(4, 0.75, ",\"payload\":{\"len\":5}") ",\n"
 	    "{\"kind\":\"packet\",\"frame\":5,\"t\":1,\"analysis\":[\"retransmission\"]},\n"
 	    ROW_PACKET(6, 1, ",\"udp\":{}") ",\n" ROW_PACKET(7, NaN, "") ",\n"
-	    ROW_PACKET(9, 1.25, "") "\n],\n\"flows\":[]}\n";
+	    ROW_PACKET(9, 1.25, "") ",\n"
+	    /* JSON json-c takes and JSON.parse refuses: a raw control character, single
+	     * quotes, a number ending in a point */
+	    ROW_PACKET(10, 2, ",\"explain\":{\"summary\":\"a\x01b\"}") ",\n"
+	    ROW_PACKET(11, 2, ",\"explain\":{'summary':\"x\"}") ",\n"
+	    ROW_PACKET(12, 2., "") "\n],\n\"flows\":[]}\n";
 
 	assert_int_equal(rows_of(doc, &rows), 3);
-	assert_non_null(strstr(rows, "{\"schema\":\"sockscope.rows/1\",\"events\":7,\"rows\":3"));
+	assert_non_null(strstr(rows, "{\"schema\":\"sockscope.rows/1\",\"events\":10,\"rows\":3"));
 	assert_non_null(strstr(rows, "\"event\":[0,2,4]"));  /* events 0, 2, 6 as differences */
 	assert_non_null(strstr(rows, "\"frame\":[3,1,5]"));  /* frames 3, 4, 9 */
 	assert_non_null(strstr(rows, "\"t\":[0.5,0.75,1.25]"));

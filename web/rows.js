@@ -205,7 +205,7 @@ Sockscope.module(function (S) {
 			event += r ? v.event[r] : v.event[r] + 1;
 			frame += v.frame[r];
 			need(Number.isSafeInteger(event) && event < v.events && (r === 0 || event > at[r - 1]) &&
-				count(frame) && typeof v.t[r] === 'number' && id(v.flow[r], FLOW_MAX) &&
+				count(frame) && typeof v.t[r] === 'number' && id(v.flow[r], FLOW_MAX + 1) &&
 				(v.dir[r] === 0 || v.dir[r] === 1) && id(v.src[r], ne) && id(v.dst[r], ne) &&
 				id(v.flags[r], nf) && count(v.seq[r]) && count(v.len[r]) && count(v.plen[r]) && id(v.state[r], ns),
 				'row ' + r + ' is not a row');
