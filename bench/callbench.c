@@ -8,7 +8,8 @@
  *   callbench small PORT COUNT       COUNT sends of 32 bytes each
  *   callbench datagrams PORT COUNT   COUNT sends of 32-byte UDP datagrams to a
  *                                    socket of its own that nobody reads (a
- *                                    metrics client's traffic: fire and forget)
+ *                                    metrics client's traffic: fire and forget;
+ *                                    PORT is unused: the kernel picks the sink's)
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -80,11 +81,15 @@ static void send_all(int fd, const char *buf, size_t len)
 /* COUNT datagrams to a socket bound here and never read: once its buffer is
  * full the kernel drops them, so each send costs the same whether or not
  * another process happens to be awake (see bench/calls.sh). */
-static int datagrams(int port, long count)
+static int datagrams(long count)
 {
-	struct sockaddr_in at = loopback(port);
+	/* the sink's port is the kernel's choice: a fixed one may be held by any
+	 * program's UDP socket, as an ephemeral port of the same range */
+	struct sockaddr_in at = loopback(0);
+	socklen_t len = sizeof at;
 	int sink = socket(AF_INET, SOCK_DGRAM, 0), fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (sink < 0 || fd < 0 || bind(sink, (struct sockaddr *)&at, sizeof at) < 0 ||
+	    getsockname(sink, (struct sockaddr *)&at, &len) < 0 ||
 	    connect(fd, (struct sockaddr *)&at, sizeof at) < 0)
 		die("datagram socket");
 	char msg[32];
@@ -107,7 +112,7 @@ int main(int argc, char **argv)
 	int port = atoi(argv[2]), one = 1;
 	long amount = atol(argv[3]);
 	if (strcmp(argv[1], "datagrams") == 0)
-		return datagrams(port, amount);
+		return datagrams(amount);
 	struct sockaddr_in at = loopback(port);
 	int listener = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
