@@ -5,7 +5,8 @@
  * The page keeps most TCP packets as rows of numbers (web/rows.js), found by
  * one regular expression that checks every byte of each line: for 100,000
  * events, about a third of the page's reading time.  A report's timeline is
- * read here once, with json-c, and the rows go into the page beside it
+ * read here once (json_scan.h: checked as JSON, taken apart in place; json-c
+ * reads only the values its tables keep), and the rows go into the page beside it
  * (docs/web.md, "The report's rows"); the page then takes those lines as they
  * are and keeps their text for when they are shown.
  *
@@ -17,6 +18,7 @@
  */
 #include "sockscope/report.h"
 #include "sockscope/common.h"
+#include "sockscope/json_scan.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -31,6 +33,7 @@
 struct table {
 	json_object *ids;    /* text -> id */
 	json_object *values; /* array, by id */
+	bool (*check)(json_object *v); /* the shape the page's table checks */
 };
 
 /* The rows' columns, in the order they are written. */
@@ -54,66 +57,111 @@ struct rows {
 	json_tokener *tok;
 };
 
-static const char *const packet_members[] = {
-    "kind",  "frame", "t",         "ts",              "flow", "dir",   "src",
-    "dst",   "ip",    "tcp",       "handshake",       "state", "analysis", "analysis_detail",
-    "sack",  "dsack", "rtt",       "payload",         "label", "explain", NULL};
-static const char *const tcp_members[] = {"flags", "seq",  "ack",        "seq_rel", "ack_rel",
-                                          "len",   "win",  "win_scaled", "options", NULL};
+/* The members a row's line may have, and those of its "tcp" (web/rows.js's
+ * expression accepts these, no other). */
+enum packet_member { P_KIND, P_FRAME, P_T, P_TS, P_FLOW, P_DIR, P_SRC, P_DST, P_IP, P_TCP,
+                     P_HANDSHAKE, P_STATE, P_ANALYSIS, P_ANALYSIS_DETAIL, P_SACK, P_DSACK, P_RTT,
+                     P_PAYLOAD, P_LABEL, P_EXPLAIN, PACKET_MEMBERS };
+static const char *const packet_members[PACKET_MEMBERS] = {
+    "kind",     "frame",           "t",    "ts",    "flow",  "dir",     "src",
+    "dst",      "ip",              "tcp",  "handshake", "state", "analysis",
+    "analysis_detail", "sack",     "dsack", "rtt",   "payload", "label", "explain"};
+enum tcp_member { T_FLAGS, T_SEQ, T_ACK, T_SEQ_REL, T_ACK_REL, T_LEN, T_WIN, T_WIN_SCALED,
+                  T_OPTIONS, TCP_MEMBERS };
+static const char *const tcp_members[TCP_MEMBERS] = {
+    "flags", "seq", "ack", "seq_rel", "ack_rel", "len", "win", "win_scaled", "options"};
 
-static bool listed(const char *const *names, const char *key)
+static bool span_is(struct json_span s, const char *text)
 {
-	for (; *names; names++)
-		if (strcmp(*names, key) == 0)
-			return true;
-	return false;
+	return s.n == strlen(text) && memcmp(s.p, text, s.n) == 0;
 }
 
-static bool only_members(json_object *obj, const char *const *names)
+/*
+ * An object's members by name: values[i] for names[i], or {NULL, 0} when it has
+ * none.  False when a key is not one of the names, or comes twice (JSON.parse
+ * keeps the last: such a line is left to it).  A key written with escapes is
+ * not one of the names either: conservative, never wrong.
+ */
+static bool members_of(struct json_span obj, const char *const *names, int count,
+                       struct json_span *values)
 {
-	json_object_object_foreach(obj, key, value)
-	{
-		(void)value;
-		if (!listed(names, key))
+	struct json_span keys[PACKET_MEMBERS], vals[PACKET_MEMBERS];
+	int n = json_scan_members(obj, keys, vals, count);
+
+	memset(values, 0, (size_t)count * sizeof *values);
+	for (int i = 0; i < n; i++) {
+		int k = 0;
+		while (k < count && !span_is(keys[i], names[k]))
+			k++;
+		if (k == count || values[k].p)
 			return false;
+		values[k] = vals[i];
 	}
-	return true;
+	return n >= 0;
 }
 
-static json_object *member(json_object *obj, const char *key, json_type type)
+/* A whole number written without sign, point or exponent, in [0, max]; else -1. */
+static int64_t whole(struct json_span v, int64_t max)
 {
-	json_object *v = NULL;
-	return json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, type) ? v : NULL;
+	int64_t n = 0;
+
+	if (v.n == 0 || v.n > 16 || (v.p[0] == '0' && v.n > 1))
+		return -1;
+	for (size_t i = 0; i < v.n; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return -1;
+		n = n * 10 + (v.p[i] - '0');
+	}
+	return n <= max ? n : -1;
 }
 
-/* An integer member in [0, max], or -1. */
-static int64_t whole(json_object *obj, const char *key, int64_t max)
+/* A JSON number (the scanner checked its form) as the double JSON.parse makes of it. */
+static bool number(struct json_span v, double *out)
 {
-	json_object *v = member(obj, key, json_type_int);
-	int64_t n = v ? json_object_get_int64(v) : -1;
-	return n >= 0 && n <= max ? n : -1;
+	char text[64];
+
+	if (v.n == 0 || v.n >= sizeof text || !(v.p[0] == '-' || (v.p[0] >= '0' && v.p[0] <= '9')))
+		return false;
+	memcpy(text, v.p, v.n);
+	text[v.n] = '\0';
+	*out = strtod(text, NULL);
+	return isfinite(*out);
 }
 
+static bool is_kind(struct json_span v, char open)
+{
+	return v.n > 0 && v.p[0] == open;
+}
+
+/* The shapes the page's tables check (web/rows.js): json-c reads the small value. */
 static bool is_endpoint(json_object *v)
 {
-	json_object *port = NULL;
-	return v && member(v, "addr", json_type_string) && json_object_object_get_ex(v, "port", &port) &&
+	json_object *addr = NULL, *port = NULL;
+	return json_object_is_type(v, json_type_object) &&
+	       json_object_object_get_ex(v, "addr", &addr) &&
+	       json_object_is_type(addr, json_type_string) &&
+	       json_object_object_get_ex(v, "port", &port) &&
 	       (port == NULL || json_object_is_type(port, json_type_int) ||
 	        json_object_is_type(port, json_type_double));
 }
 
 static bool is_flag_list(json_object *v)
 {
-	size_t n = v ? json_object_array_length(v) : 0;
+	size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
 	for (size_t i = 0; i < n; i++)
 		if (!json_object_is_type(json_object_array_get_idx(v, i), json_type_string))
 			return false;
-	return v != NULL;
+	return json_object_is_type(v, json_type_array);
 }
 
 static bool is_state(json_object *v)
 {
-	return v && member(v, "client", json_type_string) && member(v, "server", json_type_string);
+	json_object *client = NULL, *server = NULL;
+	return json_object_is_type(v, json_type_object) &&
+	       json_object_object_get_ex(v, "client", &client) &&
+	       json_object_is_type(client, json_type_string) &&
+	       json_object_object_get_ex(v, "server", &server) &&
+	       json_object_is_type(server, json_type_string);
 }
 
 /* The shortest text that reads back as the same double, as JavaScript writes numbers. */
@@ -134,97 +182,106 @@ static const char *text_of(json_object *v)
 	                                              JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
-/* The value's id in the table, added when new; -1 when out of memory. */
-static int64_t table_id(struct table *t, json_object *v)
+/* The id of a value (by the text it is written as) in the table, added when new
+ * and of the table's shape; -2 when it is not, -1 when out of memory. */
+static int64_t table_id(struct rows *rs, struct table *t, struct json_span v)
 {
-	const char *text = text_of(v);
-	json_object *id = NULL;
+	json_object *id = NULL, *value;
+	char *key = strndup(v.p, v.n);
 
-	if (!text)
+	if (!key)
 		return -1;
-	if (json_object_object_get_ex(t->ids, text, &id))
+	if (json_object_object_get_ex(t->ids, key, &id)) {
+		free(key);
 		return json_object_get_int64(id);
+	}
+	json_tokener_reset(rs->tok);
+	value = json_tokener_parse_ex(rs->tok, v.p, (int)v.n);
 	int64_t n = (int64_t)json_object_array_length(t->values);
-	if (json_object_object_add(t->ids, text, json_object_new_int64(n)) != 0 ||
-	    json_object_array_add(t->values, json_object_get(v)) != 0)
-		return -1;
+	if (!value || !t->check(value)) {
+		n = -2;
+	} else if (json_object_object_add(t->ids, key, json_object_new_int64(n)) != 0 ||
+	           json_object_array_add(t->values, json_object_get(value)) != 0) {
+		n = -1;
+	}
+	json_object_put(value);
+	free(key);
 	return n;
 }
 
-/* Whether the packet's members are all ones a row may have, with their shapes. */
-static bool row_shaped(json_object *ev, json_object **tcp)
+/* Keeps row r's values; false when out of memory. */
+static union cell *new_row(struct rows *rs)
 {
-	json_object *kind = member(ev, "kind", json_type_string);
-	json_object *dir = member(ev, "dir", json_type_string);
-	json_object *analysis = member(ev, "analysis", json_type_array);
-	json_object *detail = member(ev, "analysis_detail", json_type_object);
-	json_object *t = NULL;
-
-	*tcp = member(ev, "tcp", json_type_object);
-	if (!kind || strcmp(json_object_get_string(kind), "packet") != 0 || !*tcp || !dir ||
-	    !only_members(ev, packet_members) || !only_members(*tcp, tcp_members))
-		return false;
-	if (strcmp(json_object_get_string(dir), "c2s") != 0 &&
-	    strcmp(json_object_get_string(dir), "s2c") != 0)
-		return false;
-	if (!analysis || json_object_array_length(analysis) != 0 || !detail ||
-	    json_object_object_length(detail) != 0)
-		return false;
-	if (!json_object_object_get_ex(ev, "t", &t) ||
-	    !(json_object_is_type(t, json_type_int) || json_object_is_type(t, json_type_double)) ||
-	    !isfinite(json_object_get_double(t)))
-		return false;
-	return member(ev, "ts", json_type_string) && member(ev, "ip", json_type_object) &&
-	       member(ev, "label", json_type_string) &&
-	       is_endpoint(member(ev, "src", json_type_object)) &&
-	       is_endpoint(member(ev, "dst", json_type_object)) &&
-	       is_flag_list(member(*tcp, "flags", json_type_array)) &&
-	       member(*tcp, "ack", json_type_int) && member(*tcp, "win", json_type_int) &&
-	       is_state(member(ev, "state", json_type_object));
-}
-
-/* Writes event `index` as a row when it is one: 1, 0 when it is not, -1 on failure. */
-static int put_row(struct rows *rs, size_t index, json_object *ev)
-{
-	json_object *tcp, *payload, *t;
-	if (!row_shaped(ev, &tcp))
-		return 0;
-	int64_t frame = whole(ev, "frame", SAFE_INT), flow = whole(ev, "flow", INT32_MAX);
-	int64_t seq = whole(tcp, "seq", SAFE_INT), len = whole(tcp, "len", SAFE_INT), plen = len;
-	if ((payload = member(ev, "payload", json_type_object)) != NULL)
-		plen = whole(payload, "len", SAFE_INT);
-	if (frame < 0 || flow < 0 || seq < 0 || len < 0 || plen < 0)
-		return 0;
-	int64_t src = table_id(&rs->endpoints, member(ev, "src", json_type_object));
-	int64_t dst = table_id(&rs->endpoints, member(ev, "dst", json_type_object));
-	int64_t flags = table_id(&rs->flag_sets, member(tcp, "flags", json_type_array));
-	int64_t state = table_id(&rs->states, member(ev, "state", json_type_object));
-	if (src < 0 || dst < 0 || flags < 0 || state < 0)
-		return -1;
 	if (rs->count == rs->capacity) {
 		size_t cap = rs->capacity ? rs->capacity * 2 : 4096;
 		union cell *grown = cap < SIZE_MAX / COLUMNS / sizeof *grown
 		                        ? realloc(rs->cells, cap * COLUMNS * sizeof *grown)
 		                        : NULL;
 		if (!grown)
-			return -1;
+			return NULL;
 		rs->cells = grown;
 		rs->capacity = cap;
 	}
-	union cell *c = &rs->cells[rs->count++ * COLUMNS];
-	json_object_object_get_ex(ev, "t", &t);
-	c[C_EVENT].n = (int64_t)index;
-	c[C_FRAME].n = frame;
-	c[C_T].d = json_object_get_double(t);
-	c[C_FLOW].n = flow;
-	c[C_DIR].n = strcmp(json_object_get_string(member(ev, "dir", json_type_string)), "s2c") == 0;
-	c[C_SRC].n = src;
-	c[C_DST].n = dst;
-	c[C_FLAGS].n = flags;
-	c[C_SEQ].n = seq;
-	c[C_LEN].n = len;
-	c[C_PLEN].n = plen;
-	c[C_STATE].n = state;
+	return &rs->cells[rs->count++ * COLUMNS];
+}
+
+/* Whether the packet's members are all ones a row may have, with their forms:
+ * then its number columns are in c (event, ids and the rest are filled later). */
+static bool row_values(const struct json_span *m, const struct json_span *tcp, union cell *c)
+{
+	static const char *const payload_members[] = {"len", "text", "hex", "cut"};
+	struct json_span payload[4];
+	double t;
+
+	if (!span_is(m[P_KIND], "\"packet\"") || !span_is(m[P_ANALYSIS], "[]") ||
+	    !span_is(m[P_ANALYSIS_DETAIL], "{}") || !is_kind(m[P_TS], '"') ||
+	    !is_kind(m[P_LABEL], '"') || !is_kind(m[P_IP], '{') || !number(m[P_T], &t) ||
+	    !(span_is(m[P_DIR], "\"c2s\"") || span_is(m[P_DIR], "\"s2c\"")) ||
+	    whole(tcp[T_ACK], INT64_MAX / 10) < 0 || whole(tcp[T_WIN], INT64_MAX / 10) < 0)
+		return false;
+	c[C_FRAME].n = whole(m[P_FRAME], SAFE_INT);
+	c[C_T].d = t;
+	c[C_FLOW].n = whole(m[P_FLOW], INT32_MAX);
+	c[C_DIR].n = m[P_DIR].p[1] == 's';
+	c[C_SEQ].n = whole(tcp[T_SEQ], SAFE_INT);
+	c[C_LEN].n = whole(tcp[T_LEN], SAFE_INT);
+	c[C_PLEN].n = c[C_LEN].n;
+	if (m[P_PAYLOAD].p)
+		c[C_PLEN].n = is_kind(m[P_PAYLOAD], '{') &&
+		                      members_of(m[P_PAYLOAD], payload_members, 4, payload)
+		                  ? whole(payload[0], SAFE_INT)
+		                  : -1;
+	return c[C_FRAME].n >= 0 && c[C_FLOW].n >= 0 && c[C_SEQ].n >= 0 && c[C_LEN].n >= 0 &&
+	       c[C_PLEN].n >= 0;
+}
+
+/* Writes event `index` of this line as a row when it is one: 1, 0 when it is
+ * not, -1 on failure. */
+static int put_row(struct rows *rs, size_t index, const char *line, size_t len)
+{
+	struct json_span m[PACKET_MEMBERS], tcp[TCP_MEMBERS];
+	union cell c[COLUMNS];
+
+	if (!members_of((struct json_span){line, len}, packet_members, PACKET_MEMBERS, m) ||
+	    !is_kind(m[P_TCP], '{') ||
+	    !members_of(m[P_TCP], tcp_members, TCP_MEMBERS, tcp) || !row_values(m, tcp, c))
+		return 0;
+	int64_t ids[4] = {table_id(rs, &rs->endpoints, m[P_SRC]),
+	                  table_id(rs, &rs->endpoints, m[P_DST]),
+	                  table_id(rs, &rs->flag_sets, tcp[T_FLAGS]),
+	                  table_id(rs, &rs->states, m[P_STATE])};
+	for (int i = 0; i < 4; i++)
+		if (ids[i] < 0)
+			return ids[i] == -1 ? -1 : 0;
+	union cell *row = new_row(rs);
+	if (!row)
+		return -1;
+	memcpy(row, c, sizeof c);
+	row[C_EVENT].n = (int64_t)index;
+	row[C_SRC].n = ids[0];
+	row[C_DST].n = ids[1];
+	row[C_FLAGS].n = ids[2];
+	row[C_STATE].n = ids[3];
 	return 1;
 }
 
@@ -250,164 +307,13 @@ static void put_column(FILE *out, const struct rows *rs, enum column col)
 	fputc(']', out);
 }
 
-/*
- * Whether text is one JSON value exactly as RFC 8259 (and so JSON.parse) has it:
- * json-c, even strict, also takes raw control characters in strings, single
- * quotes and "1.", which the page's JSON.parse would refuse when the row's event
- * is read.  No allocation; nesting deeper than JSON_DEPTH is refused.
- */
-enum { JSON_DEPTH = 32 };
-
-struct scan {
-	const unsigned char *p, *end;
-	int depth;
-};
-
-static void skip_space(struct scan *s)
-{
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
-		s->p++;
-}
-
-static bool take(struct scan *s, unsigned char c)
-{
-	if (s->p < s->end && *s->p == c) {
-		s->p++;
-		return true;
-	}
-	return false;
-}
-
-static bool digits(struct scan *s)
-{
-	const unsigned char *from = s->p;
-	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-		s->p++;
-	return s->p > from;
-}
-
-static bool scan_number(struct scan *s)
-{
-	take(s, '-');
-	if (!take(s, '0') && !(s->p < s->end && *s->p >= '1' && *s->p <= '9' && digits(s)))
-		return false;
-	if (take(s, '.') && !digits(s))
-		return false;
-	if (take(s, 'e') || take(s, 'E')) {
-		if (!take(s, '+'))
-			take(s, '-');
-		return digits(s);
-	}
-	return true;
-}
-
-static bool scan_string(struct scan *s)
-{
-	if (!take(s, '"'))
-		return false;
-	while (s->p < s->end) {
-		unsigned char c = *s->p++;
-		if (c == '"')
-			return true;
-		if (c < 0x20)
-			return false;
-		if (c != '\\')
-			continue;
-		if (s->p >= s->end)
-			return false;
-		c = *s->p++;
-		if (c == 'u') {
-			for (int i = 0; i < 4; i++, s->p++)
-				if (s->p >= s->end || !strchr("0123456789abcdefABCDEF", *s->p) || !*s->p)
-					return false;
-		} else if (!c || !strchr("\"\\/bfnrt", c)) {
-			return false;
-		}
-	}
-	return false;
-}
-
-static bool scan_value(struct scan *s);
-
-/* The members of an object or the items of an array, up to and with `close`. */
-static bool scan_items(struct scan *s, unsigned char close, bool object)
-{
-	if (++s->depth > JSON_DEPTH)
-		return false;
-	skip_space(s);
-	if (take(s, close)) {
-		s->depth--;
-		return true;
-	}
-	do {
-		skip_space(s);
-		if (object && !(scan_string(s) && (skip_space(s), take(s, ':'))))
-			return false;
-		if (!scan_value(s))
-			return false;
-		skip_space(s);
-	} while (take(s, ','));
-	s->depth--;
-	return take(s, close);
-}
-
-static bool scan_literal(struct scan *s, const char *word)
-{
-	size_t n = strlen(word);
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
-		return false;
-	s->p += n;
-	return true;
-}
-
-static bool scan_value(struct scan *s)
-{
-	skip_space(s);
-	if (s->p >= s->end)
-		return false;
-	switch (*s->p) {
-	case '{':
-		s->p++;
-		return scan_items(s, '}', true);
-	case '[':
-		s->p++;
-		return scan_items(s, ']', false);
-	case '"':
-		return scan_string(s);
-	case 't':
-		return scan_literal(s, "true");
-	case 'f':
-		return scan_literal(s, "false");
-	case 'n':
-		return scan_literal(s, "null");
-	default:
-		return scan_number(s);
-	}
-}
-
-static bool json_valid(const char *text, size_t len)
-{
-	struct scan s = {(const unsigned char *)text, (const unsigned char *)text + len, 0};
-	if (!scan_value(&s))
-		return false;
-	skip_space(&s);
-	return s.p == s.end;
-}
-
 /* One event line of the document (its comma already cut). */
 static int take_event(struct rows *rs, size_t index, const char *line, size_t len)
 {
-	if (len < 16 || memcmp(line, "{\"kind\":\"packet\"", 16) != 0 || !json_valid(line, len))
-		return 0; /* only packets can be rows; the page's JSON.parse says what is wrong */
-	json_tokener_reset(rs->tok);
-	json_object *ev = json_tokener_parse_ex(rs->tok, line, (int)len);
-	int rc = 0;
-
-	if (ev && json_tokener_get_error(rs->tok) == json_tokener_success &&
-	    json_tokener_get_parse_end(rs->tok) == len && json_object_is_type(ev, json_type_object))
-		rc = put_row(rs, index, ev);
-	json_object_put(ev);
-	return rc;
+	/* only packets can be rows; what is not JSON the page's JSON.parse says */
+	if (len < 16 || memcmp(line, "{\"kind\":\"packet\"", 16) != 0 || !json_scan_valid(line, len))
+		return 0;
+	return put_row(rs, index, line, len);
 }
 
 /* The event lines of a document in sockscope's layout: `"events":[` on a line
@@ -442,8 +348,9 @@ static long read_events(struct rows *rs, FILE *doc)
 	return result;
 }
 
-static bool table_init(struct table *t)
+static bool table_init(struct table *t, bool (*check)(json_object *v))
 {
+	t->check = check;
 	t->ids = json_object_new_object();
 	t->values = json_object_new_array();
 	return t->ids && t->values;
@@ -460,8 +367,8 @@ int report_rows_write(FILE *doc, FILE *out, char *errbuf, size_t errsize)
 	struct rows rs = {.tok = json_tokener_new()};
 	long events = -1;
 
-	if (rs.tok && table_init(&rs.endpoints) && table_init(&rs.flag_sets) &&
-	    table_init(&rs.states)) {
+	if (rs.tok && table_init(&rs.endpoints, is_endpoint) &&
+	    table_init(&rs.flag_sets, is_flag_list) && table_init(&rs.states, is_state)) {
 		json_tokener_set_flags(rs.tok, JSON_TOKENER_STRICT);
 		events = read_events(&rs, doc);
 	}
