@@ -134,12 +134,16 @@ static bool is_kind(struct json_span v, char open)
 }
 
 /* The shapes the page's tables check (web/rows.js): json-c reads the small value. */
+static bool has_string(json_object *v, const char *key)
+{
+	json_object *m = NULL;
+	return json_object_object_get_ex(v, key, &m) && json_object_is_type(m, json_type_string);
+}
+
 static bool is_endpoint(json_object *v)
 {
-	json_object *addr = NULL, *port = NULL;
-	return json_object_is_type(v, json_type_object) &&
-	       json_object_object_get_ex(v, "addr", &addr) &&
-	       json_object_is_type(addr, json_type_string) &&
+	json_object *port = NULL;
+	return json_object_is_type(v, json_type_object) && has_string(v, "addr") &&
 	       json_object_object_get_ex(v, "port", &port) &&
 	       (port == NULL || json_object_is_type(port, json_type_int) ||
 	        json_object_is_type(port, json_type_double));
@@ -156,12 +160,8 @@ static bool is_flag_list(json_object *v)
 
 static bool is_state(json_object *v)
 {
-	json_object *client = NULL, *server = NULL;
-	return json_object_is_type(v, json_type_object) &&
-	       json_object_object_get_ex(v, "client", &client) &&
-	       json_object_is_type(client, json_type_string) &&
-	       json_object_object_get_ex(v, "server", &server) &&
-	       json_object_is_type(server, json_type_string);
+	return json_object_is_type(v, json_type_object) && has_string(v, "client") &&
+	       has_string(v, "server");
 }
 
 /* The shortest text that reads back as the same double, as JavaScript writes numbers. */
