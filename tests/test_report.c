@@ -281,17 +281,25 @@ static void test_report_rows_are_plain_tcp_packets(void **state)
 	    ROW_PACKET(13, 2, ",\"label\":\"x\"") ",\n"
 	    ROW_PACKET(14, 2, ",\"expl\\u0061in\":{}") ",\n"
 	    ROW_PACKET(15, 2, ",\"payload\":{\"len\":1,\"odd\":1}") ",\n"
-	    ROW_PACKET(9007199254740993, 2, "") "\n],\n\"flows\":[]}\n";
+	    ROW_PACKET(9007199254740993, 2, "") ",\n"
+	    /* a port json-c holds as 2^64-1: the table keeps it as written, for JSON.parse */
+	    "{\"kind\":\"packet\",\"frame\":16,\"t\":3,\"ts\":\"x\",\"flow\":1,\"dir\":\"c2s\","
+	    "\"src\":{\"addr\":\"a\",\"port\":100000000000000000000},\"dst\":{\"addr\":\"b\",\"port\":2},"
+	    "\"ip\":{},\"tcp\":{\"flags\":[],\"seq\":7,\"ack\":0,\"len\":0,\"win\":9,\"options\":[]},"
+	    "\"state\":{\"client\":\"A\",\"server\":\"B\"},\"analysis\":[],\"analysis_detail\":{},"
+	    "\"label\":\"x\"}\n],\n\"flows\":[]}\n";
 
-	assert_int_equal(rows_of(doc, &rows), 3);
-	assert_non_null(strstr(rows, "{\"schema\":\"sockscope.rows/1\",\"events\":14,\"rows\":3"));
-	assert_non_null(strstr(rows, "\"event\":[0,2,4]"));  /* events 0, 2, 6 as differences */
-	assert_non_null(strstr(rows, "\"frame\":[3,1,5]"));  /* frames 3, 4, 9 */
-	assert_non_null(strstr(rows, "\"t\":[0.5,0.75,1.25]"));
-	assert_non_null(strstr(rows, "\"plen\":[0,5,0]"));
-	assert_non_null(strstr(rows, "\"src\":[0,0,0]"));
-	assert_non_null(strstr(rows, "\"dst\":[1,1,1]"));
+	assert_int_equal(rows_of(doc, &rows), 4);
+	assert_non_null(strstr(rows, "{\"schema\":\"sockscope.rows/1\",\"events\":15,\"rows\":4"));
+	assert_non_null(strstr(rows, "\"event\":[0,2,4,8]"));  /* events 0, 2, 6, 14 as differences */
+	assert_non_null(strstr(rows, "\"frame\":[3,1,5,7]"));  /* frames 3, 4, 9, 16 */
+	assert_non_null(strstr(rows, "\"t\":[0.5,0.75,1.25,3]"));
+	assert_non_null(strstr(rows, "\"plen\":[0,5,0,0]"));
+	assert_non_null(strstr(rows, "\"src\":[0,0,0,2]"));
+	assert_non_null(strstr(rows, "\"dst\":[1,1,1,3]"));
 	assert_non_null(strstr(rows, "\"endpoints\":[{\"addr\":\"10.0.0.1\",\"port\":1},"));
+	assert_non_null(strstr(rows, "{\"addr\":\"a\",\"port\":100000000000000000000}"));
+	assert_non_null(strstr(rows, "\"flag_sets\":[[\"SYN\"],[]]"));
 	free(rows);
 
 	/* another layout (one line), or no row at all: nothing */

@@ -32,7 +32,7 @@
 /* A table of distinct values: id by their text. */
 struct table {
 	json_object *ids;    /* text -> id */
-	json_object *values; /* array, by id */
+	json_object *values; /* array of the texts, by id */
 	bool (*check)(json_object *v); /* the shape the page's table checks */
 };
 
@@ -176,14 +176,11 @@ static void put_double(FILE *out, double v)
 	fputs(text, out);
 }
 
-static const char *text_of(json_object *v)
-{
-	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-	                                              JSON_C_TO_STRING_NOSLASHESCAPE);
-}
-
 /* The id of a value (by the text it is written as) in the table, added when new
- * and of the table's shape; -2 when it is not, -1 when out of memory. */
+ * and of the table's shape; -2 when it is not, -1 when out of memory.  The table
+ * keeps the text as written, which the page reads with JSON.parse as it reads the
+ * line: json-c's own writing could differ (it holds 1e20 written as an integer
+ * as 18446744073709551615). */
 static int64_t table_id(struct rows *rs, struct table *t, struct json_span v)
 {
 	json_object *id = NULL, *value;
@@ -201,7 +198,7 @@ static int64_t table_id(struct rows *rs, struct table *t, struct json_span v)
 	if (!value || !t->check(value)) {
 		n = -2;
 	} else if (json_object_object_add(t->ids, key, json_object_new_int64(n)) != 0 ||
-	           json_object_array_add(t->values, json_object_get(value)) != 0) {
+	           json_object_array_add(t->values, json_object_new_string_len(v.p, (int)v.n)) != 0) {
 		n = -1;
 	}
 	json_object_put(value);
@@ -348,6 +345,21 @@ static long read_events(struct rows *rs, FILE *doc)
 	return result;
 }
 
+/* A table as a JSON array of its values' texts. */
+static void put_table(FILE *out, const char *name, const struct table *t)
+{
+	size_t n = json_object_array_length(t->values);
+
+	fprintf(out, ",\n\"%s\":[", name);
+	for (size_t i = 0; i < n; i++) {
+		json_object *text = json_object_array_get_idx(t->values, i);
+		if (i)
+			fputc(',', out);
+		fwrite(json_object_get_string(text), 1, (size_t)json_object_get_string_len(text), out);
+	}
+	fputc(']', out);
+}
+
 static bool table_init(struct table *t, bool (*check)(json_object *v))
 {
 	t->check = check;
@@ -377,9 +389,10 @@ int report_rows_write(FILE *doc, FILE *out, char *errbuf, size_t errsize)
 		        rs.count);
 		for (int col = 0; col < COLUMNS; col++)
 			put_column(out, &rs, (enum column)col);
-		fprintf(out, ",\n\"endpoints\":%s,\n\"flag_sets\":%s,\n\"states\":%s}\n",
-		        text_of(rs.endpoints.values), text_of(rs.flag_sets.values),
-		        text_of(rs.states.values));
+		put_table(out, "endpoints", &rs.endpoints);
+		put_table(out, "flag_sets", &rs.flag_sets);
+		put_table(out, "states", &rs.states);
+		fputs("}\n", out);
 	}
 	free(rs.cells);
 	table_free(&rs.endpoints);
