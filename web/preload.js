@@ -382,7 +382,8 @@ Sockscope.module(function (S) {
 	/* One line of a report's bytes, buf[start, end), in chunk id. */
 	Parser.prototype.takeBytes = function (buf, id, start, end) {
 		var g = this.given, r = this.nextGiven;
-		if (g && this.mode === MODE_DOC_EVENTS && r < g.at.length && g.at[r] === this.events.length) {
+		if (g && this.mode === MODE_DOC_EVENTS && r < g.at.length && g.at[r] === this.events.length &&
+			buf[start] !== 93) {                      /* "]": the events end (docLine) */
 			this.line++;
 			this.lineAt = this.offset;
 			this.offset += end - start + 1;
@@ -576,10 +577,10 @@ Sockscope.module(function (S) {
 		if (this.mode === MODE_START && !this.whole.length) this.fatal = 'This file is empty.';
 		else if (this.mode === MODE_WHOLE || this.mode === MODE_DOC_HEAD) this.finishWhole();
 		else if (this.mode === MODE_DOC_EVENTS || this.mode === MODE_DOC_TAIL) this.finishDoc();
-		if (this.given && this.nextGiven < this.given.at.length)
-			this.stop('the report\'s rows give ' + this.given.at.length + ' packets, its timeline held ' + this.nextGiven + ' of them');
 		else if (this.mode === MODE_LINES && !this.end)
 			this.stop('the timeline ends without its end line: it was cut short');
+		if (this.given && this.nextGiven < this.given.at.length)
+			this.stop('the report\'s rows give ' + this.given.at.length + ' packets, its timeline held ' + this.nextGiven + ' of them');
 	};
 
 	/* The first screen's document: its first n events, no more (drawing more costs
