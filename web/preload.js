@@ -322,8 +322,7 @@ Sockscope.module(function (S) {
 	/* A TCP packet line kept as a row (rows.js): its number stands in the list
 	 * of events.  False when the line needs JSON.parse. */
 	Parser.prototype.row = function (text, len) {
-		if (this.pending) return false;
-		if (this.given) return this.givenRow(text);
+		if (this.pending || this.given) return false;  /* a report: its rows are given (takeBytes) */
 		var r = this.rows.read(text, this.lineAt, len);
 		if (r < 0) return false;
 		this.events.push(r);
@@ -357,7 +356,7 @@ Sockscope.module(function (S) {
 		}
 		var buf = this.buf, nl;
 		if (!buf) return false;
-		while (!this.problem && (nl = buf.indexOf(10, this.pos)) >= 0) {
+		while (!this.problem && (nl = this.lineEnd(buf)) >= 0) {
 			if (this.carry.length) {
 				this.carry.push(buf.subarray(this.pos, nl));
 				var joined = joinBytes(this.carry);
@@ -379,25 +378,49 @@ Sockscope.module(function (S) {
 		return buf.indexOf(10, this.pos) >= 0;
 	};
 
+	/* Whether the parser is at the line of the next given row. */
+	Parser.prototype.atGivenRow = function () {
+		var g = this.given, r = this.nextGiven;
+		return !!g && this.mode === MODE_DOC_EVENTS && r < g.at.length && g.at[r] === this.events.length;
+	};
+
+	/* Where the line at this.pos ends (its newline), or -1: a given row's length is
+	 * known (its size column), so most of a report's bytes are never searched. */
+	Parser.prototype.lineEnd = function (buf) {
+		if (!this.carry.length && this.atGivenRow()) {
+			var e = this.pos + this.rows.size[this.nextGiven];
+			if (buf[e] === 44) e++;
+			if (buf[e] === 10 && buf[e - (buf[e - 1] === 44 ? 2 : 1)] === 125) return e;
+		}
+		return buf.indexOf(10, this.pos);
+	};
+
+	/* '{"kind":"packet","frame":' as bytes: how a row's line begins. */
+	var PACKET_HEAD = Array.prototype.map.call('{"kind":"packet","frame":', function (c) { return c.charCodeAt(0); });
+
+	/* Whether buf[start, end) is the line of given row r: its beginning, frame and length. */
+	Parser.prototype.isRowLine = function (buf, start, end, r) {
+		var k, frame = String(this.rows.frame[r]), at = start + PACKET_HEAD.length;
+		if (end - start !== this.rows.size[r]) return false;
+		for (k = 0; k < PACKET_HEAD.length; k++) if (buf[start + k] !== PACKET_HEAD[k]) return false;
+		for (k = 0; k < frame.length; k++) if (buf[at + k] !== frame.charCodeAt(k)) return false;
+		return buf[at + k] === 44;
+	};
+
 	/* One line of a report's bytes, buf[start, end), in chunk id. */
 	Parser.prototype.takeBytes = function (buf, id, start, end) {
-		var g = this.given, r = this.nextGiven;
-		if (g && this.mode === MODE_DOC_EVENTS && r < g.at.length && g.at[r] === this.events.length &&
-			buf[start] !== 93) {                      /* "]": the events end (docLine) */
+		var r = this.nextGiven;
+		if (this.atGivenRow() && buf[start] !== 93) {   /* "]": the events end (docLine) */
 			this.line++;
 			this.lineAt = this.offset;
 			this.offset += end - start + 1;
 			if (buf[end - 1] === 44) end--;            /* the comma after an event */
-			var head = '{"kind":"packet","frame":' + this.rows.frame[r] + ',';
-			for (var k = 0; k < head.length; k++) {
-				if (buf[start + k] !== head.charCodeAt(k)) {
-					this.stop('line ' + this.line + ' is not the packet the report\'s rows give for event ' + this.events.length);
-					return;
-				}
+			if (!this.isRowLine(buf, start, end, r)) {
+				this.stop('line ' + this.line + ' is not the packet the report\'s rows give for event ' + this.events.length);
+				return;
 			}
 			this.rows.chunk[r] = id;
 			this.rows.at[r] = start;
-			this.rows.size[r] = end - start;
 			this.events.push(r);
 			this.nextGiven++;
 			return;
@@ -419,22 +442,6 @@ Sockscope.module(function (S) {
 		parts.forEach(function (p) { out.set(p, at); at += p.length; });
 		return out;
 	}
-
-	/* A report's line: the row its rows give for this event, if any (its text kept,
-	 * checked to be that packet's); else false (JSON.parse, never the expression). */
-	Parser.prototype.givenRow = function (text) {
-		var g = this.given, r = this.nextGiven;
-		if (r >= g.at.length || g.at[r] !== this.events.length) return false;
-		var head = '{"kind":"packet","frame":' + this.rows.frame[r] + ',';
-		if (text.lastIndexOf(head, 0) !== 0) {
-			this.stop('line ' + this.line + ' is not the packet the report\'s rows give for event ' + this.events.length);
-			return true;
-		}
-		this.rows.line[r] = text;
-		this.events.push(r);
-		this.nextGiven++;
-		return true;
-	};
 
 	Parser.prototype.jsonlLine = function (text) {
 		if (this.end) { this.stop('line ' + this.line + ' comes after the end line'); return; }

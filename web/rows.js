@@ -176,11 +176,12 @@ Sockscope.module(function (S) {
 	};
 
 	/* The columns of a report's rows, in their order (src/timeline/report_rows.c). */
-	var REPORT_COLUMNS = ['event', 'frame', 't', 'flow', 'dir', 'src', 'dst', 'flags', 'seq', 'len', 'plen', 'state'];
+	var REPORT_COLUMNS = ['event', 'frame', 't', 'flow', 'dir', 'src', 'dst', 'flags', 'seq', 'len', 'plen', 'state', 'size'];
 
 	/*
 	 * A report's rows (src/timeline/report_rows.c): {schema, events, rows, a
-	 * column each (event and frame as differences from the row before), the
+	 * column each (event and frame as differences from the row before; size: the
+	 * line's length in bytes, its comma left out), the
 	 * tables endpoints, flag_sets, states}, checked whole.  Gives {rows, at}: the
 	 * Rows (their lines kept, each given by the reader when it reaches event
 	 * at[r]: see Parser), or throws saying what is wrong.
@@ -207,12 +208,13 @@ Sockscope.module(function (S) {
 			need(Number.isSafeInteger(event) && event < v.events && (r === 0 || event > at[r - 1]) &&
 				count(frame) && typeof v.t[r] === 'number' && id(v.flow[r], FLOW_MAX + 1) &&
 				(v.dir[r] === 0 || v.dir[r] === 1) && id(v.src[r], ne) && id(v.dst[r], ne) &&
-				id(v.flags[r], nf) && count(v.seq[r]) && count(v.len[r]) && count(v.plen[r]) && id(v.state[r], ns),
+				id(v.flags[r], nf) && count(v.seq[r]) && count(v.len[r]) && count(v.plen[r]) && id(v.state[r], ns) &&
+				id(v.size[r], 2147483647),
 				'row ' + r + ' is not a row');
 			at[r] = event;
 			rows.frame[r] = frame;
 		}
-		['t', 'flow', 'dir', 'src', 'dst', 'flags', 'seq', 'len', 'plen', 'state'].forEach(function (c) { rows[c].set(v[c]); });
+		['t', 'flow', 'dir', 'src', 'dst', 'flags', 'seq', 'len', 'plen', 'state', 'size'].forEach(function (c) { rows[c].set(v[c]); });
 		rows.n = n;
 		return { rows: rows, at: at };
 	};

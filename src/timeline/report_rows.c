@@ -38,10 +38,11 @@ struct table {
 
 /* The rows' columns, in the order they are written. */
 enum column { C_EVENT, C_FRAME, C_T, C_FLOW, C_DIR, C_SRC, C_DST, C_FLAGS, C_SEQ, C_LEN, C_PLEN,
-              C_STATE, COLUMNS };
+              C_STATE, C_SIZE, COLUMNS };
 static const char *const column_names[COLUMNS] = {"event", "frame", "t",   "flow",
                                                   "dir",   "src",   "dst", "flags",
-                                                  "seq",   "len",   "plen", "state"};
+                                                  "seq",   "len",   "plen", "state",
+                                                  "size"};
 
 /* A column holds doubles (t) or integers; event and frame are written as the
  * difference from the row before (they grow by one or so: a few bytes each). */
@@ -275,6 +276,7 @@ static int put_row(struct rows *rs, size_t index, const char *line, size_t len)
 		return -1;
 	memcpy(row, c, sizeof c);
 	row[C_EVENT].n = (int64_t)index;
+	row[C_SIZE].n = (int64_t)len; /* the page finds the line's end without looking */
 	row[C_SRC].n = ids[0];
 	row[C_DST].n = ids[1];
 	row[C_FLAGS].n = ids[2];

@@ -274,6 +274,15 @@ export function register({ test, assert, equal, ROOT, TMP, SOCKSCOPE, timeline }
 		let problem = null;
 		try { readWithRows(S, text, S.Rows.fromReport(v)); } catch (e) { problem = e.message; }
 		assert(/is not the packet the report's rows give for event/.test(problem || ''), 'problem: ' + problem);
+		v.frame[500] -= 1;
+		for (const d of [1, -1, 2000]) {       /* row 700's length wrong: longer, shorter, past its next line */
+			v.size[700] += d;
+			problem = null;
+			try { readWithRows(S, text, S.Rows.fromReport(v)); } catch (e) { problem = e.message; }
+			assert(/line \d+ is not the packet the report's rows give for event/.test(problem || ''), `size ${d}: ` + problem);
+			v.size[700] -= d;
+		}
+		v.frame[500] += 1;
 		/* the rows of 100,000 events given to a document of its first 2,000 lines: reading
 		 * says the timeline held fewer packets than the rows give */
 		v.frame[500] -= 1;
