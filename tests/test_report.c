@@ -300,6 +300,9 @@ static void test_report_rows_are_plain_tcp_packets(void **state)
 	assert_non_null(strstr(rows, "\"endpoints\":[{\"addr\":\"10.0.0.1\",\"port\":1},"));
 	assert_non_null(strstr(rows, "{\"addr\":\"a\",\"port\":100000000000000000000}"));
 	assert_non_null(strstr(rows, "\"flag_sets\":[[\"SYN\"],[]]"));
+	char size[64]; /* each row's line length, its comma left out */
+	snprintf(size, sizeof size, "\"size\":[%zu,", strlen(ROW_PACKET(3, 0.5, "")));
+	assert_non_null(strstr(rows, size));
 	free(rows);
 
 	/* another layout (one line), or no row at all: nothing */
