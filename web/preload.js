@@ -216,15 +216,11 @@ Sockscope.module(function (S) {
 	/* A report's rows (src/timeline/report_rows.c): its sockscope-rows pieces'
 	 * text, inflated and read whole; a promise of Rows.fromReport's answer. */
 	S.readReportRows = function (pieces) {
-		var next = S.inflatedChunks(S.textChunks(pieces)), decoder = new TextDecoder('utf-8'), parts = [];
+		var next = S.inflatedChunks(S.textChunks(pieces)), decode = decoderFor(), parts = [];
 		return (function pump() {
 			return next().then(function (chunk) {
-				if (chunk !== null) {
-					parts.push(decoder.decode(chunk, { stream: true }));
-					return pump();
-				}
-				parts.push(decoder.decode());
-				return S.Rows.fromReport(JSON.parse(parts.join('')));
+				parts.push(decode(chunk));
+				return chunk === null ? S.Rows.fromReport(JSON.parse(parts.join(''))) : pump();
 			});
 		})();
 	};
@@ -411,9 +407,7 @@ Sockscope.module(function (S) {
 	Parser.prototype.takeBytes = function (buf, id, start, end) {
 		var r = this.nextGiven;
 		if (this.atGivenRow() && buf[start] !== 93) {   /* "]": the events end (docLine) */
-			this.line++;
-			this.lineAt = this.offset;
-			this.offset += end - start + 1;
+			this.count(end - start);
 			if (buf[end - 1] === 44) end--;            /* the comma after an event */
 			if (!this.isRowLine(buf, start, end, r)) {
 				this.stop('line ' + this.line + ' is not the packet the report\'s rows give for event ' + this.events.length);
@@ -494,10 +488,15 @@ Sockscope.module(function (S) {
 		return true;
 	};
 
-	Parser.prototype.take = function (text) {
+	/* One more line read, len long: where it is. */
+	Parser.prototype.count = function (len) {
 		this.line++;
 		this.lineAt = this.offset;
-		this.offset += text.length + 1;
+		this.offset += len + 1;
+	};
+
+	Parser.prototype.take = function (text) {
+		this.count(text.length);
 		if (text.charAt(text.length - 1) === '\r') text = text.slice(0, -1);
 		if (this.mode === MODE_START) this.first(text);
 		else if (this.mode === MODE_LINES) this.jsonlLine(text);

@@ -176,7 +176,7 @@ Sockscope.module(function (S) {
 	};
 
 	/* The columns of a report's rows, in their order (src/timeline/report_rows.c). */
-	var REPORT_COLUMNS = ['event', 'frame', 't', 'flow', 'dir', 'src', 'dst', 'flags', 'seq', 'len', 'plen', 'state', 'size'];
+	var REPORT_COLUMNS = ['event', 'frame', 't', 'flow', 'dir', 'src', 'dst', 'flags', 'seq', 'plen', 'state', 'size'];
 
 	/*
 	 * A report's rows (src/timeline/report_rows.c): {schema, events, rows, a
@@ -208,13 +208,13 @@ Sockscope.module(function (S) {
 			need(Number.isSafeInteger(event) && event < v.events && (r === 0 || event > at[r - 1]) &&
 				count(frame) && typeof v.t[r] === 'number' && id(v.flow[r], FLOW_MAX + 1) &&
 				(v.dir[r] === 0 || v.dir[r] === 1) && id(v.src[r], ne) && id(v.dst[r], ne) &&
-				id(v.flags[r], nf) && count(v.seq[r]) && count(v.len[r]) && count(v.plen[r]) && id(v.state[r], ns) &&
+				id(v.flags[r], nf) && count(v.seq[r]) && count(v.plen[r]) && id(v.state[r], ns) &&
 				id(v.size[r], 2147483647),
 				'row ' + r + ' is not a row');
 			at[r] = event;
 			rows.frame[r] = frame;
 		}
-		['t', 'flow', 'dir', 'src', 'dst', 'flags', 'seq', 'len', 'plen', 'state', 'size'].forEach(function (c) { rows[c].set(v[c]); });
+		REPORT_COLUMNS.slice(2).forEach(function (c) { rows[c].set(v[c]); });
 		rows.n = n;
 		return { rows: rows, at: at };
 	};

@@ -31,7 +31,7 @@ int report_write(FILE *out, FILE *timeline, char *errbuf, size_t errsize);
  * report_read_timeline writes it) from `doc` and writes its rows to `out`,
  * a column each: {"schema":"sockscope.rows/1", "events": N, "rows": R,
  * "event":[...], "frame":[...] (both as differences from the row before), "t",
- * "flow", "dir", "src", "dst", "flags", "seq", "len", "plen", "state", "size"
+ * "flow", "dir", "src", "dst", "flags", "seq", "plen", "state", "size"
  * (the line's length in bytes, without its comma), then the
  * tables "endpoints", "flag_sets", "states"} (docs/web.md).  An
  * event is a row only when it is a TCP packet the page would read the same

@@ -461,7 +461,6 @@ static void sample(struct kernel_sampler *s, bool full)
 	struct timespec start, end;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	stamp(s);
 	sample_sockets_and_counters(s, full);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	s->samples++;

@@ -37,12 +37,11 @@ struct table {
 };
 
 /* The rows' columns, in the order they are written. */
-enum column { C_EVENT, C_FRAME, C_T, C_FLOW, C_DIR, C_SRC, C_DST, C_FLAGS, C_SEQ, C_LEN, C_PLEN,
-              C_STATE, C_SIZE, COLUMNS };
-static const char *const column_names[COLUMNS] = {"event", "frame", "t",   "flow",
-                                                  "dir",   "src",   "dst", "flags",
-                                                  "seq",   "len",   "plen", "state",
-                                                  "size"};
+enum column { C_EVENT, C_FRAME, C_T, C_FLOW, C_DIR, C_SRC, C_DST, C_FLAGS, C_SEQ, C_PLEN, C_STATE,
+              C_SIZE, COLUMNS };
+static const char *const column_names[COLUMNS] = {"event", "frame", "t",    "flow",  "dir",
+                                                  "src",   "dst",   "flags", "seq", "plen",
+                                                  "state", "size"};
 
 /* A column holds doubles (t) or integers; event and frame are written as the
  * difference from the row before (they grow by one or so: a few bytes each). */
@@ -207,7 +206,7 @@ static int64_t table_id(struct rows *rs, struct table *t, struct json_span v)
 	return n;
 }
 
-/* Keeps row r's values; false when out of memory. */
+/* Room for one more row: its cells, or NULL when out of memory. */
 static union cell *new_row(struct rows *rs)
 {
 	if (rs->count == rs->capacity) {
@@ -242,15 +241,14 @@ static bool row_values(const struct json_span *m, const struct json_span *tcp, u
 	c[C_FLOW].n = whole(m[P_FLOW], INT32_MAX);
 	c[C_DIR].n = m[P_DIR].p[1] == 's';
 	c[C_SEQ].n = whole(tcp[T_SEQ], SAFE_INT);
-	c[C_LEN].n = whole(tcp[T_LEN], SAFE_INT);
-	c[C_PLEN].n = c[C_LEN].n;
-	if (m[P_PAYLOAD].p)
+	/* the payload's length, else the segment's (what the page's rows keep) */
+	c[C_PLEN].n = whole(tcp[T_LEN], SAFE_INT);
+	if (c[C_PLEN].n >= 0 && m[P_PAYLOAD].p)
 		c[C_PLEN].n = is_kind(m[P_PAYLOAD], '{') &&
 		                      members_of(m[P_PAYLOAD], payload_members, 4, payload)
 		                  ? whole(payload[0], SAFE_INT)
 		                  : -1;
-	return c[C_FRAME].n >= 0 && c[C_FLOW].n >= 0 && c[C_SEQ].n >= 0 && c[C_LEN].n >= 0 &&
-	       c[C_PLEN].n >= 0;
+	return c[C_FRAME].n >= 0 && c[C_FLOW].n >= 0 && c[C_SEQ].n >= 0 && c[C_PLEN].n >= 0;
 }
 
 /* Writes event `index` of this line as a row when it is one: 1, 0 when it is

@@ -251,8 +251,8 @@ export function register({ test, assert, equal, ROOT, TMP, SOCKSCOPE, timeline }
 					assert(same(given.rows.event(r), JSON.parse(line)), `${what} row ${r}: its event`);
 				}
 				const v = JSON.parse(line), tcp = v.tcp, rows = given.rows;
-				const want = { t: v.t, frame: v.frame, flow: v.flow, dir: v.dir === 's2c' ? 1 : 0, seq: tcp.seq, len: tcp.len,
-					plen: v.payload ? v.payload.len : tcp.len };
+				const want = { t: v.t, frame: v.frame, flow: v.flow, dir: v.dir === 's2c' ? 1 : 0, seq: tcp.seq,
+					plen: v.payload ? v.payload.len : tcp.len, size: Buffer.byteLength(line) };
 				for (const k of Object.keys(want)) assert(rows[k][r] === want[k], `${what} row ${r}: ${k} ${rows[k][r]}, the line says ${want[k]}`);
 				assert(same(rows.endpoints.values[rows.src[r]], v.src) && same(rows.endpoints.values[rows.dst[r]], v.dst), what + ': endpoints');
 				assert(same(rows.flagSets.values[rows.flags[r]], tcp.flags) && same(rows.states.values[rows.state[r]], v.state), what + ': flags, state');
